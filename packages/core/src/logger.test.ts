@@ -1,0 +1,150 @@
+import { Writable } from 'node:stream';
+import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { createLogger, rateLimitedLog } from './logger.js';
+
+function capture() {
+  let raw = '';
+  const destination = new Writable({
+    write(chunk: Buffer, _e, done) {
+      raw += chunk.toString();
+      done();
+    },
+  });
+  return {
+    destination,
+    lines: () =>
+      raw
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+    raw: () => raw,
+  };
+}
+
+const secrets = {
+  password: 'hunter2-password',
+  token: 'tok-123456',
+  secret: 'shh-secret',
+  authorization: 'Bearer abc.def.ghi',
+  req: {
+    headers: {
+      authorization: 'Bearer nested-token',
+      cookie: 'sid=cookie-value',
+      'x-api-key': 'key-999',
+      'proxy-authorization': 'Basic proxy-cred',
+    },
+  },
+  res: { headers: { 'set-cookie': ['sid=set-cookie-value'] } },
+  user: { password: 'user-password', name: 'ada' },
+};
+const secretValues = [
+  'hunter2-password',
+  'tok-123456',
+  'shh-secret',
+  'abc.def.ghi',
+  'nested-token',
+  'cookie-value',
+  'key-999',
+  'proxy-cred',
+  'set-cookie-value',
+  'user-password',
+];
+
+describe('createLogger', () => {
+  const manager = new AsyncLocalStorageContextManager().enable();
+  const tracer = new BasicTracerProvider().getTracer('t');
+
+  it('adds service fields and the active span ids to lines written inside a span', () => {
+    const out = capture();
+    const logger = createLogger({
+      serviceName: 'billing',
+      serviceVersion: '1.2.0',
+      environment: 'prod',
+      destination: out.destination,
+      context: manager,
+    });
+    const span = tracer.startSpan('work');
+    manager.with(trace.setSpan(ROOT_CONTEXT, span), () => logger.info('inside'));
+    span.end();
+    logger.info('outside');
+    const [inside, outside] = out.lines();
+    const sc = span.spanContext();
+    expect(inside).toMatchObject({
+      service: 'billing',
+      version: '1.2.0',
+      environment: 'prod',
+      msg: 'inside',
+      trace_id: sc.traceId,
+      span_id: sc.spanId,
+      trace_flags: '01',
+    });
+    expect(outside?.trace_id).toBeUndefined();
+    expect(outside?.service).toBe('billing');
+  });
+
+  it('carries span ids across awaits inside the span', async () => {
+    const out = capture();
+    const logger = createLogger({ destination: out.destination, context: manager });
+    const span = tracer.startSpan('async');
+    await manager.with(trace.setSpan(ROOT_CONTEXT, span), async () => {
+      await new Promise((r) => setTimeout(r, 5));
+      logger.info('after await');
+    });
+    expect(out.lines()[0]?.trace_id).toBe(span.spanContext().traceId);
+  });
+
+  it('redacts credentials at the top level and nested, never printing them', () => {
+    const out = capture();
+    const logger = createLogger({ destination: out.destination });
+    logger.info(secrets, 'request');
+    for (const value of secretValues) expect(out.raw()).not.toContain(value);
+    const line = out.lines()[0] ?? {};
+    expect(line.password).toBe('[Redacted]');
+    expect((line.req as { headers: Record<string, unknown> }).headers.authorization).toBe('[Redacted]');
+    expect((line.user as Record<string, unknown>).name).toBe('ada');
+  });
+
+  it('redacts extra keys on request', () => {
+    const out = capture();
+    createLogger({ destination: out.destination, redact: ['ssn'] }).info({ ssn: '123-45-6789', keep: 1 });
+    expect(out.raw()).not.toContain('123-45-6789');
+    expect(out.lines()[0]?.keep).toBe(1);
+  });
+
+  it("wraps the host's pino logger with the same fields, trace ids and redaction", () => {
+    const out = capture();
+    const host = pino({ level: 'debug' }, out.destination);
+    const logger = createLogger({ logger: host, serviceName: 'svc', context: manager });
+    const span = tracer.startSpan('h');
+    manager.with(trace.setSpan(ROOT_CONTEXT, span), () => logger.debug(secrets, 'host line'));
+    for (const value of secretValues) expect(out.raw()).not.toContain(value);
+    expect(out.lines()[0]).toMatchObject({ service: 'svc', msg: 'host line', trace_id: span.spanContext().traceId });
+  });
+
+  it('rejects an unknown level', () => {
+    expect(() => createLogger({ level: 'verbose' })).toThrowError(
+      expect.objectContaining({ code: 'ERR_SLAKIT_INVALID_OPTION', field: 'level' }),
+    );
+  });
+});
+
+describe('rateLimitedLog', () => {
+  it('logs once per interval per key', () => {
+    let now = 0;
+    const calls: string[] = [];
+    const limited = rateLimitedLog(1000, () => now);
+    limited('a', () => calls.push('a1'));
+    limited('a', () => calls.push('a2'));
+    limited('b', () => calls.push('b1'));
+    now = 1000;
+    limited('a', () => calls.push('a3'));
+    limited('a', () => {
+      throw new Error('broken logger');
+    });
+    expect(calls).toEqual(['a1', 'b1', 'a3']);
+  });
+});

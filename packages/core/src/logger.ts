@@ -1,0 +1,124 @@
+import { type Context, isSpanContextValid, context as otelContext, trace } from '@opentelemetry/api';
+import pino, { type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino';
+import { invalidOption } from './errors.js';
+
+/** Keys redacted by default wherever they appear (top level and up to two levels deep, e.g. `req.headers.cookie`). */
+export const DEFAULT_REDACT_KEYS: readonly string[] = Object.freeze([
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'proxy-authorization',
+  'x-api-key',
+  'password',
+  'token',
+  'secret',
+]);
+
+/** The value that replaces a redacted field. */
+export const REDACTED = '[Redacted]';
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Something that knows the active OpenTelemetry context (the global `context` API by default). */
+export interface ActiveContextSource {
+  active(): Context;
+}
+
+/** Options of {@link createLogger}. */
+export interface LoggerOptions {
+  /** `service` base field. */
+  serviceName?: string;
+  /** `version` base field; omitted when unset. */
+  serviceVersion?: string;
+  /** `environment` base field; omitted when unset. */
+  environment?: string;
+  /** Minimum level; default `info`. Ignored when wrapping a host logger (its level is kept). */
+  level?: string;
+  /** The host's pino logger: wrapped as a child (its level, transport and serializers are kept). */
+  logger?: Logger;
+  /** Where a new logger writes; default stdout. Ignored with `logger`. */
+  destination?: DestinationStream;
+  /** Extra keys to redact, in addition to {@link DEFAULT_REDACT_KEYS}. */
+  redact?: readonly string[];
+  /** Where the active span is read from; default the global OpenTelemetry context API. */
+  context?: ActiveContextSource;
+}
+
+function redactPaths(keys: readonly string[]): string[] {
+  return keys.flatMap((key) => {
+    const plain = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key);
+    const seg = plain ? key : `[${JSON.stringify(key)}]`;
+    const join = plain ? '.' : '';
+    return [seg, `*${join}${seg}`, `*.*${join}${seg}`];
+  });
+}
+
+/**
+ * Returns `trace_id`, `span_id` and `trace_flags` of the span active in `source`, or an empty object.
+ * Never throws.
+ */
+export function traceFields(source: ActiveContextSource = otelContext): Record<string, string> {
+  try {
+    const span = trace.getSpan(source.active());
+    if (!span) return {};
+    const sc = span.spanContext();
+    if (!isSpanContextValid(sc)) return {};
+    return { trace_id: sc.traceId, span_id: sc.spanId, trace_flags: sc.traceFlags.toString(16).padStart(2, '0') };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * Creates a pino logger (or wraps the host's) with base fields `service`, `version`, `environment`, trace
+ * correlation (`trace_id`, `span_id`, `trace_flags` of the active span on every line) and default redaction of
+ * credentials ({@link DEFAULT_REDACT_KEYS}, replaced by `[Redacted]`).
+ *
+ * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for an unknown level
+ */
+export function createLogger(options: LoggerOptions = {}): Logger {
+  if (options.level !== undefined && !LEVELS.includes(options.level)) {
+    throw invalidOption('level', options.level, `one of ${LEVELS.join(', ')}`);
+  }
+  const source = options.context ?? otelContext;
+  const base: Record<string, string> = {};
+  if (options.serviceName) base.service = options.serviceName;
+  if (options.serviceVersion) base.version = options.serviceVersion;
+  if (options.environment) base.environment = options.environment;
+  const redact = { paths: redactPaths([...DEFAULT_REDACT_KEYS, ...(options.redact ?? [])]), censor: REDACTED };
+
+  if (options.logger) {
+    return options.logger.child(base, {
+      redact,
+      formatters: { log: (object: object) => ({ ...object, ...traceFields(source) }) },
+    });
+  }
+  const pinoOptions: PinoOptions = {
+    level: options.level ?? 'info',
+    base: { pid: process.pid, ...base },
+    redact,
+    mixin: () => traceFields(source),
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
+}
+
+/**
+ * Logs at most once per `intervalMs` for a given key; used for run-time failures (exporter down, sink failing)
+ * so a persistent fault cannot flood the host's logs. Returns a function `(key, log) => void`.
+ */
+export function rateLimitedLog(intervalMs = 60_000, now: () => number = Date.now): (key: string, log: () => void) => void {
+  const last = new Map<string, number>();
+  return (key, log) => {
+    const t = now();
+    const prev = last.get(key);
+    if (prev !== undefined && t - prev < intervalMs) return;
+    if (last.size > 1000) last.clear();
+    last.set(key, t);
+    try {
+      log();
+    } catch {
+      // a broken logger must not break the caller
+    }
+  };
+}
