@@ -1,0 +1,16 @@
+import { type Options, defineConfig } from 'tsup';
+
+/** The build every published package uses: dual ESM/CJS with .d.ts/.d.cts for Node ≥ 20. */
+export function packageConfig(entry: Record<string, string> = { index: 'src/index.ts' }) {
+  const options: Options = {
+    entry,
+    format: ['esm', 'cjs'],
+    dts: true,
+    clean: true,
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+    splitting: false,
+  };
+  return defineConfig(options);
+}
