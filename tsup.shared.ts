@@ -1,4 +1,4 @@
-import { type Options, defineConfig } from 'tsup';
+import { defineConfig, type Options } from 'tsup';
 
 /** The build every published package uses: dual ESM/CJS with .d.ts/.d.cts for Node ≥ 20. */
 export function packageConfig(entry: Record<string, string> = { index: 'src/index.ts' }) {

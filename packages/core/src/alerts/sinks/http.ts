@@ -1,0 +1,84 @@
+import { SlakitError } from '../../errors.js';
+import { SinkDeliveryError } from '../delivery.js';
+import type { AlertNotification } from '../model.js';
+
+/** Statuses worth retrying: timeouts, rate limits and server errors. */
+export function retryableStatus(status: number): boolean {
+  return status === 408 || status === 425 || status === 429 || status >= 500;
+}
+
+/**
+ * POSTs JSON and resolves on a 2xx; anything else rejects with a {@link SinkDeliveryError} whose code is
+ * `HTTP_<status>`, `TIMEOUT` or the network error code — never the URL (which may carry a token) nor a body.
+ */
+export async function postJson(
+  url: string,
+  body: unknown,
+  signal: AbortSignal,
+  headers: Record<string, string> = {},
+): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'slakit-alerts', ...headers },
+      body: JSON.stringify(body),
+      signal,
+    });
+  } catch (error) {
+    if (signal.aborted) throw new SinkDeliveryError('TIMEOUT', true);
+    const e = error as { cause?: { code?: unknown }; code?: unknown };
+    const code = e.cause?.code ?? e.code;
+    throw new SinkDeliveryError(typeof code === 'string' && /^[A-Z0-9_]+$/.test(code) ? code : 'NETWORK_ERROR', true);
+  }
+  // Drain the body so the connection can be reused; its content is not needed.
+  await response.arrayBuffer().catch(() => undefined);
+  if (!response.ok) throw new SinkDeliveryError(`HTTP_${response.status}`, retryableStatus(response.status));
+}
+
+/** The seed 000 alert payload fields, from an alert's labels, annotations and values. */
+export function seedPayloadFields(n: AlertNotification): Record<string, unknown> {
+  const v = n.values;
+  const pick = (...keys: string[]) => {
+    for (const k of keys) if (v[k] !== undefined) return v[k];
+    return undefined;
+  };
+  const subject = Object.fromEntries(['job', 'queue', 'check', 'slo'].filter((k) => n.labels[k]).map((k) => [k, n.labels[k]]));
+  return {
+    alert_type: n.labels.alert_type ?? snakeCase(n.labels.alertname ?? 'alert'),
+    severity: n.labels.severity,
+    ...subject,
+    sla_budget_seconds: pick('sla_budget_seconds', 'budget_seconds'),
+    actual_duration_seconds: pick('actual_duration_seconds', 'duration_seconds'),
+    utilization_percent: pick('utilization_percent'),
+    threshold_percent: pick('threshold_percent'),
+    message: n.annotations.summary ?? n.annotations.description ?? n.labels.alertname,
+    recommended_action: n.annotations.recommended_action,
+    runbook: n.annotations.runbook_url,
+  };
+}
+
+/** `JobSlaBreachWarning` → `job_sla_breach_warning`. */
+export function snakeCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .replace(/[^a-zA-Z0-9]+/g, '_')
+    .toLowerCase();
+}
+
+/** Rejects a sink URL that is not http(s). */
+export function checkUrl(field: string, url: unknown): string {
+  let ok = false;
+  try {
+    ok = typeof url === 'string' && ['http:', 'https:'].includes(new URL(url).protocol);
+  } catch {}
+  if (!ok) {
+    // The URL itself may hold a secret (Slack webhooks, tokens): it is not echoed.
+    throw new SlakitError('ERR_SLAKIT_INVALID_OPTION', `${field} must be an http(s) URL`, {
+      field,
+      accepted: 'an http(s) URL',
+    });
+  }
+  return url as string;
+}

@@ -1,0 +1,42 @@
+import type { Logger } from 'pino';
+import type { AlertSink, DeliveryOptions } from '../delivery.js';
+
+/** Options of {@link logSink}. */
+export interface LogSinkOptions {
+  /** Sink name; default `log`. */
+  name?: string;
+  delivery?: DeliveryOptions;
+}
+
+const LEVEL = { info: 'info', warning: 'warn', critical: 'error' } as const;
+
+/**
+ * Writes each notification as one log line: `warn` for warnings, `error` for critical, `info` for info and
+ * resolutions, with labels, annotations, values and the fingerprint. Kind `log` (routed for every severity).
+ */
+export function logSink(logger: Logger, options: LogSinkOptions = {}): AlertSink {
+  return {
+    name: options.name ?? 'log',
+    kind: 'log',
+    delivery: options.delivery ?? { retries: 0 },
+    async send(n) {
+      const severity = n.labels.severity as keyof typeof LEVEL;
+      const level = n.status === 'resolved' ? 'info' : (LEVEL[severity] ?? 'warn');
+      logger[level](
+        {
+          alert: {
+            status: n.status,
+            reason: n.reason,
+            fingerprint: n.fingerprint,
+            labels: n.labels,
+            annotations: n.annotations,
+            values: n.values,
+            startsAt: n.startsAt.toISOString(),
+            endsAt: n.endsAt?.toISOString(),
+          },
+        },
+        `${n.status === 'resolved' ? 'RESOLVED' : (n.labels.severity ?? '').toUpperCase()} ${n.labels.alertname}: ${n.annotations.summary ?? ''}`.trim(),
+      );
+    },
+  };
+}

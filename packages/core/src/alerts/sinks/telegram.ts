@@ -1,0 +1,71 @@
+import { invalidOption } from '../../errors.js';
+import { type AlertSink, type DeliveryOptions, SinkDeliveryError } from '../delivery.js';
+import type { AlertNotification } from '../model.js';
+import { checkUrl, postJson } from './http.js';
+
+/** Options of {@link telegramSink}. */
+export interface TelegramSinkOptions {
+  /** Bot token; a secret, never logged (it is part of the API URL, which is never logged either). */
+  botToken: string;
+  /** Chats to post to. */
+  chatIds: (string | number)[];
+  /** Sink name; default `telegram`. */
+  name?: string;
+  /** Bot API base URL; default `https://api.telegram.org`. */
+  apiUrl?: string;
+  sendResolved?: boolean;
+  delivery?: DeliveryOptions;
+}
+
+const html = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The message text (HTML parse mode) for a notification. */
+export function telegramText(n: AlertNotification): string {
+  const head = n.status === 'resolved' ? '✅ RESOLVED' : n.labels.severity === 'critical' ? '🔴 CRITICAL' : '⚠️ WARNING';
+  const lines = [`<b>${head}: ${html(n.labels.alertname ?? '')}</b>`];
+  if (n.annotations.summary) lines.push(html(n.annotations.summary));
+  for (const k of ['service', 'job', 'queue', 'check', 'slo'])
+    if (n.labels[k]) lines.push(`${k}: <code>${html(n.labels[k] as string)}</code>`);
+  for (const [k, v] of Object.entries(n.values)) lines.push(`${html(k)}: ${html(String(v))}`);
+  if (n.annotations.recommended_action) lines.push(`Action: ${html(n.annotations.recommended_action)}`);
+  if (n.annotations.runbook_url) lines.push(`<a href="${html(n.annotations.runbook_url)}">Runbook</a>`);
+  return lines.join('\n').slice(0, 4096);
+}
+
+/**
+ * Telegram Bot API `sendMessage` to every chat id (seed 003), HTML formatted. Kind `chat`. A delivery fails when
+ * any chat fails; a retry posts only to the chats that have not received it yet.
+ * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` without a token or chat ids
+ */
+export function telegramSink(options: TelegramSinkOptions): AlertSink {
+  if (typeof options?.botToken !== 'string' || options.botToken.trim() === '') {
+    throw invalidOption('botToken', '[redacted]', 'a non-empty Telegram bot token');
+  }
+  if (!Array.isArray(options.chatIds) || options.chatIds.length === 0) {
+    throw invalidOption('chatIds', options?.chatIds, 'a non-empty array of chat ids');
+  }
+  const base = checkUrl('apiUrl', options.apiUrl ?? 'https://api.telegram.org').replace(/\/+$/, '');
+  const url = `${base}/bot${options.botToken}/sendMessage`;
+  const delivered = new WeakMap<AlertNotification, Set<string | number>>();
+  return {
+    name: options.name ?? 'telegram',
+    kind: 'chat',
+    sendResolved: options.sendResolved ?? true,
+    delivery: options.delivery,
+    async send(n, signal) {
+      const text = telegramText(n);
+      const done = delivered.get(n) ?? new Set<string | number>();
+      delivered.set(n, done);
+      const results = await Promise.allSettled(
+        options.chatIds
+          .filter((chatId) => !done.has(chatId))
+          .map(async (chatId) => {
+            await postJson(url, { chat_id: chatId, text, parse_mode: 'HTML', disable_web_page_preview: true }, signal);
+            done.add(chatId);
+          }),
+      );
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason instanceof SinkDeliveryError ? failed.reason : new SinkDeliveryError('ERROR', true);
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { AlertSink, DeliveryOptions } from '../delivery.js';
+import { checkUrl, postJson, seedPayloadFields } from './http.js';
+
+/** Options of {@link webhookSink}. */
+export interface WebhookSinkOptions {
+  /** Sink name; default `webhook`. */
+  name?: string;
+  /** Extra request headers (e.g. an authorization header); never logged. */
+  headers?: Record<string, string>;
+  /** Whether resolutions are posted; default true. */
+  sendResolved?: boolean;
+  delivery?: DeliveryOptions;
+}
+
+/**
+ * POSTs a JSON body per notification: the seed 000 alert payload (`alert_type`, subject, `sla_budget_seconds`,
+ * `actual_duration_seconds`, `utilization_percent`, `threshold_percent`, `message`, `recommended_action`, `runbook`)
+ * plus `labels`, `annotations`, `values`, `fingerprint`, `status`, `reason`, `startsAt`, `endsAt`. Kind `webhook`.
+ * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a URL that is not http(s) (the URL is not echoed)
+ */
+export function webhookSink(url: string, options: WebhookSinkOptions = {}): AlertSink {
+  const target = checkUrl('url', url);
+  return {
+    name: options.name ?? 'webhook',
+    kind: 'webhook',
+    sendResolved: options.sendResolved ?? true,
+    delivery: options.delivery,
+    send: (n, signal) =>
+      postJson(
+        target,
+        {
+          ...seedPayloadFields(n),
+          status: n.status,
+          reason: n.reason,
+          fingerprint: n.fingerprint,
+          labels: n.labels,
+          annotations: n.annotations,
+          values: n.values,
+          startsAt: n.startsAt.toISOString(),
+          endsAt: n.endsAt?.toISOString() ?? null,
+        },
+        signal,
+        options.headers,
+      ),
+  };
+}
