@@ -73,6 +73,7 @@ export {
   type LoggerOptions,
   REDACTED,
   rateLimitedLog,
+  sanitizeMessage,
   traceFields,
 } from './logger.js';
 export {

@@ -148,3 +148,14 @@ describe('rateLimitedLog', () => {
     expect(calls).toEqual(['a1', 'b1', 'a3']);
   });
 });
+
+describe('sanitizeMessage', () => {
+  it('removes credentials from URLs and key=value pairs, and truncates', async () => {
+    const { sanitizeMessage } = await import('./logger.js');
+    expect(sanitizeMessage('connect to postgres://app:s3cret@db:5432/x failed')).toBe(
+      'connect to postgres://[redacted]@db:5432/x failed',
+    );
+    expect(sanitizeMessage('bad password=hunter2; token: abc123')).toBe('bad password=[redacted]; token: [redacted]');
+    expect(sanitizeMessage('x'.repeat(500), 50)).toHaveLength(50);
+  });
+});

@@ -122,3 +122,17 @@ export function rateLimitedLog(intervalMs = 60_000, now: () => number = Date.now
     }
   };
 }
+
+/**
+ * Removes credentials from free text before it is logged or stored: `scheme://user:password@host` becomes
+ * `scheme://[redacted]@host`, and `password=…`/`token=…`-style pairs lose their values. Truncates to `max` chars.
+ */
+export function sanitizeMessage(text: unknown, max = 300): string {
+  const s = String(text ?? '')
+    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1[redacted]@')
+    .replace(
+      /\b(password|passwd|pwd|token|secret|api[_-]?key|authorization)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&]+)/gi,
+      '$1$2[redacted]',
+    );
+  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
+}

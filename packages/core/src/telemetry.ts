@@ -360,7 +360,7 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
   report = (key, error) =>
     limited(key, () =>
       logger.warn(
-        { err: { type: (error as Error)?.name, code: (error as { code?: unknown })?.code }, component: key },
+        { error: { type: (error as Error)?.name, code: (error as { code?: unknown })?.code }, component: key },
         `slakit telemetry: ${key} failed`,
       ),
     );

@@ -1,2 +1,32 @@
-// The public API of this package lands with its issue; until then the package exports nothing (see README.md).
-export {};
+export {
+  type PgSessionClient,
+  type PostgresAdvisoryLeaseStore,
+  type PostgresAdvisoryLeasesOptions,
+  postgresAdvisoryLeases,
+} from './advisory-leases.js';
+export { redisFencedHset } from './fencing.js';
+export { JOB_DURATION_BUCKETS } from './instruments.js';
+export {
+  type AcquireOptions,
+  defaultOwner,
+  driftMs,
+  type Lease,
+  type LeaseInfo,
+  type LeaseOwner,
+  type LeaseStore,
+} from './lease.js';
+export { memoryLeases } from './memory-leases.js';
+export type { PgQueryable } from './postgres.js';
+export { type PostgresLeaseStore, type PostgresLeasesOptions, postgresLeases, postgresLeasesDdl } from './postgres-leases.js';
+export { type RedisLeasesOptions, redisLeases } from './redis-leases.js';
+export {
+  JOB_ALERTS,
+  type JobContext,
+  type JobReturn,
+  type RunOptions,
+  type RunOutcome,
+  type RunResult,
+  type SlaJob,
+  type WithSlaOptions,
+  withSla,
+} from './with-sla.js';

@@ -45,7 +45,8 @@ export function seedPayloadFields(n: AlertNotification): Record<string, unknown>
   };
   const subject = Object.fromEntries(['job', 'queue', 'check', 'slo'].filter((k) => n.labels[k]).map((k) => [k, n.labels[k]]));
   return {
-    alert_type: n.labels.alert_type ?? snakeCase(n.labels.alertname ?? 'alert'),
+    alert_type:
+      n.labels.alert_type ?? (typeof v.alert_type === 'string' ? v.alert_type : snakeCase(n.labels.alertname ?? 'alert')),
     severity: n.labels.severity,
     ...subject,
     sla_budget_seconds: pick('sla_budget_seconds', 'budget_seconds'),

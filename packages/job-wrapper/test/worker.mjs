@@ -1,0 +1,69 @@
+// A separate OS process driving the *built* @slakit/job-wrapper against real Redis/Postgres (see leases.integration.test.ts).
+import { hostname } from 'node:os';
+import { createLogger } from '@slakit/core';
+import { memoryLeases, postgresLeases, redisLeases, withSla } from '@slakit/job-wrapper';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+
+const config = JSON.parse(process.env.SLAKIT_WORKER ?? '{}');
+const pool = new pg.Pool({ host: '127.0.0.1', user: 'postgres', database: 'test', max: 4 });
+const redis = config.store === 'redis' ? new Redis({ host: '127.0.0.1', port: 6379, maxRetriesPerRequest: 1 }) : undefined;
+const leases = redis
+  ? redisLeases(redis, { prefix: config.prefix })
+  : config.store === 'memory'
+    ? memoryLeases() // negative control: does not exclude other processes
+    : postgresLeases(pool, { table: config.leaseTable });
+const logger = createLogger({ level: 'silent' });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const say = (line) => process.stdout.write(`${line}\n`);
+
+try {
+  if (config.mode === 'mutex') {
+    const job = withSla(
+      config.job,
+      async (ctx) => {
+        const { rows } = await pool.query(
+          `INSERT INTO ${config.runsTable} (fence, pid, started_at) VALUES ($1, $2, clock_timestamp()) RETURNING id`,
+          [ctx.fence.toString(), process.pid],
+        );
+        await sleep(1 + Math.floor(Math.random() * 3));
+        await pool.query(`UPDATE ${config.runsTable} SET finished_at = clock_timestamp() WHERE id = $1`, [rows[0].id]);
+      },
+      { budgetSeconds: 60, leases, leaseTtlMs: 5000, logger, env: {} },
+    );
+    const counts = {};
+    for (let i = 0; i < config.triggers; i++) {
+      const result = await job();
+      counts[result.outcome] = (counts[result.outcome] ?? 0) + 1;
+    }
+    say(`RESULT ${JSON.stringify(counts)}`);
+  } else if (config.mode === 'hold') {
+    const job = withSla(
+      config.job,
+      async (ctx) => {
+        say(`STARTED ${ctx.fence}`);
+        const until = Date.now() + config.holdMs;
+        while (!ctx.signal.aborted && Date.now() < until) await sleep(50);
+        // A holder that was paused (GC, SIGSTOP) tries its write anyway: the fence must reject it.
+        const write = await pool.query(
+          `UPDATE ${config.guardTable} SET value = $1, last_fence = $2 WHERE id = 1 AND last_fence < $2`,
+          [`written by ${process.pid}`, ctx.fence.toString()],
+        );
+        say(`WRITE ${write.rowCount}`);
+      },
+      { budgetSeconds: 60, leases, leaseTtlMs: config.ttlMs, logger, env: {} },
+    );
+    const result = await job();
+    say(`RESULT ${JSON.stringify({ outcome: result.outcome, fence: String(result.fence), error: result.error?.code })}`);
+  } else if (config.mode === 'crash') {
+    const lease = await leases.acquire(`job:${config.job}`, {
+      ttlMs: config.ttlMs,
+      owner: { id: `crash-${process.pid}`, host: hostname(), pid: process.pid },
+    });
+    say(`HELD ${lease?.fence}`);
+    await sleep(60_000);
+  }
+} finally {
+  await pool.end();
+  redis?.disconnect();
+}
