@@ -1,2 +1,11 @@
-// The public API of this package lands with its issue; until then the package exports nothing (see README.md).
-export {};
+export {
+  DEFAULT_IGNORE_PATHS,
+  errorRecorder,
+  errorTypeOf,
+  type InstrumentOptions,
+  instrument,
+  type Middleware,
+  OVERFLOW_ROUTE,
+} from './instrument.js';
+export { type MetricsRouteOptions, metricsRoute } from './metrics-route.js';
+export { type ExpressRequestLike, normalizeMethod, routeTemplate, UNMATCHED_ROUTE } from './route.js';

@@ -1,0 +1,51 @@
+import type { ServerResponse } from 'node:http';
+import { invalidOption, type Telemetry } from '@slakit/core';
+import type { Middleware } from './instrument.js';
+import type { ExpressRequestLike } from './route.js';
+
+/** Options of {@link metricsRoute}. */
+export interface MetricsRouteOptions {
+  /** Path served; default `/metrics`. Other paths fall through to `next()`. */
+  path?: string;
+  /** Return false to refuse the scrape (403; 401 when the request has no `authorization` header). Default: allow all. */
+  authorize?: (req: ExpressRequestLike) => boolean | Promise<boolean>;
+}
+
+/**
+ * Serves the telemetry's Prometheus text format at `/metrics`: `app.use(metricsRoute(telemetry))`, or
+ * `app.get('/metrics', metricsRoute(telemetry))`. With `authorize`, refused scrapes get 401/403 and no metrics.
+ * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for bad options
+ */
+export function metricsRoute(telemetry: Telemetry, options: MetricsRouteOptions = {}): Middleware {
+  if (!telemetry || typeof telemetry.metricsHandler !== 'function') {
+    throw invalidOption('telemetry', telemetry, 'the object returned by createTelemetry()');
+  }
+  const path = options.path ?? '/metrics';
+  if (typeof path !== 'string' || !path.startsWith('/')) throw invalidOption('path', path, 'a path starting with /');
+  const authorize = options.authorize;
+  if (authorize !== undefined && typeof authorize !== 'function')
+    throw invalidOption('authorize', authorize, 'a function (req) => boolean');
+  const refuse = (req: ExpressRequestLike, res: ServerResponse) => {
+    const status = req.headers.authorization ? 403 : 401;
+    res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(status === 401 ? 'authorization required\n' : 'forbidden\n');
+  };
+  return (req, res, next) => {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    if ((q === -1 ? url : url.slice(0, q)) !== path && req.path !== path) {
+      next();
+      return;
+    }
+    if (!authorize) {
+      telemetry.metricsHandler(req, res);
+      return;
+    }
+    Promise.resolve()
+      .then(() => authorize(req))
+      .then(
+        (ok) => (ok === true ? telemetry.metricsHandler(req, res) : refuse(req, res)),
+        () => refuse(req, res),
+      );
+  };
+}
