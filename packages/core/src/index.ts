@@ -67,12 +67,24 @@ export {
   type SlakitErrorDetails,
 } from './errors.js';
 export {
+  type BoundHistogram,
+  type BoundSum,
+  createAggregatingFastMetrics,
+  createDelegatingFastMetrics,
+  type FastHistogram,
+  type FastInstrumentOptions,
+  type FastMetrics,
+  type FastSum,
+  type ScopeMetricsProducer,
+} from './fast-metrics.js';
+export {
   type ActiveContextSource,
   createLogger,
   DEFAULT_REDACT_KEYS,
   type LoggerOptions,
   REDACTED,
   rateLimitedLog,
+  redactSensitive,
   sanitizeMessage,
   traceFields,
 } from './logger.js';

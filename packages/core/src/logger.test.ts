@@ -159,3 +159,22 @@ describe('sanitizeMessage', () => {
     expect(sanitizeMessage('x'.repeat(500), 50)).toHaveLength(50);
   });
 });
+
+describe('redactSensitive', () => {
+  it('copies only what it redacts, is case-insensitive, and leaves clean objects untouched', async () => {
+    const { redactSensitive } = await import('./logger.js');
+    const keys = new Set(['authorization', 'password']);
+    const clean = { a: 1, b: { c: [1, 2] } };
+    expect(redactSensitive(clean, keys)).toBe(clean);
+    const dirty = { user: { name: 'ada', Password: 'x' }, list: [{ authorization: 'y' }], keep: { z: 1 } };
+    const out = redactSensitive(dirty, keys);
+    expect(out).toEqual({
+      user: { name: 'ada', Password: '[Redacted]' },
+      list: [{ authorization: '[Redacted]' }],
+      keep: { z: 1 },
+    });
+    expect(out.keep).toBe(dirty.keep);
+    expect(dirty.user.Password).toBe('x'); // the caller's object is not mutated
+    expect(redactSensitive({ a: { b: { c: { password: 'deep' } } } }, keys)).toEqual({ a: { b: { c: { password: 'deep' } } } }); // depth limit 3
+  });
+});

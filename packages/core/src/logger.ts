@@ -2,7 +2,7 @@ import { type Context, isSpanContextValid, context as otelContext, trace } from 
 import pino, { type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino';
 import { invalidOption } from './errors.js';
 
-/** Keys redacted by default wherever they appear (top level and up to two levels deep, e.g. `req.headers.cookie`). */
+/** Keys redacted by default (case-insensitive) at the top level and up to two levels deep, e.g. `req.headers.cookie`. */
 export const DEFAULT_REDACT_KEYS: readonly string[] = Object.freeze([
   'authorization',
   'cookie',
@@ -44,13 +44,41 @@ export interface LoggerOptions {
   context?: ActiveContextSource;
 }
 
-function redactPaths(keys: readonly string[]): string[] {
-  return keys.flatMap((key) => {
-    const plain = /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(key);
-    const seg = plain ? key : `[${JSON.stringify(key)}]`;
-    const join = plain ? '.' : '';
-    return [seg, `*${join}${seg}`, `*.*${join}${seg}`];
-  });
+const MAX_REDACT_DEPTH = 3;
+
+/**
+ * Replaces the values of sensitive keys (case-insensitive) with `[Redacted]`, at the top level and up to two levels
+ * below (`req.headers.cookie`). Copies only the objects on the path to a redacted key; returns the input untouched
+ * when there is nothing to redact. Faster than path-based redaction with wildcards on every log line.
+ */
+export function redactSensitive<T>(value: T, keys: ReadonlySet<string>, depth = 0): T {
+  if (value === null || typeof value !== 'object' || depth >= MAX_REDACT_DEPTH || value instanceof Error) return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      const red = redactSensitive(item, keys, depth + 1);
+      if (red !== item) {
+        out ??= value.slice();
+        out[i] = red;
+      }
+    }
+    return (out ?? value) as T;
+  }
+  let out: Record<string, unknown> | undefined;
+  const source = value as Record<string, unknown>;
+  for (const key in source) {
+    if (!Object.hasOwn(source, key)) continue;
+    const item = source[key];
+    let red: unknown;
+    if (keys.has(key) || keys.has(key.toLowerCase())) red = item === undefined ? item : REDACTED;
+    else red = redactSensitive(item, keys, depth + 1);
+    if (red !== item) {
+      out ??= { ...source };
+      out[key] = red;
+    }
+  }
+  return (out ?? value) as T;
 }
 
 /**
@@ -85,19 +113,18 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   if (options.serviceName) base.service = options.serviceName;
   if (options.serviceVersion) base.version = options.serviceVersion;
   if (options.environment) base.environment = options.environment;
-  const redact = { paths: redactPaths([...DEFAULT_REDACT_KEYS, ...(options.redact ?? [])]), censor: REDACTED };
+  const keys = new Set([...DEFAULT_REDACT_KEYS, ...(options.redact ?? [])].map((k) => k.toLowerCase()));
 
   if (options.logger) {
     return options.logger.child(base, {
-      redact,
-      formatters: { log: (object: object) => ({ ...object, ...traceFields(source) }) },
+      formatters: { log: (object: object) => redactSensitive({ ...object, ...traceFields(source) }, keys) },
     });
   }
   const pinoOptions: PinoOptions = {
     level: options.level ?? 'info',
     base: { pid: process.pid, ...base },
-    redact,
     mixin: () => traceFields(source),
+    formatters: { log: (object: Record<string, unknown>) => redactSensitive(object, keys) },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);

@@ -2,11 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import {
   AggregationTemporality,
+  type CollectionResult,
   DataPointType,
   type MetricData,
   MetricReader,
   type ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
+import type { ScopeMetricsProducer } from './fast-metrics.js';
 
 const UNIT_SUFFIXES: Record<string, string> = {
   s: 'seconds',
@@ -86,8 +88,28 @@ export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
 export class PrometheusConventionReader extends MetricReader {
   private readonly serializer = new PrometheusSerializer('', false, undefined, false, true);
 
+  private readonly producers: ScopeMetricsProducer[] = [];
+
   constructor() {
     super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  }
+
+  /** Adds a producer whose scope metrics are merged into every collection (slakit's fast instruments). */
+  attachProducer(producer: ScopeMetricsProducer): void {
+    this.producers.push(producer);
+  }
+
+  override async collect(options?: Parameters<MetricReader['collect']>[0]): Promise<CollectionResult> {
+    const result = await super.collect(options);
+    if (this.producers.length === 0) return result;
+    const extra = this.producers.flatMap((p) => p.produce());
+    return {
+      errors: result.errors,
+      resourceMetrics: {
+        resource: result.resourceMetrics.resource,
+        scopeMetrics: [...result.resourceMetrics.scopeMetrics, ...extra],
+      },
+    };
   }
 
   /** Collects every instrument and returns the renamed collection plus any collection errors. */

@@ -37,6 +37,7 @@ import type { Logger } from 'pino';
 import { withDeadline } from './clock.js';
 import { loadEnvConfig, type TraceSamplerName } from './env.js';
 import { invalidOption } from './errors.js';
+import { createAggregatingFastMetrics, createDelegatingFastMetrics, type FastMetrics } from './fast-metrics.js';
 import { createLogger, rateLimitedLog } from './logger.js';
 import { createMetricsHandler, type MetricsHandler, PrometheusConventionReader } from './prometheus.js';
 
@@ -117,6 +118,8 @@ export interface TelemetryContext {
 export interface Telemetry {
   /** Meter for slakit's instruments (scope `slakit`). */
   readonly meter: Meter;
+  /** Pre-bound instruments for hot paths; aggregated in place when slakit owns the MeterProvider. */
+  readonly fast: FastMetrics;
   /** Tracer for slakit's spans (a no-op tracer when tracing is off). */
   readonly tracer: Tracer;
   /** Logger with service fields, trace correlation and redaction. */
@@ -325,6 +328,7 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
 
   // --- metrics --------------------------------------------------------------------------------------------------
   let meter: Meter;
+  let fast: FastMetrics | undefined;
   let reader: PrometheusConventionReader | undefined;
   let metricsFromHost = false;
   if (options.meterProvider) {
@@ -335,7 +339,14 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
     metricsFromHost = true;
   } else {
     reader = new PrometheusConventionReader();
-    const provider = new SdkMeterProvider({ resource, readers: [reader, ...(options.metrics?.readers ?? [])] });
+    const extraReaders = options.metrics?.readers ?? [];
+    // Fast instruments aggregate in place only when every reader can collect them; otherwise they delegate.
+    if (extraReaders.every((r) => r instanceof PrometheusConventionReader)) {
+      const aggregating = createAggregatingFastMetrics(SLAKIT_SCOPE);
+      for (const r of [reader, ...extraReaders] as PrometheusConventionReader[]) r.attachProducer(aggregating);
+      fast = aggregating;
+    }
+    const provider = new SdkMeterProvider({ resource, readers: [reader, ...extraReaders] });
     meter = provider.getMeter(SLAKIT_SCOPE);
     flushers.push(() => provider.forceFlush());
     cleanups.push(() => provider.shutdown());
@@ -395,6 +406,7 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
 
   return {
     meter,
+    fast: fast ?? createDelegatingFastMetrics(meter),
     tracer,
     logger,
     context: ctx,

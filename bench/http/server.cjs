@@ -1,0 +1,60 @@
+// One benchmark server variant per process: node server.cjs <variant> <port>. CommonJS so OpenTelemetry's
+// instrumentations can patch http/express before they load, as in a real host.
+const variant = process.argv[2];
+const port = Number(process.argv[3]);
+let setup = () => {};
+
+if (variant === 'otel') {
+  const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node');
+  const { MeterProvider } = require('@opentelemetry/sdk-metrics');
+  const { PrometheusExporter } = require('@opentelemetry/exporter-prometheus');
+  const { registerInstrumentations } = require('@opentelemetry/instrumentation');
+  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http');
+  const { ExpressInstrumentation } = require('@opentelemetry/instrumentation-express');
+  const { metrics } = require('@opentelemetry/api');
+  const exporter = new PrometheusExporter({ preventServerStart: true });
+  metrics.setGlobalMeterProvider(new MeterProvider({ readers: [exporter] }));
+  new NodeTracerProvider().register(); // spans are created (default sampler) and not exported, as with no exporter configured
+  registerInstrumentations({ instrumentations: [new HttpInstrumentation(), new ExpressInstrumentation()] });
+  setup = (app) => app.get('/metrics', (req, res) => exporter.getMetricsRequestHandler(req, res));
+}
+
+const express = require('express');
+const app = express();
+
+if (variant === 'slakit-metrics' || variant === 'slakit-full') {
+  const { createTelemetry } = require('@slakit/core');
+  const { instrument, metricsRoute } = require('@slakit/express-middleware');
+  const pino = require('pino');
+  const full = variant === 'slakit-full';
+  const telemetry = createTelemetry({
+    serviceName: 'bench',
+    env: {},
+    providers: 'own',
+    logger: { destination: pino.destination({ dest: '/dev/null', sync: false }) },
+    // A no-op exporter behind the batch processor: the cost measured is slakit's, not a collector's.
+    traces:
+      full && process.env.SLAKIT_PROVIDER !== '0'
+        ? { exporter: { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} }, sampleRatio: 1 }
+        : undefined,
+  });
+  app.use(
+    instrument({
+      telemetry,
+      tracing: { enabled: full && process.env.SLAKIT_TRACING !== '0', sampleRatio: 0.1 },
+      logging: { enabled: full && process.env.SLAKIT_LOGGING !== '0', sampleSuccess: 0.1 },
+    }),
+  );
+  app.use(metricsRoute(telemetry));
+} else if (variant === 'prom-bundle') {
+  const promBundle = require('express-prom-bundle');
+  app.use(promBundle({ includeMethod: true, includePath: true }));
+}
+setup(app);
+
+app.get('/users/:id', (req, res) => {
+  res.json({ id: req.params.id, name: 'Ada' });
+});
+
+app.listen(port, '127.0.0.1', () => process.stdout.write('ready\n'));
+for (const s of ['SIGINT', 'SIGTERM']) process.once(s, () => process.exit(0));

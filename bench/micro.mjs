@@ -1,0 +1,66 @@
+// bench/micro: ns per request of slakit's recording path (instrument() middleware + the close handler), on fake
+// req/res objects, against an empty middleware doing the same listener bookkeeping. Run: pnpm build && pnpm --filter @slakit/bench micro
+import { EventEmitter } from 'node:events';
+import { createTelemetry } from '@slakit/core';
+import { instrument } from '@slakit/express-middleware';
+import { Bench } from 'tinybench';
+
+const telemetry = createTelemetry({ serviceName: 'micro', env: {}, providers: 'own', logger: { level: 'silent' } });
+const metricsOnly = instrument({ telemetry, tracing: { enabled: false }, logging: { enabled: false }, requestId: false });
+const withRequestId = instrument({ telemetry, tracing: { enabled: false }, logging: { enabled: false } });
+
+import pino from 'pino';
+
+const full = createTelemetry({
+  serviceName: 'micro-full',
+  env: {},
+  providers: 'own',
+  logger: { destination: pino.destination({ dest: '/dev/null', sync: false }) },
+  traces: { exporter: { export: (_s, done) => done({ code: 0 }), shutdown: async () => {} } },
+});
+const fullMw = instrument({ telemetry: full, tracing: { sampleRatio: 0.1 }, logging: { sampleSuccess: 0.1 } });
+const empty = (req, res, next) => {
+  res.once('close', () => {});
+  next();
+};
+
+function fakeExchange() {
+  const res = new EventEmitter();
+  res.statusCode = 200;
+  res.headersSent = true;
+  res.writableFinished = true;
+  res.setHeader = () => {};
+  const req = {
+    method: 'GET',
+    url: '/users/42',
+    headers: {},
+    socket: {},
+    baseUrl: '',
+    route: { path: '/users/:id' },
+    params: { id: '42' },
+  };
+  return { req, res };
+}
+const next = () => {};
+const run = (mw) => () => {
+  const { req, res } = fakeExchange();
+  mw(req, res, next);
+  res.emit('close');
+};
+
+const bench = new Bench({ time: Number(process.env.BENCH_TIME_MS ?? 2000), warmupTime: 500 });
+bench.add('baseline: empty middleware + close listener', run(empty));
+bench.add('slakit instrument(): metrics only', run(metricsOnly));
+bench.add('slakit instrument(): metrics + request id', run(withRequestId));
+bench.add('slakit instrument(): full (tracing 10 %, logs 10 %)', run(fullMw));
+await bench.run();
+const base = bench.tasks[0].result.latency.mean * 1e6;
+console.log(`\nbench/micro — node ${process.version}\n`);
+console.log('| task | ns/op (mean) | slakit cost ns/op |');
+console.log('|---|---:|---:|');
+for (const t of bench.tasks) {
+  const ns = t.result.latency.mean * 1e6;
+  console.log(`| ${t.name} | ${Math.round(ns)} | ${t === bench.tasks[0] ? '—' : Math.round(ns - base)} |`);
+}
+await telemetry.shutdown();
+await full.shutdown();
