@@ -3,13 +3,12 @@
 import { EventEmitter } from 'node:events';
 import { createTelemetry } from '@slakit/core';
 import { instrument } from '@slakit/express-middleware';
+import pino from 'pino';
 import { Bench } from 'tinybench';
 
 const telemetry = createTelemetry({ serviceName: 'micro', env: {}, providers: 'own', logger: { level: 'silent' } });
 const metricsOnly = instrument({ telemetry, tracing: { enabled: false }, logging: { enabled: false }, requestId: false });
 const withRequestId = instrument({ telemetry, tracing: { enabled: false }, logging: { enabled: false } });
-
-import pino from 'pino';
 
 const full = createTelemetry({
   serviceName: 'micro-full',
@@ -19,7 +18,7 @@ const full = createTelemetry({
   traces: { exporter: { export: (_s, done) => done({ code: 0 }), shutdown: async () => {} } },
 });
 const fullMw = instrument({ telemetry: full, tracing: { sampleRatio: 0.1 }, logging: { sampleSuccess: 0.1 } });
-const empty = (req, res, next) => {
+const empty = (_req, res, next) => {
   res.once('close', () => {});
   next();
 };
