@@ -1,2 +1,33 @@
-// The public API of this package lands with its issue; until then the package exports nothing (see README.md).
-export {};
+export {
+  type CheckResult,
+  type CheckSeverity,
+  type CheckStatus,
+  failureCode,
+  type HealthCheck,
+  ROLES,
+  type Role,
+  resolveChecks,
+} from './check.js';
+export {
+  custom,
+  diskSpace,
+  env,
+  eventLoopDelay,
+  http,
+  type LeaseLister,
+  memory,
+  type PgLike,
+  postgres,
+  redis,
+  staleLeases,
+} from './checks.js';
+export {
+  createHealth,
+  type FastifyPluginLike,
+  type Health,
+  type HealthBody,
+  type HealthCheckEntry,
+  type HealthOptions,
+  type HealthState,
+} from './health.js';
+export { healthCheckSchema } from './schema.js';
