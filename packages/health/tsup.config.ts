@@ -1,3 +1,3 @@
 import { packageConfig } from '../../tsup.shared.js';
 
-export default packageConfig();
+export default packageConfig({ index: 'src/index.ts', cli: 'src/cli.ts' });

@@ -38,6 +38,9 @@ export interface HealthCheck {
   kind?: 'dependency' | 'local';
 }
 
+/** A check with its name, for the array form of `checks`. */
+export type NamedHealthCheck = HealthCheck & { name: string };
+
 /** A check with its defaults applied. */
 export interface ResolvedCheck extends Required<Omit<HealthCheck, 'run'>> {
   name: string;
@@ -51,13 +54,16 @@ const NAME = /^[a-z][a-z0-9_-]{0,62}$/;
  * @throws SlakitError `ERR_SLAKIT_INVALID_NAME`, `ERR_SLAKIT_DUPLICATE_NAME`, `ERR_SLAKIT_INVALID_OPTION` (unknown role,
  *   non-positive TTL or timeout, or a dependency check with the liveness role — restart storms)
  */
-export function resolveChecks(checks: Record<string, HealthCheck> | undefined): ResolvedCheck[] {
-  if (!checks || typeof checks !== 'object') throw invalidOption('checks', checks, 'an object of named checks');
+export function resolveChecks(checks: Record<string, HealthCheck> | NamedHealthCheck[] | undefined): ResolvedCheck[] {
+  if (!checks || typeof checks !== 'object')
+    throw invalidOption('checks', checks, 'an object of named checks, or an array of checks with a name');
+  const entries: [string, HealthCheck, string][] = Array.isArray(checks)
+    ? checks.map((c, i) => [c?.name, c, `checks[${i}]`] as [string, HealthCheck, string])
+    : Object.entries(checks).map(([name, c]) => [name, c, `checks.${name}`] as [string, HealthCheck, string]);
   const out: ResolvedCheck[] = [];
   const seen = new Set<string>();
-  for (const [name, check] of Object.entries(checks)) {
-    const field = `checks.${name}`;
-    if (!NAME.test(name)) {
+  for (const [name, check, field] of entries) {
+    if (typeof name !== 'string' || !NAME.test(name)) {
       throw new SlakitError(
         'ERR_SLAKIT_INVALID_NAME',
         `${field}: a check name must match [a-z][a-z0-9_-]*, got ${describeValue(name)}`,

@@ -327,6 +327,32 @@ describe('dependencies', () => {
   });
 });
 
+describe('alerts', () => {
+  it('a failing critical check fires HealthCheckFailing; recovery resolves it; degraded checks never page', async () => {
+    const { createAlerter } = await import('@slakit/core');
+    const sent: { status: string; check?: string }[] = [];
+    const alerter = createAlerter({
+      sinks: [{ name: 'pager', kind: 'pager', send: async (n) => void sent.push({ status: n.status, check: n.labels.check }) }],
+      env: {},
+    });
+    let ok = false;
+    const health = createHealth({
+      checks: { db: custom(() => ok, { ttlMs: 50 }), blob: custom(() => false, { ttlMs: 50, severity: 'degraded' }) },
+      alerter,
+    });
+    healths.push(health);
+    await waitFor('the alert', async () => (await alerter.idle(), sent.length > 0 ? true : undefined));
+    expect(sent).toEqual([{ status: 'firing', check: 'db' }]);
+    ok = true;
+    await waitFor('the resolution', async () => (await alerter.idle(), sent.length > 1 ? true : undefined));
+    expect(sent).toEqual([
+      { status: 'firing', check: 'db' },
+      { status: 'resolved', check: 'db' },
+    ]);
+    await alerter.close();
+  });
+});
+
 describe('shutdown', () => {
   it('drains (readiness 503, liveness 200), lets an in-flight request finish, closes the server, removes listeners', async () => {
     const before = process.listenerCount('SIGTERM');
@@ -384,10 +410,21 @@ describe('configuration errors', () => {
       'ERR_SLAKIT_INVALID_OPTION',
       'checks.cache.roles',
     ],
-    ['duplicate names (case-insensitive)', { db: noop, DB: noop }, 'ERR_SLAKIT_INVALID_NAME', 'checks.DB'],
+    ['an upper-case name', { db: noop, DB: noop }, 'ERR_SLAKIT_INVALID_NAME', 'checks.DB'],
     ['a bad name', { 'bad name': noop }, 'ERR_SLAKIT_INVALID_NAME', 'checks.bad name'],
   ])('rejects %s', (_label, checks, code, field) => {
     expect(() => createHealth({ checks: checks as never })).toThrowError(expect.objectContaining({ code, field }));
+  });
+
+  it('rejects duplicate names in the array form', () => {
+    expect(() =>
+      createHealth({
+        checks: [
+          { name: 'db', ...noop },
+          { name: 'db', ...noop },
+        ],
+      }),
+    ).toThrowError(expect.objectContaining({ code: 'ERR_SLAKIT_DUPLICATE_NAME', field: 'checks[1]' }));
   });
 
   it('reports env names, never values', async () => {

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { type Alerter, type Clock, createLogger, invalidOption, systemClock, type Telemetry, withDeadline } from '@slakit/core';
 import type { Logger } from 'pino';
-import { type CheckStatus, type HealthCheck, type Role, resolveChecks } from './check.js';
+import { type CheckStatus, type HealthCheck, type NamedHealthCheck, type Role, resolveChecks } from './check.js';
 import { type CheckState, createRunner } from './runner.js';
 
 /** Lifecycle of the service as seen by the probes. */
@@ -10,8 +10,8 @@ export type HealthState = 'starting' | 'ready' | 'draining' | 'closing' | 'stopp
 
 /** Options of {@link createHealth}. */
 export interface HealthOptions {
-  /** Named checks, e.g. `{ db: postgres(pool), cache: redis(client), loop: eventLoopDelay() }`. */
-  checks: Record<string, HealthCheck>;
+  /** Named checks, e.g. `{ db: postgres(pool), cache: redis(client), loop: eventLoopDelay() }`, or an array of `{ name, ...check }`. */
+  checks: Record<string, HealthCheck> | NamedHealthCheck[];
   /** IETF `version`, `releaseId`, `serviceId`, `description`; `serviceId` defaults to the telemetry's service name. */
   version?: string;
   releaseId?: string;
