@@ -10,7 +10,8 @@ function sources(dir) {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return sources(path);
-    return /\.ts$/.test(name) && !/\.test\.ts$/.test(name) ? [path] : [];
+    // runtime sources only: tests and declaration files (test-only module aliases) are not shipped code
+    return /\.ts$/.test(name) && !/\.(test|d)\.ts$/.test(name) ? [path] : [];
   });
 }
 

@@ -341,10 +341,16 @@ describe('alerts', () => {
       alerter,
     });
     healths.push(health);
-    await waitFor('the alert', async () => (await alerter.idle(), sent.length > 0 ? true : undefined));
+    await waitFor('the alert', async () => {
+      await alerter.idle();
+      return sent.length > 0 ? true : undefined;
+    });
     expect(sent).toEqual([{ status: 'firing', check: 'db' }]);
     ok = true;
-    await waitFor('the resolution', async () => (await alerter.idle(), sent.length > 1 ? true : undefined));
+    await waitFor('the resolution', async () => {
+      await alerter.idle();
+      return sent.length > 1 ? true : undefined;
+    });
     expect(sent).toEqual([
       { status: 'firing', check: 'db' },
       { status: 'resolved', check: 'db' },
