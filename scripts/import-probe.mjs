@@ -35,6 +35,16 @@ for (const dir of dirs) {
   const entries = Object.keys(pkg.exports).filter((k) => k !== './package.json');
   for (const entry of entries) {
     const specifier = entry === '.' ? pkg.name : `${pkg.name}/${entry.slice(2)}`;
+    if (entry.endsWith('.json')) {
+      // JSON entries (shipped schemas): must load in both systems.
+      const resolved = createRequire(join(dir, 'package.json')).resolve(specifier);
+      const data =
+        mode === 'cjs'
+          ? createRequire(join(dir, 'package.json'))(specifier)
+          : (await import(pathToFileURL(resolved).href, { with: { type: 'json' } })).default;
+      exported[specifier] = [typeof data === 'object' && data !== null ? '<json object>' : '<invalid json>'];
+      continue;
+    }
     const mod =
       mode === 'cjs'
         ? createRequire(join(dir, 'package.json'))(specifier)

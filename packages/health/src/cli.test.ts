@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createLogger } from '@slakit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { custom } from './checks.js';
 import { createHealth } from './health.js';
@@ -15,6 +16,7 @@ const health = createHealth({
     blob: custom(() => ({ status: 'warn', output: 'SLOW' }), { severity: 'degraded' }),
   },
   authorize: (req) => req.headers.authorization === 'Bearer ops',
+  logger: createLogger({ level: 'silent' }),
 });
 
 function run(args: string[]): Promise<{ code: number; stdout: string }> {

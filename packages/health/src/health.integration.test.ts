@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer, Socket } from 'node:net';
+import { createLogger } from '@slakit/core';
 import { createTestTelemetry } from '@slakit/core/testing';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -100,7 +101,7 @@ const adapters: [string, Adapter][] = [
 ];
 
 async function serve(options: HealthOptions, adapter: Adapter = adapters[0]?.[1] as Adapter) {
-  const health = createHealth({ drainDelayMs: 200, ...options });
+  const health = createHealth({ drainDelayMs: 200, logger: createLogger({ level: 'silent' }), ...options });
   healths.push(health);
   const server = createServer(await adapter(health));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

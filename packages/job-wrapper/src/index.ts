@@ -15,10 +15,22 @@ export {
   type LeaseOwner,
   type LeaseStore,
 } from './lease.js';
+export {
+  memoryLedger,
+  type PostgresLedger,
+  percentile,
+  postgresLedger,
+  postgresLedgerDdl,
+  type RunLedger,
+  type RunRecord,
+  type RunStats,
+  recordOf,
+} from './ledger.js';
 export { memoryLeases } from './memory-leases.js';
 export type { PgQueryable } from './postgres.js';
 export { type PostgresLeaseStore, type PostgresLeasesOptions, postgresLeases, postgresLeasesDdl } from './postgres-leases.js';
 export { type RedisLeasesOptions, redisLeases } from './redis-leases.js';
+export { JOB_RULE_ALERTS, type RuleOptions } from './rules.js';
 export {
   JOB_ALERTS,
   type JobContext,

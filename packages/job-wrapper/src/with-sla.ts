@@ -16,7 +16,9 @@ import {
 import type { Logger } from 'pino';
 import { jobInstruments } from './instruments.js';
 import { defaultOwner, type Lease, type LeaseOwner, type LeaseStore } from './lease.js';
+import { type RunLedger, recordOf } from './ledger.js';
 import { memoryLeases } from './memory-leases.js';
+import { baselineBefore, evaluateRules, type RuleContext, type RuleOptions } from './rules.js';
 
 /** How a run ended. */
 export type RunOutcome = 'succeeded' | 'failed' | 'timed_out' | 'lease_lost' | 'skipped_locked' | 'skipped_overlap';
@@ -95,6 +97,12 @@ export interface WithSlaOptions {
   clock?: Clock;
   /** Environment for defaults; default `process.env`. */
   env?: Record<string, string | undefined>;
+  /** Records every run (skipped ones included) and claims schedule slots; rules are evaluated against it. */
+  ledger?: RunLedger;
+  /** Thresholds of the rules evaluated after each run (needs `ledger` and `alerter`); `false` turns them off. */
+  rules?: RuleOptions | false;
+  /** Deadline of each ledger call in ms; default 5000. A failing ledger is logged and never fails the run. */
+  ledgerTimeoutMs?: number;
 }
 
 /** Options of one call of the wrapped function. */
@@ -206,11 +214,42 @@ export function withSla<I = unknown>(
   const ttlMs = options.leaseTtlMs ?? 30_000;
   const leaseTimeoutMs = options.leaseTimeoutMs ?? ttlMs;
   const owner = options.owner ?? defaultOwner();
+  const ownerText = `${owner.host}:${owner.pid}`;
   const telemetry = options.telemetry;
   const logger = (options.logger ?? telemetry?.logger ?? createLogger()).child({ job: name });
   const instruments = jobInstruments(telemetry?.meter);
   const alerter = options.alerter;
   const leaseKey = `job:${name}`;
+  const ledger = options.ledger;
+  const ledgerTimeoutMs = options.ledgerTimeoutMs ?? 5000;
+  const ruleContext: RuleContext | undefined =
+    ledger && options.rules !== false
+      ? {
+          job: name,
+          ledger,
+          alerter: options.alerter,
+          budgetSeconds,
+          runbookUrl: options.runbookUrl,
+          recommendedAction: options.recommendedAction ?? DEFAULT_ACTION,
+          options: {
+            successRateThreshold: options.rules?.successRateThreshold ?? env.sla.successRateThreshold,
+            successRateWindowSeconds: options.rules?.successRateWindowSeconds ?? 86_400,
+            minRuns: options.rules?.minRuns ?? 5,
+            throughputRatio: options.rules?.throughputRatio ?? 0.5,
+            baselineRuns: options.rules?.baselineRuns ?? 10,
+            minBaselineRuns: options.rules?.minBaselineRuns ?? 5,
+            consecutiveFailures: options.rules?.consecutiveFailures ?? 3,
+          },
+        }
+      : undefined;
+  /** A ledger call that can neither throw nor hang the run. */
+  const ledgerCall = async <T>(what: string, call: () => Promise<T>): Promise<T | undefined> =>
+    withDeadline(
+      Promise.resolve().then(call),
+      ledgerTimeoutMs,
+      (error) => logger.warn({ error: errorInfo(error) }, `run ledger: ${what} failed`),
+      () => logger.warn(`run ledger: ${what} timed out`),
+    );
   const attrs = { job: name };
   let consecutiveFailures = 0;
 
@@ -317,12 +356,38 @@ export function withSla<I = unknown>(
       record(result);
       return result;
     }
+    const slot = runOptions.scheduledAt;
     if (lease === null) {
       instruments.contention.add(1, attrs);
       const result = empty('skipped_locked');
       record(result);
+      if (ledger) await ledgerCall('record', () => ledger.record(recordOf(result, budgetSeconds, slot, ownerText)));
       logger.info({ run_id: runId, outcome: 'skipped_locked' }, `job ${name} skipped: another holder has the lease`);
       return result;
+    }
+
+    if (ledger) {
+      const claimed = await ledgerCall('claim', () =>
+        ledger.claim({
+          ...recordOf(empty('succeeded'), budgetSeconds, slot, ownerText),
+          fence: lease.fence,
+          startedAt: new Date(clock.now()),
+          finishedAt: undefined,
+        }),
+      );
+      if (claimed === false) {
+        await withDeadline(lease.release(), leaseTimeoutMs);
+        const result = empty('skipped_overlap');
+        record(result);
+        await ledgerCall('record', () =>
+          ledger.record({ ...recordOf(result, budgetSeconds, slot, ownerText), runId: `${result.runId}` }),
+        );
+        logger.info(
+          { run_id: runId, slot: slot?.toISOString(), outcome: 'skipped_overlap' },
+          `job ${name} skipped: slot already run`,
+        );
+        return result;
+      }
     }
 
     const startedAt = clock.now();
@@ -420,6 +485,11 @@ export function withSla<I = unknown>(
       error: thrown ? errorInfo(thrown.error) : abortedBy ? errorInfo(controller.signal.reason) : undefined,
     };
     record(result);
+    if (ledger) {
+      const baseline = ruleContext ? await ledgerCall('baseline', () => baselineBefore(ruleContext)) : undefined;
+      await ledgerCall('record', () => ledger.record(recordOf(result, budgetSeconds, slot, ownerText)));
+      if (ruleContext && baseline) await ledgerCall('rules', () => evaluateRules(ruleContext, result, baseline));
+    }
 
     // Alerts: the timers fired during the run (raise any a coarse clock skipped); a run back within budget resolves them.
     const pct = result.utilization * 100;

@@ -1,7 +1,7 @@
 // A separate OS process driving the *built* @slakit/job-wrapper against real Redis/Postgres (see leases.integration.test.ts).
 import { hostname } from 'node:os';
 import { createLogger } from '@slakit/core';
-import { memoryLeases, postgresLeases, redisLeases, withSla } from '@slakit/job-wrapper';
+import { memoryLeases, postgresLeases, postgresLedger, redisLeases, withSla } from '@slakit/job-wrapper';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -55,6 +55,34 @@ try {
     );
     const result = await job();
     say(`RESULT ${JSON.stringify({ outcome: result.outcome, fence: String(result.fence), error: result.error?.code })}`);
+  } else if (config.mode === 'ledger') {
+    // Random runs over the last ~30 h, some outside the 24 h window, written concurrently with other processes.
+    const ledger = postgresLedger(pool, { table: config.ledgerTable });
+    const outcomes = ['succeeded', 'succeeded', 'succeeded', 'failed', 'timed_out', 'lease_lost', 'skipped_locked'];
+    const now = Date.now();
+    for (let i = 0; i < config.runs; i++) {
+      const job = `job_${i % 3}`;
+      const outcome = outcomes[Math.floor(Math.random() * outcomes.length)];
+      const finished = now - Math.floor(Math.random() * 30 * 3600 * 1000);
+      const duration = outcome.startsWith('skipped') ? 0 : Math.round(Math.random() * 3600 * 1000) / 1000;
+      await ledger.record({
+        runId: crypto.randomUUID(),
+        job,
+        slot: undefined,
+        fence: BigInt(i),
+        owner: `w${process.pid}`,
+        outcome,
+        startedAt: new Date(finished - duration * 1000),
+        finishedAt: new Date(finished),
+        durationSeconds: duration,
+        budgetSeconds: 3600,
+        processed: outcome === 'succeeded' ? Math.floor(Math.random() * 5) * 100 : 0,
+        errorCode: outcome === 'failed' ? 'ECONNREFUSED' : undefined,
+        errorMessage: undefined,
+        dryRun: false,
+      });
+    }
+    say('RESULT {}');
   } else if (config.mode === 'crash') {
     const lease = await leases.acquire(`job:${config.job}`, {
       ttlMs: config.ttlMs,
