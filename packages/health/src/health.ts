@@ -256,7 +256,7 @@ export function createHealth(options: HealthOptions): Health {
           ];
         }
       }
-      if (detailed) {
+      if (detailed || !opts.check) {
         body.checks.uptime = [
           {
             componentType: 'system',
