@@ -173,6 +173,7 @@ describe.each(adapters)('over real HTTP with %s', (_name, adapter) => {
       'db:connections',
       'heap:heapUsage',
       'loop:eventLoopDelay',
+      'uptime',
     ]);
     expect(pub.body.checks['db:connections'][0]).toEqual({ componentType: 'datastore', status: 'pass' });
 
