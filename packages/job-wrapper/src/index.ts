@@ -31,6 +31,7 @@ export type { PgQueryable } from './postgres.js';
 export { type PostgresLeaseStore, type PostgresLeasesOptions, postgresLeases, postgresLeasesDdl } from './postgres-leases.js';
 export { type RedisLeasesOptions, redisLeases } from './redis-leases.js';
 export { JOB_RULE_ALERTS, type RuleOptions } from './rules.js';
+export { MISSED_RUN_ALERT, type Schedule, type ScheduleOptions, schedule } from './schedule.js';
 export {
   JOB_ALERTS,
   type JobContext,

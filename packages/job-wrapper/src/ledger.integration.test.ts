@@ -17,10 +17,10 @@ afterAll(async () => {
   await pool.end();
 });
 
-const worker = () =>
+const worker = (config: Record<string, unknown> = { mode: 'ledger', store: 'postgres', ledgerTable, runs: 250 }) =>
   new Promise<number | null>((resolve) => {
     const p = spawn(process.execPath, [new URL('../test/worker.mjs', import.meta.url).pathname], {
-      env: { ...process.env, SLAKIT_WORKER: JSON.stringify({ mode: 'ledger', store: 'postgres', ledgerTable, runs: 250 }) },
+      env: { ...process.env, SLAKIT_WORKER: JSON.stringify(config) },
       cwd: new URL('..', import.meta.url).pathname,
       stdio: ['ignore', 'ignore', 'inherit'],
     });
@@ -83,6 +83,39 @@ describe('postgresLedger (real Postgres, 4 writer processes)', () => {
           .sort((a, b) => b - a)
           .slice(0, 5),
       );
+    }
+  }, 60_000);
+
+  it('two schedulers in two processes, one clock skewed by 2 s: each slot body runs once, the other run is skipped_overlap', async () => {
+    const bodyTable = `slakit_sched_body_${process.pid}`;
+    const schedLedger = `slakit_sched_ledger_${process.pid}`;
+    const leaseTable = `slakit_sched_leases_${process.pid}`;
+    await pool.query(`CREATE TABLE ${bodyTable} (slot timestamptz NOT NULL, pid int NOT NULL)`);
+    await postgresLedger(pool, { table: schedLedger }).ensureSchema();
+    const { postgresLeases } = await import('./postgres-leases.js');
+    await postgresLeases(pool, { table: leaseTable }).ensureSchema();
+    try {
+      const common = {
+        mode: 'schedule',
+        store: 'postgres',
+        leaseTable,
+        ledgerTable: schedLedger,
+        bodyTable,
+        job: 'skewed_job',
+        durationMs: 10_000,
+      };
+      expect(await Promise.all([worker({ ...common, skewMs: 0 }), worker({ ...common, skewMs: 2000 })])).toEqual([0, 0]);
+      const bodies = await pool.query(`SELECT slot, count(*)::int AS n FROM ${bodyTable} GROUP BY slot`);
+      expect(bodies.rows.length).toBeGreaterThanOrEqual(2);
+      expect(bodies.rows.every((r) => r.n === 1)).toBe(true);
+      const runs = await pool.query(
+        `SELECT slot, array_agg(outcome ORDER BY outcome) AS outcomes FROM ${schedLedger} GROUP BY slot`,
+      );
+      const both = runs.rows.filter((r) => r.outcomes.length === 2);
+      expect(both.length).toBeGreaterThanOrEqual(1);
+      for (const r of both) expect(r.outcomes).toEqual(['skipped_overlap', 'succeeded']);
+    } finally {
+      await pool.query(`DROP TABLE IF EXISTS ${bodyTable}, ${schedLedger}, ${leaseTable}`);
     }
   }, 60_000);
 

@@ -120,6 +120,8 @@ export interface SlaJob<I = unknown> {
   readonly jobName: string;
   /** The budget in seconds. */
   readonly budgetSeconds: number;
+  /** Records a run that did not happen (e.g. a schedule fire while the previous run is still going): metrics, ledger, log. */
+  skip(outcome: 'skipped_overlap' | 'skipped_locked', options?: RunOptions): Promise<RunResult>;
 }
 
 const JOB_NAME = /^[a-z][a-z0-9_]*$/;
@@ -520,5 +522,29 @@ export function withSla<I = unknown>(
     return result;
   };
 
-  return Object.assign(run, { jobName: name, budgetSeconds }) as SlaJob<I>;
+  const skip = async (outcome: 'skipped_overlap' | 'skipped_locked', runOptions: RunOptions = {}): Promise<RunResult> => {
+    const at = new Date(clock.now());
+    const result: RunResult = {
+      runId: randomUUID(),
+      job: name,
+      outcome,
+      startedAt: at,
+      finishedAt: at,
+      durationSeconds: 0,
+      utilization: 0,
+      processed: 0,
+      throughputPerHour: 0,
+      fence: undefined,
+      error: undefined,
+      dryRun: runOptions.dryRun ?? options.dryRun ?? false,
+      scheduledAt: runOptions.scheduledAt ?? at,
+    };
+    record(result);
+    if (ledger)
+      await ledgerCall('record', () => ledger.record(recordOf(result, budgetSeconds, runOptions.scheduledAt, ownerText)));
+    logger.info({ run_id: result.runId, outcome, slot: runOptions.scheduledAt?.toISOString() }, `job ${name} ${outcome}`);
+    return result;
+  };
+
+  return Object.assign(run, { jobName: name, budgetSeconds, skip }) as SlaJob<I>;
 }

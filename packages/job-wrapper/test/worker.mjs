@@ -1,7 +1,7 @@
 // A separate OS process driving the *built* @slakit/job-wrapper against real Redis/Postgres (see leases.integration.test.ts).
 import { hostname } from 'node:os';
-import { createLogger } from '@slakit/core';
-import { memoryLeases, postgresLeases, postgresLedger, redisLeases, withSla } from '@slakit/job-wrapper';
+import { createLogger, systemClock } from '@slakit/core';
+import { memoryLeases, postgresLeases, postgresLedger, redisLeases, schedule, withSla } from '@slakit/job-wrapper';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
@@ -82,6 +82,23 @@ try {
         dryRun: false,
       });
     }
+    say('RESULT {}');
+  } else if (config.mode === 'schedule') {
+    // A scheduler whose clock is skewed by config.skewMs: it fires each slot that much earlier in real time.
+    const clock = { ...systemClock, now: () => Date.now() + config.skewMs };
+    const ledger = postgresLedger(pool, { table: config.ledgerTable });
+    const job = withSla(
+      config.job,
+      async (ctx) => {
+        await pool.query(`INSERT INTO ${config.bodyTable} (slot, pid) VALUES ($1, $2)`, [ctx.scheduledAt, process.pid]);
+        await sleep(300);
+      },
+      { budgetSeconds: 60, leases, ledger, clock, logger, env: {} },
+    );
+    const s = schedule('*/3 * * * * *', job, { clock, timezone: 'UTC', logger });
+    await sleep(config.durationMs);
+    s.stop();
+    await s.idle();
     say('RESULT {}');
   } else if (config.mode === 'crash') {
     const lease = await leases.acquire(`job:${config.job}`, {

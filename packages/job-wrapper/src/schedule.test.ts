@@ -1,0 +1,102 @@
+import { type AlertNotification, createAlerter } from '@slakit/core';
+import { createTestTelemetry, type TestTelemetry } from '@slakit/core/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { memoryLedger } from './ledger.js';
+import { memoryLeases } from './memory-leases.js';
+import { schedule } from './schedule.js';
+import { withSla } from './with-sla.js';
+
+const kits: TestTelemetry[] = [];
+afterEach(async () => {
+  await Promise.all(kits.splice(0).map((k) => k.close()));
+});
+
+function setup(runSeconds: number) {
+  const kit = createTestTelemetry({ startMs: Date.UTC(2026, 0, 3, 15, 31) });
+  kits.push(kit);
+  const clock = kit.clock;
+  const sent: AlertNotification[] = [];
+  const alerter = createAlerter({
+    sinks: [{ name: 'pager', kind: 'pager', send: async (n) => void sent.push(n) }],
+    clock,
+    env: {},
+  });
+  const ledger = memoryLedger({ now: () => clock.now() });
+  const slots: string[] = [];
+  let seconds = runSeconds;
+  const job = withSla(
+    'cleanup_quiz_responses',
+    async (ctx) => {
+      slots.push(ctx.scheduledAt.toISOString());
+      await new Promise<void>((r) => clock.setTimeout(r, seconds * 1000));
+      return { processed: 1 };
+    },
+    { budgetSeconds: 3600, clock, ledger, leases: memoryLeases({ clock }), telemetry: kit.telemetry, env: {} },
+  );
+  const setSeconds = (s: number) => {
+    seconds = s;
+  };
+  return { kit, clock, sent, alerter, ledger, slots, job, setSeconds };
+}
+
+describe('schedule', () => {
+  it('fires on the cron slots, passes each slot to the run and exports the next run time', async () => {
+    const { clock, job, slots, kit } = setup(10);
+    const s = schedule('*/15 * * * *', job, { clock, telemetry: kit.telemetry, timezone: 'UTC' });
+    expect(s.nextRun()?.toISOString()).toBe('2026-01-03T15:45:00.000Z');
+    await clock.advance(31 * 60_000);
+    expect(slots).toEqual(['2026-01-03T15:45:00.000Z', '2026-01-03T16:00:00.000Z']);
+    expect(await kit.metrics.value('job_next_run_timestamp_seconds', { job: 'cleanup_quiz_responses' })).toBe(
+      Date.UTC(2026, 0, 3, 16, 15) / 1000,
+    );
+    s.stop();
+  });
+
+  it('records an overlapping fire in this process as skipped_overlap', async () => {
+    const { clock, job, ledger, slots } = setup(20 * 60); // each run takes 20 min, the period is 15 min
+    const s = schedule('*/15 * * * *', job, { clock, timezone: 'UTC', graceSeconds: 3600 });
+    await clock.advance(45 * 60_000);
+    expect(slots).toEqual(['2026-01-03T15:45:00.000Z', '2026-01-03T16:15:00.000Z']);
+    const outcomes = (await ledger.recent('cleanup_quiz_responses', 10)).map((r) => r.outcome).sort();
+    expect(outcomes).toContain('skipped_overlap');
+    s.stop();
+  });
+
+  it('raises JobMissedRun after one period + grace without a success (scheduler paused), and resolves on the next success', async () => {
+    const { clock, job, alerter, sent } = setup(10);
+    const s = schedule('*/15 * * * *', job, { clock, alerter, timezone: 'UTC', graceSeconds: 120 });
+    s.pause();
+    await clock.advance(15 * 60_000 + 100_000);
+    await alerter.idle();
+    expect(sent).toEqual([]); // 16 min 40 s < 15 min + 2 min
+    await clock.advance(120_000); // past 17 min; the watchdog looks every 60 s
+    await alerter.idle();
+    expect(sent.map((n) => `${n.labels.alertname}:${n.status}`)).toEqual(['JobMissedRun:firing']);
+    expect(sent[0]?.labels.severity).toBe('critical');
+    s.resume();
+    await clock.advance(15 * 60_000);
+    await s.idle();
+    await alerter.idle();
+    expect(sent.map((n) => `${n.labels.alertname}:${n.status}`)).toEqual(['JobMissedRun:firing', 'JobMissedRun:resolved']);
+    s.stop();
+  });
+
+  it('stop() clears its timers', async () => {
+    const { clock, job } = setup(1);
+    const before = clock.pending();
+    const s = schedule('*/15 * * * *', job, { clock, timezone: 'UTC' });
+    expect(clock.pending()).toBe(before + 2); // the next fire and the watchdog
+    s.stop();
+    expect(clock.pending()).toBe(before);
+  });
+
+  it('rejects a bad cron expression or time zone', () => {
+    const { job } = setup(1);
+    expect(() => schedule('every 5 minutes', job)).toThrowError(
+      expect.objectContaining({ code: 'ERR_SLAKIT_INVALID_OPTION', field: 'cron' }),
+    );
+    expect(() => schedule('*/5 * * * *', job, { timezone: 'Mars/Olympus' })).toThrowError(
+      expect.objectContaining({ field: 'cron' }),
+    );
+  });
+});
