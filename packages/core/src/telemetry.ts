@@ -136,6 +136,8 @@ export interface Telemetry {
   readonly metricsHandler: MetricsHandler;
   /** Address of the standalone metrics server once it listens; undefined otherwise. */
   metricsAddress(): AddressInfo | undefined;
+  /** The Prometheus exposition text `metricsHandler` would serve (undefined with host providers). Never rejects. */
+  scrape(): Promise<string | undefined>;
   /** Exports buffered spans; resolves within `shutdownTimeoutMs`, never rejects. */
   forceFlush(): Promise<void>;
   /** Flushes, stops the SDK, closes the metrics server and unregisters what slakit registered; within `shutdownTimeoutMs`, never rejects. Idempotent. */
@@ -414,6 +416,15 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
     service,
     usingHost: { metrics: metricsFromHost, traces: tracesFromHost },
     metricsHandler,
+    scrape: async () => {
+      if (!reader) return undefined;
+      try {
+        return (await reader.scrape()).text;
+      } catch (error) {
+        report('metrics.collect', error);
+        return undefined;
+      }
+    },
     metricsAddress: () => {
       const address = server?.address();
       return address && typeof address === 'object' ? address : undefined;

@@ -29,9 +29,20 @@ export {
 export { memoryLeases } from './memory-leases.js';
 export type { PgQueryable } from './postgres.js';
 export { type PostgresLeaseStore, type PostgresLeasesOptions, postgresLeases, postgresLeasesDdl } from './postgres-leases.js';
+export {
+  type PostgresQueueProbeOptions,
+  postgresQueueProbe,
+  QUEUE_ALERTS,
+  type QueueMonitor,
+  type QueueSnapshot,
+  type QueueThresholds,
+  type WatchQueueOptions,
+  watchQueue,
+} from './queue.js';
 export { type RedisLeasesOptions, redisLeases } from './redis-leases.js';
 export { JOB_RULE_ALERTS, type RuleOptions } from './rules.js';
 export { MISSED_RUN_ALERT, type Schedule, type ScheduleOptions, schedule } from './schedule.js';
+export { type MetricsPush, type PushgatewayOptions, pushgatewayPush, type RunOnceOptions, runOnce } from './short-lived.js';
 export {
   JOB_ALERTS,
   type JobContext,

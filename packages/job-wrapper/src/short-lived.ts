@@ -1,0 +1,152 @@
+import { invalidOption, type Telemetry, withDeadline } from '@slakit/core';
+import type { RunLedger } from './ledger.js';
+import type { RunOptions, RunResult, SlaJob } from './with-sla.js';
+
+/** Sends a finished run's metrics somewhere (e.g. {@link pushgatewayPush}). */
+export type MetricsPush = (telemetry: Telemetry, result: RunResult) => Promise<void>;
+
+/** Options of {@link pushgatewayPush}. */
+export interface PushgatewayOptions {
+  /** Pushgateway base URL, e.g. `http://pushgateway:9091`. */
+  url: string;
+  /** Grouping key `job`; default the slakit job name (metrics carry the same `job` label). */
+  job?: string;
+  /** Extra grouping labels, e.g. `{ instance: 'cron' }`. */
+  grouping?: Record<string, string>;
+  /** Extra headers (auth); never logged. */
+  headers?: Record<string, string>;
+}
+
+const SUCCESS_FAMILY = 'job_last_success_timestamp_seconds';
+
+/** Drops one metric family (its `# HELP`/`# TYPE` lines and samples) from exposition text. */
+function withoutFamily(text: string, family: string): string {
+  return text
+    .split('\n')
+    .filter(
+      (line) =>
+        !(
+          line.startsWith(`${family} `) ||
+          line.startsWith(`${family}{`) ||
+          line.startsWith(`# HELP ${family} `) ||
+          line.startsWith(`# TYPE ${family} `)
+        ),
+    )
+    .join('\n');
+}
+
+/**
+ * Pushes the process's metrics to a Prometheus Pushgateway with **add** semantics (`POST`: families in the push
+ * replace the same families of the group; others stay). `job_last_success_timestamp_seconds` is pushed only for a
+ * successful run, so a failed run never overwrites the last success.
+ * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a bad URL or grouping label
+ */
+export function pushgatewayPush(options: PushgatewayOptions): MetricsPush {
+  let base: string;
+  try {
+    const u = new URL(options?.url);
+    if (!['http:', 'https:'].includes(u.protocol)) throw new Error();
+    base = u.toString().replace(/\/+$/, '');
+  } catch {
+    throw invalidOption('url', options?.url, 'an http(s) URL of a Pushgateway');
+  }
+  for (const [k, v] of Object.entries(options.grouping ?? {})) {
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(k) || typeof v !== 'string' || v === '')
+      throw invalidOption(`grouping.${k}`, v, 'a non-empty label value under a label name');
+  }
+  return async (telemetry, result) => {
+    const text = await telemetry.scrape();
+    if (text === undefined) throw new Error('metrics are exported by the host MeterProvider: nothing to push');
+    const body = result.outcome === 'succeeded' ? text : withoutFamily(text, SUCCESS_FAMILY);
+    const path = [
+      `job/${encodeURIComponent(options.job ?? result.job)}`,
+      ...Object.entries(options.grouping ?? {}).map(([k, v]) => `${k}/${encodeURIComponent(v)}`),
+    ].join('/');
+    const res = await fetch(`${base}/metrics/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', ...options.headers },
+      body: body.endsWith('\n') ? body : `${body}\n`,
+    });
+    await res.arrayBuffer().catch(() => undefined);
+    if (!res.ok) throw Object.assign(new Error(`pushgateway answered ${res.status}`), { code: `HTTP_${res.status}` });
+  };
+}
+
+/** Options of {@link runOnce}. */
+export interface RunOnceOptions<I> {
+  telemetry: Telemetry;
+  /** Where the run's metrics go before the process exits (e.g. `pushgatewayPush({ url })`). */
+  push?: MetricsPush;
+  input?: I;
+  run?: RunOptions;
+  /** Deadline of flush + push together, in ms; default 10000. */
+  deadlineMs?: number;
+  /** With a ledger, warns when the previous run started less than `minIntervalSeconds` (900) ago. */
+  ledger?: RunLedger;
+  minIntervalSeconds?: number;
+}
+
+/**
+ * Runs a `withSla` job once in a short-lived process (Kubernetes CronJob, Render cron), then flushes spans and
+ * pushes the metrics within `deadlineMs` before returning. Resolves with the run result (also for `failed` runs
+ * aborted by slakit); an error thrown by the job is rethrown after the push, so the process exits non-zero.
+ * Prometheus advises against batch jobs more frequent than every 15 minutes: with a `ledger` that is checked and
+ * warned about — make such a job a daemon with `schedule()`.
+ */
+export async function runOnce<I>(job: SlaJob<I>, options: RunOnceOptions<I>): Promise<RunResult> {
+  if (typeof job !== 'function' || typeof job.jobName !== 'string')
+    throw invalidOption('job', job, 'a job returned by withSla()');
+  if (!options?.telemetry) throw invalidOption('telemetry', options?.telemetry, 'the object returned by createTelemetry()');
+  const { telemetry } = options;
+  const deadlineMs = options.deadlineMs ?? 10_000;
+  let result: RunResult | undefined;
+  let thrown: { error: unknown } | undefined;
+  try {
+    result = await job(options.input, options.run);
+  } catch (error) {
+    thrown = { error };
+  }
+  if (options.ledger) {
+    const recent = await withDeadline(options.ledger.recent(job.jobName, 2), 2000);
+    const previous = recent?.[1];
+    const minMs = (options.minIntervalSeconds ?? 900) * 1000;
+    if (previous && (recent?.[0]?.startedAt.getTime() ?? Date.now()) - previous.startedAt.getTime() < minMs) {
+      telemetry.logger.warn(
+        { job: job.jobName, previous_start: previous.startedAt.toISOString(), min_interval_seconds: minMs / 1000 },
+        `job ${job.jobName} runs more often than every ${minMs / 60000} minutes as a short-lived process: make it a daemon with schedule() (Prometheus advice for batch jobs)`,
+      );
+    }
+  }
+  const finished: RunResult =
+    result ??
+    ({
+      runId: '',
+      job: job.jobName,
+      outcome: 'failed',
+      startedAt: new Date(),
+      finishedAt: new Date(),
+      durationSeconds: 0,
+      utilization: 0,
+      processed: 0,
+      throughputPerHour: 0,
+      fence: undefined,
+      error: { type: (thrown?.error as Error)?.name ?? 'Error', code: undefined, message: '' },
+      dryRun: false,
+      scheduledAt: new Date(),
+    } satisfies RunResult);
+  await withDeadline(
+    (async () => {
+      await telemetry.forceFlush();
+      if (options.push) await options.push(telemetry, finished);
+    })(),
+    deadlineMs,
+    (error) =>
+      telemetry.logger.error(
+        { error: (error as Error)?.name, code: (error as { code?: unknown })?.code },
+        'runOnce: pushing the metrics failed',
+      ),
+    () => telemetry.logger.error({ deadline_ms: deadlineMs }, 'runOnce: flushing/pushing the metrics missed its deadline'),
+  );
+  if (thrown) throw thrown.error;
+  return finished;
+}
