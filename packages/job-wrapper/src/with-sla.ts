@@ -16,7 +16,7 @@ import {
 import type { Logger } from 'pino';
 import { jobInstruments } from './instruments.js';
 import { defaultOwner, type Lease, type LeaseOwner, type LeaseStore } from './lease.js';
-import { type RunLedger, recordOf } from './ledger.js';
+import { memoryLedger, type RunLedger, recordOf } from './ledger.js';
 import { memoryLeases } from './memory-leases.js';
 import { baselineBefore, evaluateRules, type RuleContext, type RuleOptions } from './rules.js';
 
@@ -97,8 +97,11 @@ export interface WithSlaOptions {
   clock?: Clock;
   /** Environment for defaults; default `process.env`. */
   env?: Record<string, string | undefined>;
-  /** Records every run (skipped ones included) and claims schedule slots; rules are evaluated against it. */
-  ledger?: RunLedger;
+  /**
+   * Records every run (skipped ones included) and claims schedule slots; rules are evaluated against it.
+   * Default: an in-memory ledger of this job's last 1000 runs; `false` keeps no ledger (and evaluates no rules).
+   */
+  ledger?: RunLedger | false;
   /** Thresholds of the rules evaluated after each run (needs `ledger` and `alerter`); `false` turns them off. */
   rules?: RuleOptions | false;
   /** Deadline of each ledger call in ms; default 5000. A failing ledger is logged and never fails the run. */
@@ -222,10 +225,11 @@ export function withSla<I = unknown>(
   const instruments = jobInstruments(telemetry?.meter);
   const alerter = options.alerter;
   const leaseKey = `job:${name}`;
-  const ledger = options.ledger;
+  const ledger =
+    options.ledger === false ? undefined : (options.ledger ?? memoryLedger({ maxRuns: 1000, now: () => clock.now() }));
   const ledgerTimeoutMs = options.ledgerTimeoutMs ?? 5000;
   const ruleContext: RuleContext | undefined =
-    ledger && options.rules !== false
+    ledger && options.rules !== false && options.alerter
       ? {
           job: name,
           ledger,
