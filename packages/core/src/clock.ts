@@ -68,3 +68,36 @@ export function withDeadline<T>(
     );
   });
 }
+
+/**
+ * Runs `fn(signal)` with a deadline on `clock`: at the deadline `signal` aborts with `timeoutError()` and the returned
+ * promise rejects with it (even if `fn` ignores the signal). A synchronous throw becomes a rejection; the timer is
+ * always cleared.
+ */
+export function runWithDeadline<T>(
+  clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>,
+  ms: number,
+  fn: (signal: AbortSignal) => Promise<T> | T,
+  timeoutError: () => Error,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const controller = new AbortController();
+    const timer = clock.setTimeout(() => {
+      const error = timeoutError();
+      controller.abort(error);
+      reject(error);
+    }, ms);
+    Promise.resolve()
+      .then(() => fn(controller.signal))
+      .then(
+        (value) => {
+          clock.clearTimeout(timer);
+          resolve(value);
+        },
+        (error: unknown) => {
+          clock.clearTimeout(timer);
+          reject(error);
+        },
+      );
+  });
+}

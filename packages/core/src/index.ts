@@ -48,7 +48,7 @@ export {
   webhookSink,
 } from './alerts/index.js';
 export { HTTP_DURATION_BUCKETS, httpDurationBuckets, mergeBuckets } from './buckets.js';
-export { type Clock, systemClock, type TimerHandle, withDeadline } from './clock.js';
+export { type Clock, runWithDeadline, systemClock, type TimerHandle, withDeadline } from './clock.js';
 export {
   ENV_VARIABLES,
   type EnvConfig,

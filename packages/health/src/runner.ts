@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from '@slakit/core';
+import { type Clock, runWithDeadline, systemClock } from '@slakit/core';
 import { type CheckResult, failureCode, type ResolvedCheck } from './check.js';
 
 /** The latest result of a check. */
@@ -43,36 +43,25 @@ export function createRunner(checks: ResolvedCheck[], options: RunnerOptions = {
     const { check } = state;
     state.runs += 1;
     const started = performance.now();
-    const controller = new AbortController();
-    const promise = new Promise<CheckResult>((resolve) => {
-      const timer = clock.setTimeout(() => {
-        controller.abort(Object.assign(new Error('check deadline exceeded'), { name: 'TimeoutError' }));
-        resolve({ status: 'fail', output: 'TIMEOUT' });
-      }, check.timeoutMs);
-      Promise.resolve()
-        .then(() => check.run(controller.signal))
-        .then(
-          (result) => {
-            clock.clearTimeout(timer);
-            resolve(normalize(result));
-          },
-          (error: unknown) => {
-            clock.clearTimeout(timer);
-            resolve({ status: 'fail', output: failureCode(error) });
-          },
-        );
-    }).then((result) => {
-      const previous = state.result;
-      state.result = result;
-      state.time = clock.now();
-      state.latencyMs = performance.now() - started;
-      state.running = undefined;
-      try {
-        options.onResult?.(state, previous);
-      } catch {
-        // reporting must never break the runner
-      }
-    });
+    const promise = runWithDeadline(
+      clock,
+      check.timeoutMs,
+      (signal) => check.run(signal),
+      () => Object.assign(new Error('check deadline exceeded'), { name: 'TimeoutError' }),
+    )
+      .then(normalize, (error: unknown): CheckResult => ({ status: 'fail', output: failureCode(error) }))
+      .then((result) => {
+        const previous = state.result;
+        state.result = result;
+        state.time = clock.now();
+        state.latencyMs = performance.now() - started;
+        state.running = undefined;
+        try {
+          options.onResult?.(state, previous);
+        } catch {
+          // reporting must never break the runner
+        }
+      });
     state.running = promise;
     return promise;
   };

@@ -132,6 +132,30 @@ const JOB_NAME = /^[a-z][a-z0-9_]*$/;
 export const JOB_ALERTS = { warning: 'JobSlaBreachWarning', critical: 'JobSlaBreachCritical' } as const;
 const DEFAULT_ACTION = 'Review batch size, check database load, verify indexes';
 
+/** The result of a run that did not execute (skipped, or refused before it started). */
+function blankResult(
+  job: string,
+  outcome: RunOutcome,
+  at: Date,
+  fields: { runId: string; dryRun: boolean; scheduledAt: Date; error?: RunResult['error'] },
+): RunResult {
+  return {
+    runId: fields.runId,
+    job,
+    outcome,
+    startedAt: at,
+    finishedAt: at,
+    durationSeconds: 0,
+    utilization: 0,
+    processed: 0,
+    throughputPerHour: 0,
+    fence: undefined,
+    error: fields.error,
+    dryRun: fields.dryRun,
+    scheduledAt: fields.scheduledAt,
+  };
+}
+
 function errorInfo(error: unknown): NonNullable<RunResult['error']> {
   const e = error as { name?: unknown; code?: unknown; message?: unknown } | undefined;
   return {
@@ -336,21 +360,8 @@ export function withSla<I = unknown>(
     const requestedAt = clock.now();
     const scheduledAt = runOptions.scheduledAt ?? new Date(requestedAt);
     const base = { runId, job: name, dryRun, scheduledAt };
-    const empty = (outcome: RunOutcome, error?: RunResult['error']): RunResult => {
-      const at = new Date(clock.now());
-      return {
-        ...base,
-        outcome,
-        startedAt: at,
-        finishedAt: at,
-        durationSeconds: 0,
-        utilization: 0,
-        processed: 0,
-        throughputPerHour: 0,
-        fence: undefined,
-        error,
-      };
-    };
+    const empty = (outcome: RunOutcome, error?: RunResult['error']): RunResult =>
+      blankResult(name, outcome, new Date(clock.now()), { ...base, error });
 
     const lease = await acquire();
     if (lease === 'unavailable') {
@@ -528,21 +539,11 @@ export function withSla<I = unknown>(
 
   const skip = async (outcome: 'skipped_overlap' | 'skipped_locked', runOptions: RunOptions = {}): Promise<RunResult> => {
     const at = new Date(clock.now());
-    const result: RunResult = {
+    const result = blankResult(name, outcome, at, {
       runId: randomUUID(),
-      job: name,
-      outcome,
-      startedAt: at,
-      finishedAt: at,
-      durationSeconds: 0,
-      utilization: 0,
-      processed: 0,
-      throughputPerHour: 0,
-      fence: undefined,
-      error: undefined,
       dryRun: runOptions.dryRun ?? options.dryRun ?? false,
       scheduledAt: runOptions.scheduledAt ?? at,
-    };
+    });
     record(result);
     if (ledger)
       await ledgerCall('record', () => ledger.record(recordOf(result, budgetSeconds, runOptions.scheduledAt, ownerText)));

@@ -1,6 +1,6 @@
 import { type Counter, createNoopMeter } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { type Clock, systemClock, withDeadline } from '../clock.js';
+import { type Clock, runWithDeadline, systemClock, withDeadline } from '../clock.js';
 import { loadEnvConfig, SEVERITIES, type Severity } from '../env.js';
 import { describeValue, invalidOption, SlakitError } from '../errors.js';
 import { createLogger, rateLimitedLog } from '../logger.js';
@@ -456,27 +456,13 @@ export function createAlerter(options: AlerterOptions = {}): Alerter {
     });
     for (let attempt = 1; attempt <= remediationAttempts; attempt++) {
       record.attempts = attempt;
-      const controller = new AbortController();
       try {
-        await new Promise<void>((resolve, reject) => {
-          const timer = clock.setTimeout(() => {
-            const error = Object.assign(new Error('remediation deadline exceeded'), { code: 'TIMEOUT' });
-            controller.abort(error);
-            reject(error);
-          }, timeoutMs);
-          Promise.resolve()
-            .then(() => run({ alert, attempt, signal: controller.signal }))
-            .then(
-              () => {
-                clock.clearTimeout(timer);
-                resolve();
-              },
-              (error: unknown) => {
-                clock.clearTimeout(timer);
-                reject(error);
-              },
-            );
-        });
+        await runWithDeadline(
+          clock,
+          timeoutMs,
+          (signal) => run({ alert, attempt, signal }),
+          () => Object.assign(new Error('remediation deadline exceeded'), { code: 'TIMEOUT' }),
+        );
         record.result = 'succeeded';
         record.error = undefined;
         logger.info({ action: name, alert: alertname, attempt, trigger }, 'slakit alerts: remediation succeeded');

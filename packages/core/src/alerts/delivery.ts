@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import { type Clock, runWithDeadline } from '../clock.js';
 import type { AlertNotification } from './model.js';
 
 /** Routing class of a sink; default routes are defined per kind (see `docs/alerts.md`). */
@@ -92,30 +92,12 @@ export function createDeliverer(sink: AlertSink, clock: Clock, random: () => num
   const sleep = (ms: number) => new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
 
   const attempt = (notification: AlertNotification): Promise<void> =>
-    new Promise<void>((resolve, reject) => {
-      const controller = new AbortController();
-      const timer = clock.setTimeout(() => {
-        const error = new SinkDeliveryError('TIMEOUT', true);
-        controller.abort(error);
-        reject(error);
-      }, timeoutMs);
-      let promise: Promise<void>;
-      try {
-        promise = Promise.resolve(sink.send(notification, controller.signal));
-      } catch (error) {
-        promise = Promise.reject(error);
-      }
-      promise.then(
-        () => {
-          clock.clearTimeout(timer);
-          resolve();
-        },
-        (error: unknown) => {
-          clock.clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
+    runWithDeadline(
+      clock,
+      timeoutMs,
+      (signal) => sink.send(notification, signal),
+      () => new SinkDeliveryError('TIMEOUT', true),
+    );
 
   const run = async (job: Job) => {
     for (let i = 0; ; i++) {
