@@ -370,12 +370,20 @@ describe('shutdown', () => {
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const hooks: string[] = [];
     const h2 = createHealth({
       checks: { loop: eventLoopDelay() },
       server,
       drainDelayMs: 300,
       gracefulTimeoutMs: 3000,
       handleSignals: ['SIGTERM'],
+      hookTimeoutMs: 200,
+      onShutdown: [
+        async () => void hooks.push('close pool'),
+        () => new Promise(() => hooks.push('hangs')), // never settles: cut at hookTimeoutMs
+        () => void hooks.push('flush telemetry'),
+      ],
+      logger: createLogger({ level: 'silent' }),
     });
     healths.push(h2);
     expect(process.listenerCount('SIGTERM')).toBe(before + 1);
@@ -395,6 +403,7 @@ describe('shutdown', () => {
     expect(await slow).toBe('slow done');
     await h2.shutdown();
     expect(states).toEqual(['ready', 'draining', 'closing', 'stopped']);
+    expect(hooks).toEqual(['close pool', 'hangs', 'flush telemetry']);
     expect(server.listening).toBe(false);
     expect(process.listenerCount('SIGTERM')).toBe(before);
   });
