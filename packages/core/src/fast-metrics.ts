@@ -209,7 +209,18 @@ export function createAggregatingFastMetrics(scope = 'slakit'): FastMetrics & Sc
 /** Fast metrics that delegate to ordinary instruments of `meter` (host providers or foreign readers). */
 export function createDelegatingFastMetrics(meter: Meter): FastMetrics {
   const histograms = new Map<string, ReturnType<Meter['createHistogram']>>();
-  const sums = new Map<string, ReturnType<Meter['createCounter']> | ReturnType<Meter['createUpDownCounter']>>();
+  const sums = new Map<string, { add(value: number, attributes: Attributes): void }>();
+  const sum =
+    (create: (name: string, options: FastInstrumentOptions) => { add(value: number, attributes: Attributes): void }) =>
+    (name: string, options: FastInstrumentOptions = {}): FastSum => {
+      let instrument = sums.get(name);
+      if (!instrument) {
+        instrument = create(name, options);
+        sums.set(name, instrument);
+      }
+      const bound = instrument;
+      return { bind: (attributes) => ({ add: (value) => bound.add(value, attributes) }) };
+    };
   return {
     histogram(name, options) {
       let h = histograms.get(name);
@@ -224,23 +235,7 @@ export function createDelegatingFastMetrics(meter: Meter): FastMetrics {
       const instrument = h;
       return { bind: (attributes) => ({ record: (value) => instrument.record(value, attributes) }) };
     },
-    counter(name, options = {}) {
-      let c = sums.get(name);
-      if (!c) {
-        c = meter.createCounter(name, options);
-        sums.set(name, c);
-      }
-      const instrument = c;
-      return { bind: (attributes) => ({ add: (value) => instrument.add(value, attributes) }) };
-    },
-    upDownCounter(name, options = {}) {
-      let c = sums.get(name);
-      if (!c) {
-        c = meter.createUpDownCounter(name, options);
-        sums.set(name, c);
-      }
-      const instrument = c;
-      return { bind: (attributes) => ({ add: (value) => instrument.add(value, attributes) }) };
-    },
+    counter: sum((name, options) => meter.createCounter(name, options)),
+    upDownCounter: sum((name, options) => meter.createUpDownCounter(name, options)),
   };
 }

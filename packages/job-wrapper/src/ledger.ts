@@ -231,7 +231,7 @@ export function postgresLedger(pool: PgQueryable, options: { table?: string } = 
     r.errorMessage?.slice(0, 500) ?? null,
     r.dryRun,
   ];
-  const placeholders = Array.from({ length: 14 }, (_, i) => `$${i + 1}`).join(', ');
+  const valueParams = Array.from({ length: 14 }, (_, i) => `$${i + 1}`).join(', ');
   const executedWhere = `job = $1 AND outcome NOT IN ('skipped_locked', 'skipped_overlap', 'running')`;
   const row = (r: Record<string, unknown>): RunRecord => ({
     runId: String(r.run_id),
@@ -253,11 +253,11 @@ export function postgresLedger(pool: PgQueryable, options: { table?: string } = 
     ensureSchema: async () => void (await db.query(postgresLedgerDdl(table))),
     async claim(run) {
       if (!run.slot) {
-        await db.query(`INSERT INTO ${table} (${cols}) VALUES (${placeholders})`, values({ ...run, outcome: 'running' }));
+        await db.query(`INSERT INTO ${table} (${cols}) VALUES (${valueParams})`, values({ ...run, outcome: 'running' }));
         return true;
       }
       const { rows } = await db.query(
-        `INSERT INTO ${table} (${cols}) VALUES (${placeholders})
+        `INSERT INTO ${table} (${cols}) VALUES (${valueParams})
 ON CONFLICT (job, slot) WHERE slot IS NOT NULL AND outcome NOT IN ('skipped_locked', 'skipped_overlap') DO NOTHING RETURNING run_id`,
         values({ ...run, outcome: 'running' }),
       );
@@ -265,7 +265,7 @@ ON CONFLICT (job, slot) WHERE slot IS NOT NULL AND outcome NOT IN ('skipped_lock
     },
     async record(run) {
       await db.query(
-        `INSERT INTO ${table} (${cols}) VALUES (${placeholders})
+        `INSERT INTO ${table} (${cols}) VALUES (${valueParams})
 ON CONFLICT (run_id) DO UPDATE SET fence = EXCLUDED.fence, outcome = EXCLUDED.outcome, started_at = EXCLUDED.started_at,
   finished_at = EXCLUDED.finished_at, duration_seconds = EXCLUDED.duration_seconds, processed = EXCLUDED.processed,
   error_code = EXCLUDED.error_code, error_message = EXCLUDED.error_message`,
