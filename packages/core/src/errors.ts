@@ -17,6 +17,10 @@ export const SLAKIT_ERROR_CODES = {
   ERR_SLAKIT_INVALID_ALERT: 'An alert is missing a required label or has an invalid value.',
   /** A route, escalation or remediation refers to a sink or alert that is not configured. */
   ERR_SLAKIT_UNKNOWN_REFERENCE: 'A configuration entry refers to something that is not configured.',
+  /** The SLO/SLA config (`defineConfig`, a config file) has an invalid entry; the message names its path. */
+  ERR_SLAKIT_INVALID_CONFIG: 'The slakit SLO/SLA config has an invalid entry.',
+  /** A config file could not be found, read or parsed. */
+  ERR_SLAKIT_CONFIG_FILE: 'A slakit config file could not be read.',
 } as const;
 
 /** A stable slakit error code; see `docs/errors.md`. */

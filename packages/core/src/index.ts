@@ -50,6 +50,26 @@ export {
 export { HTTP_DURATION_BUCKETS, httpDurationBuckets, mergeBuckets } from './buckets.js';
 export { type Clock, runWithDeadline, systemClock, type TimerHandle, withDeadline } from './clock.js';
 export {
+  configSchema,
+  cronPeriodSeconds,
+  defineConfig,
+  durationSeconds,
+  type JobConfig,
+  type JobScheduleFromConfig,
+  type JobSlaFromConfig,
+  jobSchedule,
+  jobSla,
+  type QueueConfig,
+  queueThresholds,
+  type ReceiverConfig,
+  runbookUrl,
+  type SlakitConfig,
+  type SlakitConfigInput,
+  type SloConfig,
+  sloLatencyThresholds,
+  validateConfig,
+} from './config/index.js';
+export {
   ENV_VARIABLES,
   type EnvConfig,
   loadEnvConfig,

@@ -58,6 +58,8 @@ export interface WatchQueueOptions {
   intervalMs?: number;
   thresholds?: QueueThresholds;
   alerter?: Alerter;
+  /** `runbook_url` of the queue alerts: one URL or a function of the alert name; default none. */
+  runbookUrl?: string | ((alertname: string) => string);
   telemetry?: Telemetry;
   logger?: Logger;
   clock?: Clock;
@@ -132,6 +134,7 @@ export function watchQueue(name: string, options: WatchQueueOptions): QueueMonit
       labels: { alertname, severity, queue: name },
       annotations: {
         summary,
+        runbook_url: typeof options.runbookUrl === 'function' ? options.runbookUrl(alertname) : options.runbookUrl,
         recommended_action: 'Review the oldest items first; escalate items past the escalation age to the team lead.',
       },
       values,

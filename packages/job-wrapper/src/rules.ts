@@ -33,7 +33,7 @@ export interface RuleContext {
   ledger: RunLedger;
   alerter: Alerter | undefined;
   options: Required<RuleOptions>;
-  runbookUrl: string | undefined;
+  runbookUrl: string | ((alertname: string) => string) | undefined;
   recommendedAction: string;
   budgetSeconds: number;
 }
@@ -59,7 +59,11 @@ export async function evaluateRules(
   ) =>
     alerter.fire({
       labels: { alertname, severity, job },
-      annotations: { summary, runbook_url: ctx.runbookUrl, recommended_action: ctx.recommendedAction },
+      annotations: {
+        summary,
+        runbook_url: typeof ctx.runbookUrl === 'function' ? ctx.runbookUrl(alertname) : ctx.runbookUrl,
+        recommended_action: ctx.recommendedAction,
+      },
       values: { sla_budget_seconds: ctx.budgetSeconds, actual_duration_seconds: result.durationSeconds, ...values },
     });
 

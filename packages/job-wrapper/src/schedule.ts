@@ -26,6 +26,8 @@ export interface ScheduleOptions {
   protect?: boolean;
   /** Raises `JobMissedRun` (critical) and resolves it on the next success. */
   alerter?: Alerter;
+  /** `runbook_url` of `JobMissedRun`: one URL or a function of the alert name; default none. */
+  runbookUrl?: string | ((alertname: string) => string);
   /** Records `job_next_run_timestamp_seconds{job}`. */
   telemetry?: Telemetry;
   logger?: Logger;
@@ -149,6 +151,7 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
         labels: { alertname: MISSED_RUN_ALERT, severity: 'critical', job: name },
         annotations: {
           summary: `Job ${name} has not succeeded for ${Math.round(silentMs / 1000)} s (period ${periodMs / 1000} s + grace ${graceMs / 1000} s)`,
+          runbook_url: typeof options.runbookUrl === 'function' ? options.runbookUrl(MISSED_RUN_ALERT) : options.runbookUrl,
           recommended_action: 'Check that the scheduler is running and that the lease is not held by a zombie process.',
         },
         values: { silent_seconds: Math.round(silentMs / 1000), period_seconds: periodMs / 1000, grace_seconds: graceMs / 1000 },

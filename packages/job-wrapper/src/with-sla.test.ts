@@ -249,7 +249,7 @@ describe('withSla outcomes', () => {
     expect(released).toBe(1);
     expect(result.outcome).toBe('lease_lost');
     expect(result.error?.code).toBe('REFUSED');
-    expect(await kit.metrics.value('job_runs_total', { outcome: 'succeeded' })).toBeUndefined();
+    expect(await kit.metrics.value('job_runs_total', { outcome: 'succeeded' })).toBe(0);
     expect(await kit.metrics.value('job_runs_total', { outcome: 'lease_lost' })).toBe(1);
   });
 

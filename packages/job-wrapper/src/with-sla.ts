@@ -86,8 +86,11 @@ export interface WithSlaOptions {
   alerter?: Alerter;
   /** Default: the telemetry's logger, else a new pino logger on stdout. */
   logger?: Logger;
-  /** `runbook_url` of the budget alerts. */
-  runbookUrl?: string;
+  /**
+   * `runbook_url` of the job's alerts: one URL, or a function of the alert name (e.g. from the config:
+   * `runbookUrl: (alert) => runbookUrl(config, alert)`); default none.
+   */
+  runbookUrl?: string | ((alertname: string) => string);
   /** `recommended_action` of the budget alerts; default "Review batch size, check database load, verify indexes". */
   recommendedAction?: string;
   /** Lease owner; default this host, pid and a random id. */
@@ -131,6 +134,11 @@ const JOB_NAME = /^[a-z][a-z0-9_]*$/;
 /** Alert names raised by `withSla` (also used by the generated Prometheus rules). */
 export const JOB_ALERTS = { warning: 'JobSlaBreachWarning', critical: 'JobSlaBreachCritical' } as const;
 const DEFAULT_ACTION = 'Review batch size, check database load, verify indexes';
+
+/** Resolves a `runbookUrl` option (a URL or a function of the alert name) for one alert. */
+function runbookFor(option: WithSlaOptions['runbookUrl'], alertname: string): string | undefined {
+  return typeof option === 'function' ? option(alertname) : option;
+}
 
 /** The result of a run that did not execute (skipped, or refused before it started). */
 function blankResult(
@@ -247,6 +255,11 @@ export function withSla<I = unknown>(
   const telemetry = options.telemetry;
   const logger = (options.logger ?? telemetry?.logger ?? createLogger()).child({ job: name });
   const instruments = jobInstruments(telemetry?.meter);
+  // Counters start at 0 for this job, so Prometheus' increase()/rate() count the very first run (a series that first
+  // appears at 1 has no increase) — the generated success-rate and throughput rules rely on it.
+  for (const outcome of ['succeeded', 'failed', 'timed_out', 'lease_lost', 'skipped_locked'] as const)
+    instruments.runs.add(0, { job: name, outcome });
+  instruments.processed.add(0, { job: name });
   const alerter = options.alerter;
   const leaseKey = `job:${name}`;
   const ledger =
@@ -304,7 +317,7 @@ export function withSla<I = unknown>(
       annotations: {
         summary,
         description: `${name} has run ${values.actual_duration_seconds} s of its ${budgetSeconds} s budget (threshold ${threshold}%). The job keeps running: never kill a running cleanup job.`,
-        runbook_url: options.runbookUrl,
+        runbook_url: runbookFor(options.runbookUrl, JOB_ALERTS[severity]),
         recommended_action: options.recommendedAction ?? DEFAULT_ACTION,
       },
       values,

@@ -1,0 +1,337 @@
+import type { Dashboard, Panel, RowPanel } from '@grafana/schema';
+import type { SlakitConfig, SlakitConfigInput } from '../config/schema.js';
+import { validateConfig } from '../config/schema.js';
+import { EXECUTED_OUTCOMES, leMatcher, METRICS, quote, selector } from './promql.js';
+
+/** The dashboards of one service, keyed by file name (`<service>-http.json`, …). */
+export type DashboardSet = Record<string, Dashboard>;
+
+const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
+const WIDTH = 24;
+
+interface PanelSpec {
+  title: string;
+  type?: 'timeseries' | 'stat' | 'table';
+  unit?: string;
+  description?: string;
+  /** [PromQL, legend] pairs. */
+  queries: [string, string][];
+  width?: number;
+  height?: number;
+  min?: number;
+  max?: number;
+  thresholds?: { color: string; value: number | null }[];
+  instant?: boolean;
+}
+
+class Layout {
+  private x = 0;
+  private y = 0;
+  private rowHeight = 0;
+  private id = 1;
+  readonly panels: (Panel | RowPanel)[] = [];
+
+  row(title: string): void {
+    this.newline();
+    this.panels.push({
+      type: 'row',
+      title,
+      id: this.id++,
+      collapsed: false,
+      gridPos: { x: 0, y: this.y, w: WIDTH, h: 1 },
+      panels: [],
+    });
+    this.y += 1;
+  }
+
+  add(spec: PanelSpec): void {
+    const w = spec.width ?? 12;
+    const h = spec.height ?? 8;
+    if (this.x + w > WIDTH) this.newline();
+    const panel: Panel = {
+      id: this.id++,
+      type: spec.type ?? 'timeseries',
+      title: spec.title,
+      ...(spec.description ? { description: spec.description } : {}),
+      datasource: DATASOURCE,
+      gridPos: { x: this.x, y: this.y, w, h },
+      fieldConfig: {
+        defaults: {
+          ...(spec.unit ? { unit: spec.unit } : {}),
+          ...(spec.min !== undefined ? { min: spec.min } : {}),
+          ...(spec.max !== undefined ? { max: spec.max } : {}),
+          ...(spec.thresholds ? { thresholds: { mode: 'absolute' as never, steps: spec.thresholds } } : {}),
+        },
+        overrides: [],
+      },
+      options: spec.type === 'table' ? { showHeader: true } : {},
+      targets: spec.queries.map(([expr, legend], i) => ({
+        refId: String.fromCharCode(65 + i),
+        datasource: DATASOURCE,
+        expr,
+        legendFormat: legend,
+        ...(spec.instant || spec.type === 'table' ? { instant: true, range: false, format: 'table' } : { range: true }),
+      })),
+    };
+    this.panels.push(panel);
+    this.x += w;
+    this.rowHeight = Math.max(this.rowHeight, h);
+  }
+
+  private newline(): void {
+    if (this.x > 0) {
+      this.y += this.rowHeight;
+      this.x = 0;
+      this.rowHeight = 0;
+    }
+  }
+}
+
+function dashboard(config: SlakitConfig, key: string, title: string, layout: Layout, tags: string[]): Dashboard {
+  return {
+    uid: `slakit-${config.service}-${key}`.slice(0, 40),
+    title: `${config.service} · ${title}`,
+    tags: ['slakit', config.service, ...tags],
+    editable: true,
+    graphTooltip: 1,
+    schemaVersion: 39,
+    version: 1,
+    refresh: '30s',
+    time: { from: 'now-6h', to: 'now' },
+    timezone: 'browser',
+    templating: {
+      list: [
+        {
+          name: 'datasource',
+          label: 'Prometheus',
+          type: 'datasource',
+          query: 'prometheus',
+        } as never,
+      ],
+    },
+    annotations: { list: [] },
+    panels: layout.panels,
+  };
+}
+
+const RED = [
+  { color: 'green', value: null },
+  { color: 'orange', value: 0.8 },
+  { color: 'red', value: 1 },
+];
+
+function httpDashboard(config: SlakitConfig): Dashboard {
+  const d = METRICS.httpDuration;
+  const all = selector(config);
+  const errors = selector(config, 'http_response_status_code=~"5.."');
+  const l = new Layout();
+  l.row('Requests (RED)');
+  l.add({
+    title: 'Request rate by route',
+    unit: 'reqps',
+    queries: [[`sum by (http_route) (rate(${d}_count${all}[$__rate_interval]))`, '{{http_route}}']],
+  });
+  l.add({
+    title: 'Error ratio (5xx)',
+    unit: 'percentunit',
+    queries: [
+      [
+        `(sum(rate(${d}_count${errors}[$__rate_interval])) or vector(0)) / sum(rate(${d}_count${all}[$__rate_interval]))`,
+        '5xx ratio',
+      ],
+    ],
+  });
+  l.add({
+    title: 'Latency p50 / p95 / p99',
+    unit: 's',
+    queries: ([0.5, 0.95, 0.99] as const).map((q) => [
+      `histogram_quantile(${q}, sum by (le) (rate(${d}_bucket${all}[$__rate_interval])))`,
+      `p${Math.round(q * 100)}`,
+    ]),
+  });
+  l.add({
+    title: 'p95 latency by route',
+    unit: 's',
+    queries: [
+      [`histogram_quantile(0.95, sum by (le, http_route) (rate(${d}_bucket${all}[$__rate_interval])))`, '{{http_route}}'],
+    ],
+  });
+  l.add({
+    title: 'Active requests',
+    queries: [[`sum(${METRICS.httpActive}${all})`, 'active']],
+  });
+  l.add({
+    title: 'Requests by status code',
+    unit: 'reqps',
+    queries: [[`sum by (http_response_status_code) (rate(${d}_count${all}[$__rate_interval]))`, '{{http_response_status_code}}']],
+  });
+  for (const slo of [...config.slos].sort((a, b) => a.name.localeCompare(b.name))) {
+    const m = `{service=${quote(config.service)},slo=${quote(slo.name)}}`;
+    l.row(
+      `SLO ${slo.name} (${slo.objective}%${slo.kind === 'latency' ? ` within ${slo.thresholdSeconds * 1000} ms` : ''}, ${slo.window})`,
+    );
+    l.add({
+      title: `${slo.name}: error budget remaining`,
+      type: 'stat',
+      unit: 'percentunit',
+      width: 6,
+      queries: [[`slo:error_budget:remaining_ratio${m}`, 'remaining']],
+      thresholds: [
+        { color: 'red', value: null },
+        { color: 'orange', value: 0.25 },
+        { color: 'green', value: 0.5 },
+      ],
+    });
+    l.add({
+      title: `${slo.name}: burn rate (1 = budget spent exactly over the window)`,
+      width: 18,
+      queries: (['5m', '1h', '6h', '1d', '3d'] as const).map((w) => [
+        `slo:sli_error:ratio_rate${w}${m} / on (service, slo) slo:error_budget:ratio${m}`,
+        w,
+      ]),
+      thresholds: [
+        { color: 'green', value: null },
+        { color: 'orange', value: 3 },
+        { color: 'red', value: 14.4 },
+      ],
+    });
+    if (slo.kind === 'latency') {
+      l.add({
+        title: `${slo.name}: share of requests within ${slo.thresholdSeconds * 1000} ms`,
+        unit: 'percentunit',
+        width: 24,
+        queries: [
+          [
+            `sum(rate(${d}_bucket${selector(config, leMatcher(slo.thresholdSeconds))}[$__rate_interval])) / sum(rate(${d}_count${all}[$__rate_interval]))`,
+            'within threshold',
+          ],
+        ],
+      });
+    }
+  }
+  return dashboard(config, 'http', 'HTTP and SLOs', l, ['http', 'slo']);
+}
+
+function jobsDashboard(config: SlakitConfig): Dashboard {
+  const all = selector(config);
+  const l = new Layout();
+  l.row('Jobs');
+  l.add({
+    title: 'SLA utilization of the last run (1 = budget used)',
+    unit: 'percentunit',
+    thresholds: RED,
+    queries: [[`max by (job) (${METRICS.jobUtilization}${all})`, '{{job}}']],
+  });
+  l.add({
+    title: 'Success rate (24 h)',
+    unit: 'percentunit',
+    min: 0,
+    max: 1,
+    queries: [
+      [
+        `(sum by (job) (increase(${METRICS.jobRuns}${selector(config, 'outcome="succeeded"')}[24h]))) / sum by (job) (increase(${METRICS.jobRuns}${selector(config, `outcome=~"${EXECUTED_OUTCOMES}"`)}[24h]))`,
+        '{{job}}',
+      ],
+    ],
+  });
+  l.add({
+    title: 'Throughput (records/s)',
+    queries: [[`sum by (job) (rate(${METRICS.jobRecords}${all}[$__rate_interval]))`, '{{job}}']],
+  });
+  l.add({
+    title: 'Run duration p50 / p95 / p99',
+    unit: 's',
+    queries: ([0.5, 0.95, 0.99] as const).map((q) => [
+      `histogram_quantile(${q}, sum by (le, job) (rate(${METRICS.jobDuration}_bucket${all}[$__rate_interval])))`,
+      `{{job}} p${Math.round(q * 100)}`,
+    ]),
+  });
+  l.add({
+    title: 'Runs by outcome',
+    queries: [[`sum by (job, outcome) (increase(${METRICS.jobRuns}${all}[$__rate_interval]))`, '{{job}} {{outcome}}']],
+  });
+  l.add({
+    title: 'Since last success',
+    type: 'table',
+    unit: 's',
+    queries: [[`time() - max by (job) (${METRICS.jobLastSuccess}${all})`, '{{job}}']],
+  });
+  l.add({
+    title: 'Consecutive failures',
+    queries: [[`max by (job) (${METRICS.jobConsecutiveFailures}${all})`, '{{job}}']],
+  });
+  l.add({ title: 'Running now', queries: [[`sum by (job) (${METRICS.jobActive}${all})`, '{{job}}']] });
+  return dashboard(config, 'jobs', 'Jobs', l, ['jobs']);
+}
+
+function queuesDashboard(config: SlakitConfig): Dashboard {
+  const all = selector(config);
+  const l = new Layout();
+  l.row('Queues');
+  l.add({ title: 'Depth', queries: [[`max by (queue) (${METRICS.queueDepth}${all})`, '{{queue}}']] });
+  l.add({
+    title: 'Oldest item age',
+    unit: 's',
+    queries: [[`max by (queue) (${METRICS.queueOldestAge}${all})`, '{{queue}}']],
+  });
+  l.add({
+    title: 'Average item age',
+    unit: 's',
+    queries: [[`max by (queue) (${METRICS.queueAverageAge}${all})`, '{{queue}}']],
+  });
+  return dashboard(config, 'queues', 'Queues', l, ['queues']);
+}
+
+function healthDashboard(config: SlakitConfig): Dashboard {
+  const all = selector(config);
+  const l = new Layout();
+  l.row('Health checks');
+  l.add({
+    title: 'Check status (1 pass, 0.5 warn, 0 fail)',
+    type: 'table',
+    queries: [[`min by (check) (${METRICS.healthStatus}${all})`, '{{check}}']],
+    thresholds: [
+      { color: 'red', value: null },
+      { color: 'orange', value: 0.5 },
+      { color: 'green', value: 1 },
+    ],
+  });
+  l.add({
+    title: 'Check latency p95',
+    unit: 's',
+    queries: [
+      [
+        `histogram_quantile(0.95, sum by (le, check) (rate(${METRICS.healthDuration}_bucket${all}[$__rate_interval])))`,
+        '{{check}}',
+      ],
+    ],
+  });
+  return dashboard(config, 'health', 'Health', l, ['health']);
+}
+
+/**
+ * Generates the Grafana dashboards of a config (typed with `@grafana/schema`): HTTP RED and SLO burn, jobs (SLA
+ * utilization, success rate, throughput, duration percentiles), queues (depth, age) and health (status table,
+ * check latency). Every query uses the config's selector; a `datasource` variable picks the Prometheus.
+ * Deterministic output; the queues dashboard is included only when the config has queues.
+ */
+export function generateDashboards(input: SlakitConfig | SlakitConfigInput): DashboardSet {
+  const config = validateConfig(input);
+  const out: DashboardSet = { [`${config.service}-http.json`]: httpDashboard(config) };
+  out[`${config.service}-jobs.json`] = jobsDashboard(config);
+  if (Object.keys(config.queues).length > 0) out[`${config.service}-queues.json`] = queuesDashboard(config);
+  out[`${config.service}-health.json`] = healthDashboard(config);
+  return out;
+}
+
+/** Every PromQL expression of a dashboard set (for validation against a Prometheus). */
+export function dashboardQueries(set: DashboardSet): { dashboard: string; panel: string; expr: string }[] {
+  const out: { dashboard: string; panel: string; expr: string }[] = [];
+  for (const [file, d] of Object.entries(set)) {
+    for (const p of d.panels ?? []) {
+      for (const t of (p as Panel).targets ?? [])
+        out.push({ dashboard: file, panel: (p as Panel).title ?? '', expr: String(t.expr) });
+    }
+  }
+  return out;
+}
