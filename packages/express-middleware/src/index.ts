@@ -8,4 +8,14 @@ export {
   OVERFLOW_ROUTE,
 } from './instrument.js';
 export { type MetricsRouteOptions, metricsRoute } from './metrics-route.js';
+export {
+  type OpsAuthorize,
+  type OpsHealth,
+  type OpsJob,
+  type OpsLedger,
+  type OpsRouterOptions,
+  type OpsRunRecord,
+  opsRouter,
+} from './ops.js';
 export { type ExpressRequestLike, normalizeMethod, routeTemplate, UNMATCHED_ROUTE } from './route.js';
+export { createSloTracker, type SloCompliance, type SloTracker, type SloTrackerOptions } from './slo-tracker.js';

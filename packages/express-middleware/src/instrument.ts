@@ -13,6 +13,7 @@ import {
 } from '@opentelemetry/api';
 import { type BoundHistogram, type BoundSum, httpDurationBuckets, invalidOption, type Telemetry } from '@slakit/core';
 import { type ExpressRequestLike, normalizeMethod, routeTemplate, UNMATCHED_ROUTE } from './route.js';
+import type { SloTracker } from './slo-tracker.js';
 
 /** Default paths that are not measured: the metrics endpoint and the health probes. */
 export const DEFAULT_IGNORE_PATHS: readonly string[] = Object.freeze([
@@ -32,8 +33,11 @@ export const OVERFLOW_ROUTE = '_overflow';
 export interface InstrumentOptions {
   /** Telemetry from `createTelemetry()` (meter, tracer, logger, context, propagator). Required. */
   telemetry: Telemetry;
-  /** SLO latency thresholds in seconds, added to the histogram buckets (a p95 < 200 ms SLO → `[0.2]`). */
-  slo?: { latencyThresholdsSeconds?: number[] };
+  /**
+   * SLO latency thresholds in seconds, added to the histogram buckets (a p95 < 200 ms SLO → `[0.2]`); or an
+   * in-process SLO view from `createSloTracker(config)`, which brings its thresholds and is fed every request.
+   */
+  slo?: { latencyThresholdsSeconds?: readonly number[]; record?: SloTracker['record'] };
   tracing?: {
     /** Create/enrich server spans; default true. */
     enabled?: boolean;
@@ -128,6 +132,7 @@ export function instrument(options: InstrumentOptions): Middleware {
   const ridGenerate = rid?.generate ?? randomUUID;
 
   const instruments = instrumentsFor(telemetry, httpDurationBuckets(options.slo?.latencyThresholdsSeconds ?? []));
+  const sloRecord = typeof options.slo?.record === 'function' ? options.slo.record.bind(options.slo) : undefined;
   const overflow = instruments.overflow.bind({});
   const { tracer, logger, context, propagator } = telemetry;
 
@@ -250,6 +255,7 @@ export function instrument(options: InstrumentOptions): Middleware {
       const errorType = !finished ? 'aborted' : thrown !== undefined ? thrown : status >= 500 ? String(status) : undefined;
       const route = capRoute(routeTemplate(req));
       durationFor(method, scheme, route, status, errorType).record(seconds);
+      sloRecord?.(status, seconds, !finished);
 
       if (span) {
         span.setAttribute('http.route', route);
