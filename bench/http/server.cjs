@@ -22,11 +22,21 @@ if (variant === 'otel') {
 const express = require('express');
 const app = express();
 
-if (variant === 'slakit-metrics' || variant === 'slakit-full') {
+if (variant === 'bare-als') {
+  // Bare Express with AsyncLocalStorage enabled once — what any tracer that activates a span context (slakit's
+  // default, OpenTelemetry's always) switches on for the whole process. Isolates Node's own cost.
+  const { AsyncLocalStorage } = require('node:async_hooks');
+  new AsyncLocalStorage().run({}, () => {});
+}
+
+if (variant.startsWith('slakit-')) {
   const { createTelemetry } = require('@slakit/core');
   const { instrument, metricsRoute } = require('@slakit/express-middleware');
   const pino = require('pino');
-  const full = variant === 'slakit-full';
+  // slakit-full: tracing + logs; slakit-trace / slakit-log: one of them (to attribute the cost); slakit-metrics: neither.
+  // slakit-full-noctx: the full mode with tracing.activateContext false (no AsyncLocalStorage hooks on Node 20).
+  const tracing = variant === 'slakit-full' || variant === 'slakit-full-noctx' || variant === 'slakit-trace';
+  const logging = variant === 'slakit-full' || variant === 'slakit-full-noctx' || variant === 'slakit-log';
   const telemetry = createTelemetry({
     serviceName: 'bench',
     env: {},
@@ -34,15 +44,19 @@ if (variant === 'slakit-metrics' || variant === 'slakit-full') {
     logger: { destination: pino.destination({ dest: '/dev/null', sync: false }) },
     // A no-op exporter behind the batch processor: the cost measured is slakit's, not a collector's.
     traces:
-      full && process.env.SLAKIT_PROVIDER !== '0'
+      tracing && process.env.SLAKIT_PROVIDER !== '0'
         ? { exporter: { export: (_spans, done) => done({ code: 0 }), shutdown: async () => {} }, sampleRatio: 1 }
         : undefined,
   });
   app.use(
     instrument({
       telemetry,
-      tracing: { enabled: full && process.env.SLAKIT_TRACING !== '0', sampleRatio: 0.1 },
-      logging: { enabled: full && process.env.SLAKIT_LOGGING !== '0', sampleSuccess: 0.1 },
+      tracing: {
+        enabled: tracing && process.env.SLAKIT_TRACING !== '0',
+        sampleRatio: 0.1,
+        activateContext: variant !== 'slakit-full-noctx',
+      },
+      logging: { enabled: logging && process.env.SLAKIT_LOGGING !== '0', sampleSuccess: 0.1 },
     }),
   );
   app.use(metricsRoute(telemetry));

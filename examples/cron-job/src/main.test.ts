@@ -5,14 +5,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parsePrometheusText } from '@slakit/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binary, ensurePostgres, freePort, waitFor } from '../../../test-support/services.js';
 
 const cwd = fileURLToPath(new URL('..', import.meta.url));
-const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+// `node --import tsx` runs the demo in one process (the tsx CLI would fork a child that a SIGKILL could orphan).
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const prefix = `cron_${process.pid}`;
 let gateway: ChildProcess;
@@ -42,7 +43,7 @@ afterAll(async () => {
 function runExample(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     let out = '';
-    const child = spawn(process.execPath, [tsx, 'src/main.ts'], {
+    const child = spawn(process.execPath, ['--import', tsx, 'src/main.ts'], {
       cwd,
       env: {
         ...process.env,

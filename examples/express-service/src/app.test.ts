@@ -3,14 +3,15 @@
 // Run twice: on embedded defaults, and with DATABASE_URL + REDIS_URL against the real servers.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ensurePostgres, ensureRedis, freePort, waitFor } from '../../../test-support/services.js';
 
 const cwd = fileURLToPath(new URL('..', import.meta.url));
-const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+// `node --import tsx` runs the demo in one process (the tsx CLI would fork a child that a SIGKILL could orphan).
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const TOKEN = 'demo-admin-token';
 const children: ChildProcess[] = [];
 
@@ -28,7 +29,7 @@ interface Demo {
 async function startDemo(extraEnv: Record<string, string>): Promise<Demo> {
   const port = await freePort();
   let out = '';
-  const child = spawn(process.execPath, [tsx, 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', tsx, 'src/main.ts'], {
     cwd,
     env: { ...process.env, PORT: String(port), DEMO_FORCE_BREACH: '1', OPS_ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'info', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],

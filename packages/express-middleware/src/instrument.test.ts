@@ -212,6 +212,44 @@ describe.each(versions)('%s', (_label, express) => {
     }
   });
 
+  it('activates the request span for the handler by default; activateContext: false does not (and still records it)', async () => {
+    for (const activateContext of [true, false]) {
+      const kit = createTestTelemetry({ serviceName: 'shop' });
+      kits.push(kit);
+      const app = express();
+      app.use(instrument({ telemetry: kit.telemetry, tracing: { activateContext } }) as never);
+      app.get('/child', async (_req, res) => {
+        await new Promise((r) => setTimeout(r, 5)); // across an await, as a real handler
+        kit.telemetry.tracer.startSpan('db query', {}, kit.telemetry.context.active()).end();
+        res.send('ok');
+      });
+      const server = await new Promise<Server>((resolve) => {
+        const s = app.listen(0, '127.0.0.1', () => resolve(s));
+      });
+      servers.push(server);
+      await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/child`)).text();
+      await new Promise((r) => setTimeout(r, 20));
+      const spans = kit.spans.finished();
+      const serverSpan = spans.find((x) => x.name === 'GET /child');
+      const child = spans.find((x) => x.name === 'db query');
+      expect(serverSpan).toBeDefined();
+      if (activateContext) {
+        expect(child?.parentSpanContext?.spanId).toBe(serverSpan?.spanContext().spanId);
+        expect(child?.spanContext().traceId).toBe(serverSpan?.spanContext().traceId);
+      } else {
+        expect(child?.parentSpanContext).toBeUndefined();
+      }
+    }
+  });
+
+  it('rejects a non-boolean activateContext', () => {
+    const kit = createTestTelemetry({ serviceName: 'shop' });
+    kits.push(kit);
+    expect(() => instrument({ telemetry: kit.telemetry, tracing: { activateContext: 'yes' as never } })).toThrow(
+      /tracing\.activateContext must be true or false, got "yes"/,
+    );
+  });
+
   it('reuses a valid x-request-id, replaces an invalid one, and logs trace ids with the request', async () => {
     const { kit, url } = await serve(express, { logging: { sampleSuccess: 1 } });
     const a = await fetch(`${url}/api/v1/users/1`, { headers: { 'x-request-id': 'req-123' } });

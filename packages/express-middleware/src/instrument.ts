@@ -45,6 +45,14 @@ export interface InstrumentOptions {
     sampleRatio?: number;
     /** Add a `traceparent` response header; default false. */
     responseHeader?: boolean;
+    /**
+     * Make slakit's span the active context while the route runs (handler logs carry its trace id, child spans
+     * nest under it); default true. On Node 20 the first activation turns on AsyncLocalStorage's async hooks for the
+     * whole process (a cost bench/README.md tries to measure; Node 24 uses AsyncContextFrame instead); `false`
+     * keeps them off: spans and slakit's request logs are unchanged, but spans/logs made inside handlers are not
+     * linked to the request span. Ignored when a host span is enriched (the host activated it).
+     */
+    activateContext?: boolean;
   };
   logging?: {
     /** One log line per request; default true. */
@@ -117,6 +125,8 @@ export function instrument(options: InstrumentOptions): Middleware {
   const tracingEnabled = options.tracing?.enabled ?? true;
   const sampleRatio = ratio('tracing.sampleRatio', options.tracing?.sampleRatio, 1);
   const traceHeader = options.tracing?.responseHeader ?? false;
+  const activateContext = options.tracing?.activateContext ?? true;
+  if (typeof activateContext !== 'boolean') throw invalidOption('tracing.activateContext', activateContext, 'true or false');
   const loggingEnabled = options.logging?.enabled ?? true;
   const sampleSuccess = ratio('logging.sampleSuccess', options.logging?.sampleSuccess, 0.1);
   const logHeaders = options.logging?.headers ?? false;
@@ -292,7 +302,7 @@ export function instrument(options: InstrumentOptions): Middleware {
       }
     });
 
-    if (spanContext) context.with(spanContext, next);
+    if (spanContext && activateContext) context.with(spanContext, next);
     else next();
   };
 }
