@@ -12,6 +12,7 @@ import {
 } from '@slakit/core';
 import type { Logger } from 'pino';
 import { checkPool, type PgQueryable, tableName } from './postgres.js';
+import { runbookFor } from './runbook.js';
 
 /** What a queue probe reports. */
 export interface QueueSnapshot {
@@ -134,7 +135,7 @@ export function watchQueue(name: string, options: WatchQueueOptions): QueueMonit
       labels: { alertname, severity, queue: name },
       annotations: {
         summary,
-        runbook_url: typeof options.runbookUrl === 'function' ? options.runbookUrl(alertname) : options.runbookUrl,
+        runbook_url: runbookFor(options.runbookUrl, alertname),
         recommended_action: 'Review the oldest items first; escalate items past the escalation age to the team lead.',
       },
       values,

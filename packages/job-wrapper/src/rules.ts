@@ -1,5 +1,6 @@
 import type { Alerter } from '@slakit/core';
 import type { RunLedger } from './ledger.js';
+import { runbookFor } from './runbook.js';
 import type { RunResult } from './with-sla.js';
 
 /** Thresholds of the rules evaluated after every run (defaults from the seeds / `loadEnvConfig()`). */
@@ -61,7 +62,7 @@ export async function evaluateRules(
       labels: { alertname, severity, job },
       annotations: {
         summary,
-        runbook_url: typeof ctx.runbookUrl === 'function' ? ctx.runbookUrl(alertname) : ctx.runbookUrl,
+        runbook_url: runbookFor(ctx.runbookUrl, alertname),
         recommended_action: ctx.recommendedAction,
       },
       values: { sla_budget_seconds: ctx.budgetSeconds, actual_duration_seconds: result.durationSeconds, ...values },

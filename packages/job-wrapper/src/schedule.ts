@@ -11,6 +11,7 @@ import {
 } from '@slakit/core';
 import { Cron } from 'croner';
 import type { Logger } from 'pino';
+import { runbookFor } from './runbook.js';
 import type { RunResult, SlaJob } from './with-sla.js';
 
 /** Alert raised when a scheduled job has not succeeded for one period + grace. */
@@ -151,7 +152,7 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
         labels: { alertname: MISSED_RUN_ALERT, severity: 'critical', job: name },
         annotations: {
           summary: `Job ${name} has not succeeded for ${Math.round(silentMs / 1000)} s (period ${periodMs / 1000} s + grace ${graceMs / 1000} s)`,
-          runbook_url: typeof options.runbookUrl === 'function' ? options.runbookUrl(MISSED_RUN_ALERT) : options.runbookUrl,
+          runbook_url: runbookFor(options.runbookUrl, MISSED_RUN_ALERT),
           recommended_action: 'Check that the scheduler is running and that the lease is not held by a zombie process.',
         },
         values: { silent_seconds: Math.round(silentMs / 1000), period_seconds: periodMs / 1000, grace_seconds: graceMs / 1000 },

@@ -19,6 +19,7 @@ import { defaultOwner, type Lease, type LeaseOwner, type LeaseStore } from './le
 import { memoryLedger, type RunLedger, recordOf } from './ledger.js';
 import { memoryLeases } from './memory-leases.js';
 import { baselineBefore, evaluateRules, type RuleContext, type RuleOptions } from './rules.js';
+import { runbookFor } from './runbook.js';
 
 /** How a run ended. */
 export type RunOutcome = 'succeeded' | 'failed' | 'timed_out' | 'lease_lost' | 'skipped_locked' | 'skipped_overlap';
@@ -134,11 +135,6 @@ const JOB_NAME = /^[a-z][a-z0-9_]*$/;
 /** Alert names raised by `withSla` (also used by the generated Prometheus rules). */
 export const JOB_ALERTS = { warning: 'JobSlaBreachWarning', critical: 'JobSlaBreachCritical' } as const;
 const DEFAULT_ACTION = 'Review batch size, check database load, verify indexes';
-
-/** Resolves a `runbookUrl` option (a URL or a function of the alert name) for one alert. */
-function runbookFor(option: WithSlaOptions['runbookUrl'], alertname: string): string | undefined {
-  return typeof option === 'function' ? option(alertname) : option;
-}
 
 /** The result of a run that did not execute (skipped, or refused before it started). */
 function blankResult(
