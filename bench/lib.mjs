@@ -14,8 +14,19 @@ export const freePort = () =>
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Starts `node <script> <variant> <port>` on core 0, waits for "ready", loads `path` for `seconds` after a 1 s warm-up. */
-export async function measureServer({ script, variant, path, seconds, connections }) {
+/**
+ * Starts `node <script> <variant> <port>` on core 0, waits for "ready", loads `path` for `seconds` after a warm-up of
+ * `warmup` seconds (default BENCH_WARMUP or 5: on the CI machine a fresh Express process needs ~5 s of load before its
+ * throughput settles — with 1 s of warm-up the rounds of one variant differed by up to ±25 %).
+ */
+export async function measureServer({
+  script,
+  variant,
+  path,
+  seconds,
+  connections,
+  warmup = Number(process.env.BENCH_WARMUP ?? 5),
+}) {
   const port = await freePort();
   const server = spawn('taskset', ['-c', '0', process.execPath, script, variant, String(port)], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -25,7 +36,7 @@ export async function measureServer({ script, variant, path, seconds, connection
     server.once('exit', (code) => reject(new Error(`${variant} exited ${code}`)));
   });
   const url = `http://127.0.0.1:${port}${path}`;
-  await autocannon({ url, connections, duration: 1 });
+  await autocannon({ url, connections, duration: warmup });
   const result = await autocannon({ url, connections, duration: seconds });
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));
@@ -44,4 +55,59 @@ export async function alternatingRounds(variants, rounds, measure) {
     }
   }
   return samples;
+}
+
+const startServer = async (script, variant) => {
+  const port = await freePort();
+  const server = spawn('taskset', ['-c', '0', process.execPath, script, variant, String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve, reject) => {
+    server.stdout.on('data', (d) => String(d).includes('ready') && resolve());
+    server.once('exit', (code) => reject(new Error(`${variant} exited ${code}`)));
+  });
+  return { server, port };
+};
+
+/**
+ * Shared-core comparison: all variants' servers run at once on core 0, each loaded by its own autocannon (on the
+ * caller's core) for the same `seconds`. The kernel's fair scheduler gives every busy server the same CPU time, so
+ * the ratio of two servers' req/s is the inverse ratio of their CPU cost per request — and a slowdown of the host
+ * hits all of them in the same instant, which time-sliced rounds cannot cancel on a noisy VM. Returns per-round
+ * samples and the per-round ratios of each variant to `baseline`.
+ */
+export async function benchShared({ script, variants, baseline, seconds, rounds, connections, warmup }) {
+  warmup ??= Number(process.env.BENCH_WARMUP ?? 15);
+  const running = [];
+  try {
+    for (const v of variants) running.push({ ...v, ...(await startServer(script, v.variant ?? v.id)) });
+    const loadAll = (duration) =>
+      Promise.all(
+        running.map(async (r) => {
+          const result = await autocannon({ url: `http://127.0.0.1:${r.port}${r.path}`, connections, duration });
+          if (result.non2xx > 0 || result.errors > 0)
+            throw new Error(`${r.id}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+          return [r.id, { rps: result.requests.average, p99: result.latency.p99 }];
+        }),
+      ).then(Object.fromEntries);
+    await loadAll(warmup);
+    const samples = Object.fromEntries(variants.map((v) => [v.id, []]));
+    const ratios = Object.fromEntries(variants.map((v) => [v.id, []]));
+    for (let round = 0; round < rounds; round++) {
+      const got = await loadAll(seconds);
+      for (const v of variants) {
+        samples[v.id].push(got[v.id]);
+        if (baseline) ratios[v.id].push(got[v.id].rps / got[baseline].rps);
+      }
+      process.stderr.write(
+        `round ${round + 1}: ${variants.map((v) => `${v.id} ${Math.round(got[v.id].rps)}`).join(', ')} req/s\n`,
+      );
+    }
+    return { samples, ratios };
+  } finally {
+    for (const r of running) r.server.kill('SIGTERM');
+    await Promise.all(
+      running.map((r) => (r.server.exitCode === null ? new Promise((res) => r.server.once('exit', res)) : undefined)),
+    );
+  }
 }

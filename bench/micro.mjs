@@ -8,7 +8,12 @@ import { Bench } from 'tinybench';
 
 const telemetry = createTelemetry({ serviceName: 'micro', env: {}, providers: 'own', logger: { level: 'silent' } });
 const metricsOnly = instrument({ telemetry, tracing: { enabled: false }, logging: { enabled: false }, requestId: false });
-const withRequestId = instrument({ telemetry, tracing: { enabled: false }, logging: { enabled: false } });
+const withRequestId = instrument({
+  telemetry,
+  tracing: { enabled: false },
+  logging: { enabled: false },
+  requestId: { responseHeader: true },
+});
 
 const full = createTelemetry({
   serviceName: 'micro-full',
@@ -19,7 +24,7 @@ const full = createTelemetry({
 });
 const fullMw = instrument({ telemetry: full, tracing: { sampleRatio: 0.1 }, logging: { sampleSuccess: 0.1 } });
 const empty = (_req, res, next) => {
-  res.once('close', () => {});
+  res.on('close', () => {});
   next();
 };
 
@@ -27,6 +32,7 @@ function fakeExchange() {
   const res = new EventEmitter();
   res.statusCode = 200;
   res.headersSent = true;
+  res.writableEnded = true;
   res.writableFinished = true;
   res.setHeader = () => {};
   const req = {
@@ -50,7 +56,7 @@ const run = (mw) => () => {
 const bench = new Bench({ time: Number(process.env.BENCH_TIME_MS ?? 2000), warmupTime: 500 });
 bench.add('baseline: empty middleware + close listener', run(empty));
 bench.add('slakit instrument(): metrics only', run(metricsOnly));
-bench.add('slakit instrument(): metrics + request id', run(withRequestId));
+bench.add('slakit instrument(): metrics + echoed request id (generated UUID)', run(withRequestId));
 bench.add('slakit instrument(): full (tracing 10 %, logs 10 %)', run(fullMw));
 await bench.run();
 const base = bench.tasks[0].result.latency.mean * 1e6;

@@ -29,9 +29,17 @@ if (variant === 'bare-als') {
   new AsyncLocalStorage().run({}, () => {});
 }
 
+// Diagnostic baselines: what any middleware pays on this route — an Express layer, and a per-request close listener.
+if (variant === 'bare-noop' || variant === 'bare-close') {
+  app.use((_req, res, next) => {
+    if (variant === 'bare-close') res.on('close', () => {});
+    next();
+  });
+}
+
 if (variant.startsWith('slakit-')) {
   const { createTelemetry } = require('@slakit/core');
-  const { instrument, metricsRoute } = require('@slakit/express-middleware');
+  const { instrument } = require('@slakit/express-middleware');
   const pino = require('pino');
   // slakit-full: tracing + logs; slakit-trace / slakit-log: one of them (to attribute the cost); slakit-metrics: neither.
   // slakit-full-noctx: the full mode with tracing.activateContext false (no AsyncLocalStorage hooks on Node 20).
@@ -57,9 +65,10 @@ if (variant.startsWith('slakit-')) {
         activateContext: variant !== 'slakit-full-noctx',
       },
       logging: { enabled: logging && process.env.SLAKIT_LOGGING !== '0', sampleSuccess: 0.1 },
+      // /metrics served by the middleware itself (as express-prom-bundle does): no extra router layer per request.
+      metricsEndpoint: true,
     }),
   );
-  app.use(metricsRoute(telemetry));
 } else if (variant === 'prom-bundle') {
   const promBundle = require('express-prom-bundle');
   app.use(promBundle({ includeMethod: true, includePath: true }));

@@ -18,7 +18,7 @@ import {
   type Telemetry,
   type TelemetryOptions,
 } from '@slakit/core';
-import { createSloTracker, errorRecorder, instrument, metricsRoute, opsRouter } from '@slakit/express-middleware';
+import { createSloTracker, errorRecorder, instrument, opsRouter } from '@slakit/express-middleware';
 import {
   createHealth,
   eventLoopDelay,
@@ -233,8 +233,8 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoService>
   const slo = createSloTracker(config);
   const app = express();
   app.disable('x-powered-by');
-  app.use(instrument({ telemetry, slo }));
-  app.use(metricsRoute(telemetry));
+  // Also serves GET /metrics (Prometheus text format) without a router layer of its own.
+  app.use(instrument({ telemetry, slo, metricsEndpoint: true }));
 
   const checks: Record<string, HealthCheck> = { event_loop: eventLoopDelay(), memory: memory() };
   if (pool) checks.postgres = postgres(pool);

@@ -1,4 +1,4 @@
-import { type Context, isSpanContextValid, context as otelContext, trace } from '@opentelemetry/api';
+import { type Context, isSpanContextValid, context as otelContext, type Span, trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino';
 import { invalidOption } from './errors.js';
 
@@ -97,6 +97,23 @@ export function traceFields(source: ActiveContextSource = otelContext): Record<s
   }
 }
 
+/** `object` with the active span's trace fields in front (the object's own fields win); `object` itself when none. */
+function withTraceFields(object: Record<string, unknown>, source: ActiveContextSource): Record<string, unknown> {
+  let sc: ReturnType<Span['spanContext']> | undefined;
+  try {
+    sc = trace.getSpan(source.active())?.spanContext();
+  } catch {
+    return object;
+  }
+  if (!sc || !isSpanContextValid(sc)) return object;
+  return {
+    trace_id: sc.traceId,
+    span_id: sc.spanId,
+    trace_flags: sc.traceFlags.toString(16).padStart(2, '0'),
+    ...object,
+  };
+}
+
 /**
  * Creates a pino logger (or wraps the host's) with base fields `service`, `version`, `environment`, trace
  * correlation (`trace_id`, `span_id`, `trace_flags` of the active span on every line) and default redaction of
@@ -117,14 +134,14 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
   if (options.logger) {
     return options.logger.child(base, {
-      formatters: { log: (object: object) => redactSensitive({ ...object, ...traceFields(source) }, keys) },
+      formatters: { log: (object: object) => redactSensitive(withTraceFields(object as Record<string, unknown>, source), keys) },
     });
   }
   const pinoOptions: PinoOptions = {
     level: options.level ?? 'info',
     base: { pid: process.pid, ...base },
-    mixin: () => traceFields(source),
-    formatters: { log: (object: Record<string, unknown>) => redactSensitive(object, keys) },
+    // Trace fields are added in the formatter rather than a mixin: a line logged outside any span is not copied.
+    formatters: { log: (object: Record<string, unknown>) => redactSensitive(withTraceFields(object, source), keys) },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);

@@ -251,15 +251,32 @@ describe.each(versions)('%s', (_label, express) => {
   });
 
   it('reuses a valid x-request-id, replaces an invalid one, and logs trace ids with the request', async () => {
-    const { kit, url } = await serve(express, { logging: { sampleSuccess: 1 } });
+    const { kit, url } = await serve(express, { logging: { sampleSuccess: 1 }, requestId: { responseHeader: true } });
     const a = await fetch(`${url}/api/v1/users/1`, { headers: { 'x-request-id': 'req-123' } });
     expect(a.headers.get('x-request-id')).toBe('req-123');
     const b = await fetch(`${url}/api/v1/users/1`, { headers: { 'x-request-id': 'bad id with spaces' } });
-    expect(b.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const generated = b.headers.get('x-request-id');
+    expect(generated).toMatch(/^[0-9a-f-]{36}$/);
     const line = kit.logs.find('GET /api/v1/users/:id 200').find((l) => l.request_id === 'req-123');
     expect(line).toMatchObject({ method: 'GET', route: '/api/v1/users/:id', status: 200, request_id: 'req-123' });
     expect(typeof line?.duration_ms).toBe('number');
     expect(line?.trace_id).toMatch(/^[0-9a-f]{32}$/);
+    // The echoed id is the logged one.
+    expect(kit.logs.lines.some((l) => l.request_id === generated)).toBe(true);
+  });
+
+  it('by default logs request ids without echoing them; requestId: false leaves them out', async () => {
+    const { kit, url } = await serve(express, { logging: { sampleSuccess: 1 } });
+    const a = await fetch(`${url}/api/v1/users/2`, { headers: { 'x-request-id': 'req-456' } });
+    expect(a.headers.get('x-request-id')).toBeNull();
+    await fetch(`${url}/api/v1/users/3`);
+    const lines = kit.logs.find('GET /api/v1/users/:id 200');
+    expect(lines.map((l) => l.request_id)).toEqual(['req-456', expect.stringMatching(/^[0-9a-f-]{36}$/)]);
+    const off = await serve(express, { logging: { sampleSuccess: 1 }, requestId: false });
+    await fetch(`${off.url}/api/v1/users/4`, { headers: { 'x-request-id': 'req-789' } });
+    const [offLine] = off.kit.logs.find('GET /api/v1/users/:id 200');
+    expect(offLine).toMatchObject({ status: 200 });
+    expect(offLine).not.toHaveProperty('request_id');
   });
 });
 
@@ -306,6 +323,57 @@ describe('metricsRoute', () => {
   });
 });
 
+describe('instrument({ metricsEndpoint })', () => {
+  it.each(versions)(
+    '%s: serves the scrape from the middleware (authorised, never measured); other paths are measured',
+    async (_label, express) => {
+      const kit = createTestTelemetry();
+      kits.push(kit);
+      const app = express();
+      app.use(
+        instrument({
+          telemetry: kit.telemetry,
+          ignorePaths: [],
+          metricsEndpoint: { path: '/internal/metrics', authorize: (req) => req.headers.authorization === 'Bearer scrape' },
+        }) as never,
+      );
+      app.get('/other', (_req, res) => void res.send('other'));
+      const server = await new Promise<Server>((resolve) => {
+        const s = app.listen(0, '127.0.0.1', () => resolve(s));
+      });
+      servers.push(server);
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      expect(await (await fetch(`${url}/other?x=1`)).text()).toBe('other');
+      expect((await fetch(`${url}/internal/metrics`)).status).toBe(401);
+      const ok = await fetch(`${url}/internal/metrics?debug=1`, { headers: { authorization: 'Bearer scrape' } });
+      expect(ok.status).toBe(200);
+      const text = await ok.text();
+      expect(text).toContain('http_server_request_duration_seconds_count{');
+      expect(text).toMatch(/http_route="\/other"/);
+      // ignorePaths is empty, yet the scrapes are not measured: only the /other series exists.
+      const routes = (await routeSeries(kit)).map((s) => s.labels.http_route);
+      expect(new Set(routes)).toEqual(new Set(['/other']));
+      // /metrics is not the configured path here: it falls through to the app (404, measured as unmatched).
+      expect((await fetch(`${url}/metrics`)).status).toBe(404);
+    },
+  );
+
+  it('metricsEndpoint: true serves /metrics', async () => {
+    const kit = createTestTelemetry();
+    kits.push(kit);
+    const app = express5();
+    app.use(instrument({ telemetry: kit.telemetry, metricsEndpoint: true }) as never);
+    const server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    servers.push(server);
+    kit.telemetry.meter.createCounter('probe').add(2);
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/metrics`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('probe_total 2');
+  });
+});
+
 describe('configuration errors', () => {
   const kit = createTestTelemetry();
   it.each<[string, Partial<InstrumentOptions>, string]>([
@@ -314,6 +382,17 @@ describe('configuration errors', () => {
     ['sampleRatio 2', { tracing: { sampleRatio: 2 } }, 'tracing.sampleRatio'],
     ['sampleSuccess -1', { logging: { sampleSuccess: -1 } }, 'logging.sampleSuccess'],
     ['a bad ignore path', { ignorePaths: [42 as never] }, 'ignorePaths[0]'],
+    ['requestId "on"', { requestId: 'on' as never }, 'requestId'],
+    ['a bad requestId.header', { requestId: { header: 'x request id' } }, 'requestId.header'],
+    ['a non-boolean requestId.responseHeader', { requestId: { responseHeader: 'yes' as never } }, 'requestId.responseHeader'],
+    ['a non-function requestId.generate', { requestId: { generate: 'uuid' as never } }, 'requestId.generate'],
+    ['metricsEndpoint "yes"', { metricsEndpoint: 'yes' as never }, 'metricsEndpoint'],
+    ['a relative metricsEndpoint.path', { metricsEndpoint: { path: 'metrics' } }, 'metricsEndpoint.path'],
+    [
+      'a non-function metricsEndpoint.authorize',
+      { metricsEndpoint: { authorize: 'token' as never } },
+      'metricsEndpoint.authorize',
+    ],
     ['a bad SLO threshold', { slo: { latencyThresholdsSeconds: [0] } }, 'sloThresholdsSeconds[0]'],
   ])('rejects %s', (_label, options, field) => {
     expect(() => instrument({ telemetry: kit.telemetry, ...options })).toThrowError(

@@ -12,7 +12,8 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { type BoundHistogram, type BoundSum, httpDurationBuckets, invalidOption, type Telemetry } from '@slakit/core';
-import { type ExpressRequestLike, normalizeMethod, routeTemplate, UNMATCHED_ROUTE } from './route.js';
+import { createMetricsRoute, type MetricsRouteOptions } from './metrics-route.js';
+import { type ExpressRequestLike, HTTP_METHODS, routeTemplate, UNMATCHED_ROUTE } from './route.js';
 import type { SloTracker } from './slo-tracker.js';
 
 /** Default paths that are not measured: the metrics endpoint and the health probes. */
@@ -63,10 +64,30 @@ export interface InstrumentOptions {
     headers?: boolean;
   };
   /**
-   * Request ids: reuse a valid incoming `x-request-id` (≤ 128 chars of `[A-Za-z0-9._:-]`) or generate one, and echo
-   * it in the response. `false` turns it off. Default `{ header: 'x-request-id', responseHeader: true }`.
+   * Request ids in the request log lines: a valid incoming `x-request-id` (≤ 128 chars of `[A-Za-z0-9._:-]`) is
+   * reused, otherwise one is generated (only for requests that are logged or echoed). `false` turns them off.
+   * Default `{ header: 'x-request-id', responseHeader: false, generate: crypto.randomUUID }`.
    */
-  requestId?: false | { header?: string; responseHeader?: boolean; generate?: () => string };
+  requestId?:
+    | false
+    | {
+        /** Incoming (and echoed) header name; default `x-request-id`. */
+        header?: string;
+        /**
+         * Echo the request id in the response (generating one when the request has none); default false — each
+         * extra response header costs a few % of throughput on small responses (bench/README.md).
+         */
+        responseHeader?: boolean;
+        /** Id generator; default `crypto.randomUUID`. */
+        generate?: () => string;
+      };
+  /**
+   * Serve the Prometheus scrape endpoint from this middleware — like `metricsRoute()`, without a router layer of its
+   * own that every request would pass (a few % of throughput on small responses, bench/README.md). `true` serves
+   * `/metrics`; an object takes {@link MetricsRouteOptions} (`path`, `authorize`). Scrapes are never measured.
+   * Default false (mount `metricsRoute()` yourself, or serve metrics on another port).
+   */
+  metricsEndpoint?: boolean | MetricsRouteOptions;
   /** Paths not measured (exact strings or RegExps); default {@link DEFAULT_IGNORE_PATHS}. */
   ignorePaths?: readonly (string | RegExp)[];
   /** Distinct route values at most; later new routes are recorded as `_overflow` (one warning log line); default 500. */
@@ -76,8 +97,31 @@ export interface InstrumentOptions {
 /** Express `(req, res, next)` middleware. */
 export type Middleware = (req: ExpressRequestLike, res: ServerResponse, next: (err?: unknown) => void) => void;
 
-const ERROR_TYPE = Symbol.for('slakit.errorType');
-const SPAN = Symbol.for('slakit.span');
+/** The semconv methods, and `_OTHER` last; requests carry the index. */
+const METHODS: readonly string[] = [...HTTP_METHODS, '_OTHER'];
+const METHOD_INDEX = new Map<string, number>(HTTP_METHODS.map((m, i) => [m, i]));
+const OTHER_METHOD = HTTP_METHODS.length;
+
+/** Status codes as strings, made once (`error_type` of 5xx responses). */
+const STATUS_TEXT: string[] = [];
+const statusText = (status: number): string => (STATUS_TEXT[status] ??= String(status));
+
+interface RouteSeries {
+  route: string;
+  /** (status, method, scheme) → series, for requests without an error type or with the 5xx status as error type. */
+  byCode: Map<number, BoundHistogram>;
+  /** Other error types (thrown, aborted). */
+  byKey: Map<string, BoundHistogram>;
+}
+
+// Per-request state shared with errorRecorder(): WeakMaps rather than properties, so that requests keep their hidden
+// class (and a lookup of an unrecorded request is a miss without a prototype-chain walk). Kept on globalThis so that
+// the CommonJS and ESM builds, if both are loaded, see the same maps.
+const shared = globalThis as unknown as Record<symbol, WeakMap<object, unknown> | undefined>;
+// biome-ignore lint/suspicious/noAssignInExpressions: one shared map per process
+const requestSpans = (shared[Symbol.for('slakit.http.requestSpans')] ??= new WeakMap()) as WeakMap<object, Span>;
+// biome-ignore lint/suspicious/noAssignInExpressions: one shared map per process
+const thrownTypes = (shared[Symbol.for('slakit.http.errorTypes')] ??= new WeakMap()) as WeakMap<object, string>;
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 function instrumentsFor(telemetry: Telemetry, buckets: number[]) {
@@ -136,27 +180,54 @@ export function instrument(options: InstrumentOptions): Middleware {
   });
   const ignoreExact = new Set(ignore.filter((p): p is string => typeof p === 'string'));
   const ignoreRegex = ignore.filter((p): p is RegExp => p instanceof RegExp);
+  const endpoint = options.metricsEndpoint ?? false;
+  if (typeof endpoint !== 'boolean' && (endpoint === null || typeof endpoint !== 'object')) {
+    throw invalidOption('metricsEndpoint', endpoint, 'true, false or { path?, authorize? }');
+  }
+  const endpointOptions = endpoint === true ? {} : endpoint === false ? undefined : endpoint;
+  const serveMetrics = endpointOptions && createMetricsRoute(telemetry, endpointOptions, 'metricsEndpoint.');
+  const metricsPath = endpointOptions ? (endpointOptions.path ?? '/metrics') : undefined;
+  // The path is looked at only when something depends on it (ignored paths, the scrape endpoint).
+  const checkPath = ignore.length > 0 || metricsPath !== undefined;
   const rid = options.requestId === false ? undefined : (options.requestId ?? {});
+  if (rid !== undefined) {
+    if (rid === null || typeof rid !== 'object')
+      throw invalidOption('requestId', rid, 'false or { header?, responseHeader?, generate? }');
+    if (rid.header !== undefined && (typeof rid.header !== 'string' || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(rid.header))) {
+      throw invalidOption('requestId.header', rid.header, 'an HTTP header name');
+    }
+    if (rid.responseHeader !== undefined && typeof rid.responseHeader !== 'boolean') {
+      throw invalidOption('requestId.responseHeader', rid.responseHeader, 'true or false');
+    }
+    if (rid.generate !== undefined && typeof rid.generate !== 'function') {
+      throw invalidOption('requestId.generate', rid.generate, 'a function () => string');
+    }
+  }
   const ridHeader = (rid?.header ?? 'x-request-id').toLowerCase();
-  const ridResponse = rid?.responseHeader ?? true;
+  const ridResponse = rid?.responseHeader ?? false;
   const ridGenerate = rid?.generate ?? randomUUID;
+  // The incoming id is read only when something uses it.
+  const ridUsed = rid !== undefined && (loggingEnabled || ridResponse);
 
   const instruments = instrumentsFor(telemetry, httpDurationBuckets(options.slo?.latencyThresholdsSeconds ?? []));
   const sloRecord = typeof options.slo?.record === 'function' ? options.slo.record.bind(options.slo) : undefined;
   const overflow = instruments.overflow.bind({});
   const { tracer, logger, context, propagator } = telemetry;
 
-  // Bound series are cached per (method, scheme, route, status, error): the hot path allocates almost nothing.
-  const durationCache = new Map<string, BoundHistogram>();
-  const activeCache = new Map<string, BoundSum>();
-  const routes = new Set<string>();
+  // Bound series are cached per route, then per (method, scheme, status) as one small integer: the hot path builds no
+  // keys and allocates almost nothing. Other error types (thrown, aborted) use a string key (rare path).
+  const series = new Map<string, RouteSeries>();
+  let overflowSeries: RouteSeries | undefined;
   let warnedOverflow = false;
+  const activeSeries: (BoundSum | undefined)[] = [];
 
-  const capRoute = (route: string): string => {
-    if (routes.has(route)) return route;
-    if (routes.size < maxRoutes) {
-      routes.add(route);
-      return route;
+  const seriesFor = (route: string): RouteSeries => {
+    const known = series.get(route);
+    if (known) return known;
+    if (series.size < maxRoutes) {
+      const created: RouteSeries = { route, byCode: new Map(), byKey: new Map() };
+      series.set(route, created);
+      return created;
     }
     overflow.add(1);
     if (!warnedOverflow) {
@@ -166,56 +237,96 @@ export function instrument(options: InstrumentOptions): Middleware {
         `slakit http: more than ${maxRoutes} distinct routes; further routes are recorded as ${OVERFLOW_ROUTE}`,
       );
     }
-    return OVERFLOW_ROUTE;
+    overflowSeries ??= { route: OVERFLOW_ROUTE, byCode: new Map(), byKey: new Map() };
+    return overflowSeries;
+  };
+
+  const bindDuration = (method: string, https: boolean, route: string, status: number, errorType: string | undefined) => {
+    const attrs: Attributes = { 'http.request.method': method, 'url.scheme': https ? 'https' : 'http', 'http.route': route };
+    if (status > 0) attrs['http.response.status_code'] = status;
+    if (errorType !== undefined) attrs['error.type'] = errorType;
+    return instruments.duration.bind(attrs);
   };
 
   const durationFor = (
-    method: string,
-    scheme: string,
-    route: string,
+    rs: RouteSeries,
+    methodIndex: number,
+    https: boolean,
     status: number,
     errorType: string | undefined,
   ): BoundHistogram => {
-    const key = `${method} ${scheme} ${route} ${status} ${errorType ?? ''}`;
-    let bound = durationCache.get(key);
+    const method = METHODS[methodIndex] as string;
+    // The common case (no error type, or the 5xx status as error type) is keyed by one integer.
+    if (errorType === undefined || errorType === statusText(status)) {
+      const code = (status * METHODS.length + methodIndex) * 2 + (https ? 1 : 0);
+      let bound = rs.byCode.get(code);
+      if (!bound) {
+        bound = bindDuration(method, https, rs.route, status, errorType);
+        rs.byCode.set(code, bound);
+      }
+      return bound;
+    }
+    const key = `${methodIndex} ${https} ${status} ${errorType}`;
+    let bound = rs.byKey.get(key);
     if (!bound) {
-      const attrs: Attributes = { 'http.request.method': method, 'url.scheme': scheme, 'http.route': route };
-      if (status > 0) attrs['http.response.status_code'] = status;
-      if (errorType !== undefined) attrs['error.type'] = errorType;
-      bound = instruments.duration.bind(attrs);
-      durationCache.set(key, bound);
+      bound = bindDuration(method, https, rs.route, status, errorType);
+      rs.byKey.set(key, bound);
     }
     return bound;
   };
-  const activeFor = (method: string, scheme: string): BoundSum => {
-    const key = `${method} ${scheme}`;
-    let bound = activeCache.get(key);
+
+  const activeFor = (methodIndex: number, https: boolean): BoundSum => {
+    const i = methodIndex * 2 + (https ? 1 : 0);
+    let bound = activeSeries[i];
     if (!bound) {
-      bound = instruments.active.bind({ 'http.request.method': method, 'url.scheme': scheme });
-      activeCache.set(key, bound);
+      bound = instruments.active.bind({
+        'http.request.method': METHODS[methodIndex] as string,
+        'url.scheme': https ? 'https' : 'http',
+      });
+      activeSeries[i] = bound;
     }
     return bound;
+  };
+
+  // Header names the propagator reads: when a request carries none of them, extraction is skipped.
+  const propagationFields = propagator.fields().map((f) => f.toLowerCase());
+  const carriesContext = (headers: ExpressRequestLike['headers']): boolean => {
+    for (let i = 0; i < propagationFields.length; i++) {
+      if (headers[propagationFields[i] as string] !== undefined) return true;
+    }
+    return false;
   };
 
   return function slakitInstrument(req, res, next) {
     const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
-    if (ignoreExact.has(path) || (ignoreRegex.length > 0 && ignoreRegex.some((r) => r.test(path)))) {
-      next();
-      return;
+    if (checkPath) {
+      const q = url.indexOf('?');
+      const path = q === -1 ? url : url.slice(0, q);
+      if (path === metricsPath && serveMetrics) {
+        serveMetrics(req, res, next);
+        return;
+      }
+      if (ignoreExact.has(path) || (ignoreRegex.length > 0 && ignoreRegex.some((r) => r.test(path)))) {
+        next();
+        return;
+      }
     }
     const start = performance.now();
-    const method = normalizeMethod(req.method);
-    const scheme = (req.socket as { encrypted?: boolean } | undefined)?.encrypted ? 'https' : 'http';
-    const activeSeries = activeFor(method, scheme);
-    activeSeries.add(1);
+    const methodIndex = METHOD_INDEX.get(req.method as string) ?? OTHER_METHOD;
+    const method = METHODS[methodIndex] as string;
+    const https = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
+    const active = activeFor(methodIndex, https);
+    active.add(1);
 
+    // The request id: the incoming one when valid; generated only when echoed or logged.
     let requestId: string | undefined;
-    if (rid) {
+    if (ridUsed) {
       const incoming = req.headers[ridHeader];
-      requestId = typeof incoming === 'string' && VALID_REQUEST_ID.test(incoming) ? incoming : ridGenerate();
-      if (ridResponse) res.setHeader(ridHeader, requestId);
+      if (typeof incoming === 'string' && VALID_REQUEST_ID.test(incoming)) requestId = incoming;
+      if (ridResponse) {
+        requestId ??= ridGenerate();
+        res.setHeader(ridHeader, requestId);
+      }
     }
 
     // Tracing: enrich the host's server span when one is active, otherwise start our own.
@@ -223,7 +334,8 @@ export function instrument(options: InstrumentOptions): Middleware {
     let ownSpan = false;
     let spanContext: Context | undefined;
     if (tracingEnabled) {
-      const current = trace.getSpan(context.active());
+      const activeContext = context.active();
+      const current = activeContext === ROOT_CONTEXT ? undefined : trace.getSpan(activeContext);
       if (current?.isRecording()) {
         span = current;
         // The host ends its span when the response finishes, before 'close': name it while the handler responds.
@@ -236,15 +348,23 @@ export function instrument(options: InstrumentOptions): Middleware {
           return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
         } as ServerResponse['writeHead'];
       } else {
-        const parent = propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter);
-        const parentSpan = trace.getSpanContext(parent);
+        // Extraction is skipped when the request carries none of the propagator's headers (the common root request).
+        const parent = carriesContext(req.headers)
+          ? propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter)
+          : ROOT_CONTEXT;
+        const parentSpan = parent === ROOT_CONTEXT ? undefined : trace.getSpanContext(parent);
         const hasParent = parentSpan !== undefined && isSpanContextValid(parentSpan);
-        if (hasParent || sampleRatio >= 1 || Math.random() < sampleRatio) {
+        if (hasParent || sampleRatio >= 1 || (sampleRatio > 0 && Math.random() < sampleRatio)) {
+          const q = url.indexOf('?');
           span = tracer.startSpan(
             method === '_OTHER' ? 'HTTP' : method,
             {
               kind: SpanKind.SERVER,
-              attributes: { 'http.request.method': method, 'url.path': path, 'url.scheme': scheme },
+              attributes: {
+                'http.request.method': method,
+                'url.path': q === -1 ? url : url.slice(0, q),
+                'url.scheme': https ? 'https' : 'http',
+              },
             },
             parent,
           );
@@ -253,21 +373,26 @@ export function instrument(options: InstrumentOptions): Middleware {
           if (traceHeader) propagator.inject(spanContext, res, { set: (carrier, key, value) => carrier.setHeader(key, value) });
         }
       }
-      if (span) (req as unknown as Record<symbol, Span>)[SPAN] = span;
+      if (span) requestSpans.set(req, span);
     }
 
-    res.once('close', () => {
-      const finished = res.writableFinished;
+    // 'close' is emitted once per response: after 'finish', or when the client went away first. A closure rather than
+    // state on `res`: extra properties would change the hidden class of Node's response objects (measured slower).
+    res.on('close', () => {
+      // Ended by the app (not aborted): writableEnded, as pino-http; writableFinished would also wait for the socket's
+      // buffer, which a pipelined next response may already fill.
+      const finished = res.writableEnded;
       const seconds = (performance.now() - start) / 1000;
-      activeSeries.add(-1);
-      const status = res.headersSent ? res.statusCode : 0;
-      const thrown = (req as unknown as Record<symbol, string | undefined>)[ERROR_TYPE];
-      const errorType = !finished ? 'aborted' : thrown !== undefined ? thrown : status >= 500 ? String(status) : undefined;
-      const route = capRoute(routeTemplate(req));
-      durationFor(method, scheme, route, status, errorType).record(seconds);
-      sloRecord?.(status, seconds, !finished);
+      active.add(-1);
+      const status = finished || res.headersSent ? res.statusCode : 0;
+      const thrown = thrownTypes.get(req);
+      const errorType = !finished ? 'aborted' : thrown !== undefined ? thrown : status >= 500 ? statusText(status) : undefined;
+      const rs = seriesFor(routeTemplate(req));
+      const route = rs.route;
+      durationFor(rs, methodIndex, https, status, errorType).record(seconds);
+      if (sloRecord !== undefined) sloRecord(status, seconds, !finished);
 
-      if (span) {
+      if (span !== undefined) {
         span.setAttribute('http.route', route);
         span.updateName(route === UNMATCHED_ROUTE ? method : `${method} ${route}`);
         if (ownSpan) {
@@ -287,7 +412,7 @@ export function instrument(options: InstrumentOptions): Middleware {
           status,
           duration_ms: Math.round(seconds * 1e6) / 1000,
         };
-        if (requestId !== undefined) line.request_id = requestId;
+        if (rid) line.request_id = requestId ?? ridGenerate();
         if (errorType !== undefined) line.error_type = errorType;
         const sc = span?.spanContext();
         if (sc && isSpanContextValid(sc)) {
@@ -318,9 +443,8 @@ export function errorRecorder(): (
   next: (err?: unknown) => void,
 ) => void {
   return function slakitErrorRecorder(err, req, _res, next) {
-    const r = req as unknown as Record<symbol, unknown>;
-    r[ERROR_TYPE] = errorTypeOf(err);
-    const span = r[SPAN] as Span | undefined;
+    thrownTypes.set(req, errorTypeOf(err));
+    const span = requestSpans.get(req);
     if (span && err instanceof Error) span.recordException(err);
     next(err);
   };

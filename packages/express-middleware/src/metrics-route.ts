@@ -17,14 +17,22 @@ export interface MetricsRouteOptions {
  * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for bad options
  */
 export function metricsRoute(telemetry: Telemetry, options: MetricsRouteOptions = {}): Middleware {
+  return createMetricsRoute(telemetry, options, '');
+}
+
+/** metricsRoute() with option errors naming `<prefix>path` / `<prefix>authorize` (instrument's `metricsEndpoint.`). */
+export function createMetricsRoute(telemetry: Telemetry, options: MetricsRouteOptions, prefix: string): Middleware {
   if (!telemetry || typeof telemetry.metricsHandler !== 'function') {
     throw invalidOption('telemetry', telemetry, 'the object returned by createTelemetry()');
   }
+  if (options === null || typeof options !== 'object') {
+    throw invalidOption(prefix ? prefix.slice(0, -1) : 'options', options, 'an object { path?, authorize? }');
+  }
   const path = options.path ?? '/metrics';
-  if (typeof path !== 'string' || !path.startsWith('/')) throw invalidOption('path', path, 'a path starting with /');
+  if (typeof path !== 'string' || !path.startsWith('/')) throw invalidOption(`${prefix}path`, path, 'a path starting with /');
   const authorize = options.authorize;
   if (authorize !== undefined && typeof authorize !== 'function')
-    throw invalidOption('authorize', authorize, 'a function (req) => boolean');
+    throw invalidOption(`${prefix}authorize`, authorize, 'a function (req) => boolean');
   const refuse = (req: ExpressRequestLike, res: ServerResponse) => {
     const status = req.headers.authorization ? 403 : 401;
     res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });

@@ -56,7 +56,20 @@ export function routeTemplate(req: ExpressRequestLike): string {
   return full === '' ? '/' : full;
 }
 
-const KNOWN_METHODS = new Set(['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'QUERY', 'TRACE']);
+/** The HTTP methods recorded as themselves; any other method is recorded as `_OTHER`. */
+export const HTTP_METHODS: readonly string[] = Object.freeze([
+  'CONNECT',
+  'DELETE',
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'PATCH',
+  'POST',
+  'PUT',
+  'QUERY',
+  'TRACE',
+]);
+const KNOWN_METHODS = new Set(HTTP_METHODS);
 
 /** The semconv method value: known methods as is, anything else `_OTHER`. */
 export function normalizeMethod(method: string | undefined): string {
