@@ -28,6 +28,7 @@ const empty = (_req, res, next) => {
   next();
 };
 
+let n = 0;
 function fakeExchange() {
   const res = new EventEmitter();
   res.statusCode = 200;
@@ -37,7 +38,7 @@ function fakeExchange() {
   res.setHeader = () => {};
   const req = {
     method: 'GET',
-    url: '/users/42',
+    url: `/users/${n++ % 1000}`, // a fresh string per request, as from the HTTP parser (its hash is not cached)
     headers: {},
     socket: {},
     baseUrl: '',

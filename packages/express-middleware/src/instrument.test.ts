@@ -180,7 +180,22 @@ describe.each(versions)('%s', (_label, express) => {
     const { kit, url } = await serve(express);
     expect((await fetch(`${url}/metrics`)).status).toBe(200);
     expect((await fetch(`${url}/health`)).status).toBe(200);
+    expect((await fetch(`${url}/health?verbose=1`)).status).toBe(200);
     expect(await routeSeries(kit)).toEqual([]);
+    // Same length and second character as ignored paths, but not ignored: measured.
+    expect((await fetch(`${url}/healtz`)).status).toBe(404);
+    expect((await fetch(`${url}/metricz?x=1`)).status).toBe(404);
+    const unmatched = (await routeSeries(kit)).find((s) => s.labels.http_route === 'unmatched');
+    expect(unmatched?.value).toBe(2);
+  });
+
+  it('ignores long exact paths and RegExp paths, and measures the rest', async () => {
+    const long = `/internal/${'x'.repeat(80)}`;
+    const { kit, url } = await serve(express, { ignorePaths: [long, /^\/r[0-4]$/] });
+    for (const p of [long, `${long}?q=1`, '/r1', '/r3', '/r7', `/internal/${'x'.repeat(81)}`])
+      await (await fetch(url + p)).text();
+    const routes = Object.fromEntries((await routeSeries(kit)).map((s) => [s.labels.http_route, s.value]));
+    expect(routes).toEqual({ '/r7': 1, unmatched: 1 });
   });
 
   it('creates exactly one server span per request, continues a valid traceparent, tolerates a malformed one', async () => {

@@ -189,6 +189,13 @@ export function instrument(options: InstrumentOptions): Middleware {
   const metricsPath = endpointOptions ? (endpointOptions.path ?? '/metrics') : undefined;
   // The path is looked at only when something depends on it (ignored paths, the scrape endpoint).
   const checkPath = ignore.length > 0 || metricsPath !== undefined;
+  // A prefilter on (path length, second character) of the exact paths: most requests are ruled out without hashing
+  // their path (a fresh string per request) for a Set lookup.
+  const exactCandidates = new Uint8Array(64 * 128);
+  const candidateIndex = (length: number, second: number) => (Math.min(length, 63) << 7) | (second & 127);
+  for (const p of metricsPath === undefined ? ignoreExact : [...ignoreExact, metricsPath]) {
+    exactCandidates[candidateIndex(p.length, p.charCodeAt(1) || 0)] = 1;
+  }
   const rid = options.requestId === false ? undefined : (options.requestId ?? {});
   if (rid !== undefined) {
     if (rid === null || typeof rid !== 'object')
@@ -301,14 +308,17 @@ export function instrument(options: InstrumentOptions): Middleware {
     const url = req.url ?? '/';
     if (checkPath) {
       const q = url.indexOf('?');
-      const path = q === -1 ? url : url.slice(0, q);
-      if (path === metricsPath && serveMetrics) {
-        serveMetrics(req, res, next);
-        return;
-      }
-      if (ignoreExact.has(path) || (ignoreRegex.length > 0 && ignoreRegex.some((r) => r.test(path)))) {
-        next();
-        return;
+      const length = q === -1 ? url.length : q;
+      if (exactCandidates[candidateIndex(length, url.charCodeAt(1) || 0)] === 1 || ignoreRegex.length > 0) {
+        const path = q === -1 ? url : url.slice(0, q);
+        if (path === metricsPath && serveMetrics) {
+          serveMetrics(req, res, next);
+          return;
+        }
+        if (ignoreExact.has(path) || (ignoreRegex.length > 0 && ignoreRegex.some((r) => r.test(path)))) {
+          next();
+          return;
+        }
       }
     }
     const start = performance.now();
