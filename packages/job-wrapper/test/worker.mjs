@@ -31,8 +31,12 @@ try {
       },
       { budgetSeconds: 60, leases, leaseTtlMs: 5000, logger, env: {} },
     );
+    // `triggers` back-to-back triggers, then more (up to `maxTriggers`) until this process has run the job
+    // `minSucceeded` times: how many triggers find the lease free depends on the machine's timing.
     const counts = {};
-    for (let i = 0; i < config.triggers; i++) {
+    const minSucceeded = config.minSucceeded ?? 0;
+    const maxTriggers = config.maxTriggers ?? config.triggers;
+    for (let i = 0; i < config.triggers || ((counts.succeeded ?? 0) < minSucceeded && i < maxTriggers); i++) {
       const result = await job();
       counts[result.outcome] = (counts[result.outcome] ?? 0) + 1;
     }
