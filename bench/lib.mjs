@@ -1,5 +1,6 @@
-// Shared by the load benchmarks: one server process per variant pinned to core 0, autocannon on the caller's core,
-// rounds that alternate the variants' order, medians.
+// Shared by the load benchmarks: server processes pinned to core 0, autocannon on the caller's core. Two designs:
+// measureServer + alternatingRounds (one server alone on the core per measurement) and benchShared (servers loaded
+// at the same time on the shared core, compared per round — robust to the host's slowdowns).
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import autocannon from 'autocannon';
@@ -14,6 +15,18 @@ export const freePort = () =>
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+const startServer = async (script, variant) => {
+  const port = await freePort();
+  const server = spawn('taskset', ['-c', '0', process.execPath, script, variant, String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve, reject) => {
+    server.stdout.on('data', (d) => String(d).includes('ready') && resolve());
+    server.once('exit', (code) => reject(new Error(`${variant} exited ${code}`)));
+  });
+  return { server, port };
+};
+
 /**
  * Starts `node <script> <variant> <port>` on core 0, waits for "ready", loads `path` for `seconds` after a warm-up of
  * `warmup` seconds (default BENCH_WARMUP or 5: on the CI machine a fresh Express process needs ~5 s of load before its
@@ -27,14 +40,7 @@ export async function measureServer({
   connections,
   warmup = Number(process.env.BENCH_WARMUP ?? 5),
 }) {
-  const port = await freePort();
-  const server = spawn('taskset', ['-c', '0', process.execPath, script, variant, String(port)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise((resolve, reject) => {
-    server.stdout.on('data', (d) => String(d).includes('ready') && resolve());
-    server.once('exit', (code) => reject(new Error(`${variant} exited ${code}`)));
-  });
+  const { server, port } = await startServer(script, variant);
   const url = `http://127.0.0.1:${port}${path}`;
   await autocannon({ url, connections, duration: warmup });
   const result = await autocannon({ url, connections, duration: seconds });
@@ -56,18 +62,6 @@ export async function alternatingRounds(variants, rounds, measure) {
   }
   return samples;
 }
-
-const startServer = async (script, variant) => {
-  const port = await freePort();
-  const server = spawn('taskset', ['-c', '0', process.execPath, script, variant, String(port)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise((resolve, reject) => {
-    server.stdout.on('data', (d) => String(d).includes('ready') && resolve());
-    server.once('exit', (code) => reject(new Error(`${variant} exited ${code}`)));
-  });
-  return { server, port };
-};
 
 /**
  * Shared-core comparison: all variants' servers run at once on core 0, each loaded by its own autocannon (on the
