@@ -1,4 +1,4 @@
-import { type Context, isSpanContextValid, context as otelContext, type Span, trace } from '@opentelemetry/api';
+import { type Context, isSpanContextValid, context as otelContext, trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino';
 import { invalidOption } from './errors.js';
 
@@ -99,19 +99,8 @@ export function traceFields(source: ActiveContextSource = otelContext): Record<s
 
 /** `object` with the active span's trace fields in front (the object's own fields win); `object` itself when none. */
 function withTraceFields(object: Record<string, unknown>, source: ActiveContextSource): Record<string, unknown> {
-  let sc: ReturnType<Span['spanContext']> | undefined;
-  try {
-    sc = trace.getSpan(source.active())?.spanContext();
-  } catch {
-    return object;
-  }
-  if (!sc || !isSpanContextValid(sc)) return object;
-  return {
-    trace_id: sc.traceId,
-    span_id: sc.spanId,
-    trace_flags: sc.traceFlags.toString(16).padStart(2, '0'),
-    ...object,
-  };
+  const fields = traceFields(source);
+  return fields.trace_id === undefined ? object : { ...fields, ...object };
 }
 
 /**

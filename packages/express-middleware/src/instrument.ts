@@ -13,7 +13,7 @@ import {
 } from '@opentelemetry/api';
 import { type BoundHistogram, type BoundSum, httpDurationBuckets, invalidOption, type Telemetry } from '@slakit/core';
 import { createMetricsRoute, type MetricsRouteOptions } from './metrics-route.js';
-import { type ExpressRequestLike, HTTP_METHODS, routeTemplate, UNMATCHED_ROUTE } from './route.js';
+import { type ExpressRequestLike, HTTP_METHODS, routeTemplate, UNMATCHED_ROUTE, urlPath } from './route.js';
 import type { SloTracker } from './slo-tracker.js';
 
 /** Default paths that are not measured: the metrics endpoint and the health probes. */
@@ -310,7 +310,7 @@ export function instrument(options: InstrumentOptions): Middleware {
       const q = url.indexOf('?');
       const length = q === -1 ? url.length : q;
       if (exactCandidates[candidateIndex(length, url.charCodeAt(1) || 0)] === 1 || ignoreRegex.length > 0) {
-        const path = q === -1 ? url : url.slice(0, q);
+        const path = urlPath(url);
         if (path === metricsPath && serveMetrics) {
           serveMetrics(req, res, next);
           return;
@@ -365,14 +365,13 @@ export function instrument(options: InstrumentOptions): Middleware {
         const parentSpan = parent === ROOT_CONTEXT ? undefined : trace.getSpanContext(parent);
         const hasParent = parentSpan !== undefined && isSpanContextValid(parentSpan);
         if (hasParent || sampleRatio >= 1 || (sampleRatio > 0 && Math.random() < sampleRatio)) {
-          const q = url.indexOf('?');
           span = tracer.startSpan(
             method === '_OTHER' ? 'HTTP' : method,
             {
               kind: SpanKind.SERVER,
               attributes: {
                 'http.request.method': method,
-                'url.path': q === -1 ? url : url.slice(0, q),
+                'url.path': urlPath(url),
                 'url.scheme': https ? 'https' : 'http',
               },
             },

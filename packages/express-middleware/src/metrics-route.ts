@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { invalidOption, type Telemetry } from '@slakit/core';
 import type { Middleware } from './instrument.js';
-import type { ExpressRequestLike } from './route.js';
+import { type ExpressRequestLike, urlPath } from './route.js';
 
 /** Options of {@link metricsRoute}. */
 export interface MetricsRouteOptions {
@@ -39,9 +39,7 @@ export function createMetricsRoute(telemetry: Telemetry, options: MetricsRouteOp
     res.end(status === 401 ? 'authorization required\n' : 'forbidden\n');
   };
   return (req, res, next) => {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    if ((q === -1 ? url : url.slice(0, q)) !== path && req.path !== path) {
+    if (urlPath(req.url ?? '/') !== path && req.path !== path) {
       next();
       return;
     }

@@ -10,6 +10,12 @@ export interface ExpressRequestLike extends IncomingMessage {
   app?: unknown;
 }
 
+/** The path of a request URL: everything before `?`. */
+export function urlPath(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
 /** The route value of requests that matched no route: one series for every 404 scanner. */
 export const UNMATCHED_ROUTE = 'unmatched';
 
