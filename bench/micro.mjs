@@ -1,7 +1,7 @@
 // bench/micro: ns per request of slakit's recording path (instrument() middleware + the close handler), on fake
 // req/res objects, against an empty middleware doing the same listener bookkeeping. Run: pnpm build && pnpm --filter @slakit/bench micro
 import { EventEmitter } from 'node:events';
-import { createTelemetry } from '@slakit/core';
+import { createTelemetry, isoTimestamp } from '@slakit/core';
 import { instrument } from '@slakit/express-middleware';
 import pino from 'pino';
 import { Bench } from 'tinybench';
@@ -68,5 +68,20 @@ for (const t of bench.tasks) {
   const ns = t.result.latency.mean * 1e6;
   console.log(`| ${t.name} | ${Math.round(ns)} | ${t === bench.tasks[0] ? '—' : Math.round(ns - base)} |`);
 }
+
+// The logger's time field: pino's isoTime (a Date and toISOString() per line) against core's isoTimestamp.
+const time = new Bench({ time: Number(process.env.BENCH_TIME_MS ?? 2000), warmupTime: 500 });
+let sink = 0;
+time.add("pino.stdTimeFunctions.isoTime (pino's ISO time)", () => {
+  sink += pino.stdTimeFunctions.isoTime().length;
+});
+time.add('isoTimestamp (@slakit/core logger)', () => {
+  sink += isoTimestamp().length;
+});
+await time.run();
+console.log('\n| log line time field | ns/op (mean) |');
+console.log('|---|---:|');
+for (const t of time.tasks) console.log(`| ${t.name} | ${Math.round(t.result.latency.mean * 1e6)} |`);
+if (sink === 0) throw new Error('unreachable: keeps the timestamps from being optimised away');
 await telemetry.shutdown();
 await full.shutdown();

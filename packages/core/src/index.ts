@@ -101,6 +101,7 @@ export {
   type ActiveContextSource,
   createLogger,
   DEFAULT_REDACT_KEYS,
+  isoTimestamp,
   type LoggerOptions,
   REDACTED,
   rateLimitedLog,

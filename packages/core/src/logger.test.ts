@@ -4,7 +4,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createLogger, rateLimitedLog } from './logger.js';
+import { createLogger, isoTimestamp, rateLimitedLog } from './logger.js';
 
 function capture() {
   let raw = '';
@@ -176,5 +176,29 @@ describe('redactSensitive', () => {
     expect(out.keep).toBe(dirty.keep);
     expect(dirty.user.Password).toBe('x'); // the caller's object is not mutated
     expect(redactSensitive({ a: { b: { c: { password: 'deep' } } } }, keys)).toEqual({ a: { b: { c: { password: 'deep' } } } }); // depth limit 3
+  });
+});
+
+describe('isoTimestamp', () => {
+  it("renders the same text as pino's isoTime across second, minute, year and millisecond-width boundaries", () => {
+    const starts = [0, 999, 1000, 1_764_547_199_998, Date.UTC(2026, 11, 31, 23, 59, 59, 990), Date.UTC(10000, 0, 1) - 5];
+    for (const start of starts) {
+      for (let now = start; now < start + 1_200; now += 7) {
+        expect(isoTimestamp(now)).toBe(`,"time":"${new Date(now).toISOString()}"`);
+      }
+    }
+    // Going back in time (clock adjustments) re-renders the prefix.
+    expect(isoTimestamp(86_400_000)).toBe(`,"time":"${new Date(86_400_000).toISOString()}"`);
+    expect(isoTimestamp(5)).toBe(',"time":"1970-01-01T00:00:00.005Z"');
+  });
+
+  it("is the loggers' time field", () => {
+    const out = capture();
+    const before = Date.now();
+    createLogger({ destination: out.destination }).info('x');
+    const time = Date.parse(out.lines()[0]?.time as string);
+    expect(time).toBeGreaterThanOrEqual(before);
+    expect(time).toBeLessThanOrEqual(Date.now());
+    expect(out.raw()).toMatch(/"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"/);
   });
 });

@@ -97,6 +97,28 @@ export function traceFields(source: ActiveContextSource = otelContext): Record<s
   }
 }
 
+let isoSecond = Number.NaN;
+let isoPrefix = '';
+
+/**
+ * A pino `timestamp` function: the `"time"` field as ISO-8601 UTC, the same text as `pino.stdTimeFunctions.isoTime`
+ * (`,"time":"2026-12-01T13:05:42.071Z"`) for less work — `Date#toISOString()` runs once per second for the
+ * `YYYY-MM-DDTHH:MM:SS.` prefix and each line appends its milliseconds (bench/micro). `createLogger()` uses it; pass
+ * it to your own pino: `pino({ timestamp: isoTimestamp })`.
+ *
+ * @param now epoch milliseconds (an integer); default `Date.now()`
+ */
+export function isoTimestamp(now: number = Date.now()): string {
+  const second = Math.floor(now / 1000);
+  if (second !== isoSecond) {
+    const text = new Date(second * 1000).toISOString(); // …SS.000Z
+    isoPrefix = `,"time":"${text.slice(0, text.length - 4)}`;
+    isoSecond = second;
+  }
+  const ms = now - second * 1000;
+  return `${isoPrefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z"`;
+}
+
 /** `object` with the active span's trace fields in front (the object's own fields win); `object` itself when none. */
 function withTraceFields(object: Record<string, unknown>, source: ActiveContextSource): Record<string, unknown> {
   const fields = traceFields(source);
@@ -131,7 +153,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     base: { pid: process.pid, ...base },
     // Trace fields are added in the formatter rather than a mixin: a line logged outside any span is not copied.
     formatters: { log: (object: Record<string, unknown>) => redactSensitive(withTraceFields(object, source), keys) },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    timestamp: isoTimestamp,
   };
   return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
 }
