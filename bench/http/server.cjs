@@ -49,7 +49,9 @@ if (variant.startsWith('slakit-')) {
     serviceName: 'bench',
     env: {},
     providers: 'own',
-    logger: { destination: pino.destination({ dest: '/dev/null', sync: false }) },
+    // Synchronous writes, as the default logger's stdout destination (BENCH_LOG_SYNC=0: sonic-boom's async mode, whose
+    // writes run on libuv's thread pool — on the same pinned core).
+    logger: { destination: pino.destination({ dest: '/dev/null', sync: process.env.BENCH_LOG_SYNC !== '0' }) },
     // A no-op exporter behind the batch processor: the cost measured is slakit's, not a collector's.
     traces:
       tracing && process.env.SLAKIT_PROVIDER !== '0'

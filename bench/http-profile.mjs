@@ -1,0 +1,139 @@
+// bench/http-profile: where the time of one request goes, per component, from V8's CPU profiler — the attribution
+// behind bench/http's percentages. Each variant's server (bench/http/server.cjs, core 0) is warmed up, then profiled
+// while autocannon (50 connections, this core) loads GET /users/:id; a profile sample's time is charged to the
+// component of the function that was running (self time), divided by the requests served in the window.
+// Run: pnpm build && pnpm --filter @slakit/bench http:profile      (BENCH_SECONDS, BENCH_WARMUP, BENCH_VARIANTS,
+//      BENCH_INSITU)
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { freePort } from './lib.mjs';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 15);
+const warmup = Number(process.env.BENCH_WARMUP ?? 10);
+const variants = (process.env.BENCH_VARIANTS ?? 'bare,slakit-metrics,slakit-full').split(',');
+const script = new URL('./http/server.cjs', import.meta.url).pathname;
+const preload = new URL('./http/profile-preload.cjs', import.meta.url).pathname;
+const insitu = new URL('./http/insitu-preload.cjs', import.meta.url).pathname;
+// BENCH_INSITU=1: also time slakit's middleware and close handler inside the server (adds two listeners and a few
+// clock reads per request to the slakit variants, so their profile is then a little heavier).
+const timeInSitu = process.env.BENCH_INSITU === '1';
+
+/** Component of a profiled function, from its script URL (or V8's pseudo-frames). */
+function component({ url, functionName }) {
+  if (functionName === '(garbage collector)') return 'V8 garbage collector';
+  if (functionName === '(idle)') return 'idle (waiting for the network)';
+  if (!url) return functionName === 'writev' || functionName === 'writeBuffer' ? 'socket writes (native)' : 'other native / V8';
+  if (/\/packages\/[^/]+\/dist\//.test(url)) return 'slakit';
+  if (url.includes('@opentelemetry')) return 'OpenTelemetry SDK/API';
+  if (
+    /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?(pino|sonic-boom|pino-std-serializers|fast-redact|quick-format-unescaped|atomic-sleep|on-exit-leak-free|thread-stream)\//.test(
+      url,
+    )
+  )
+    return 'pino';
+  if (
+    url.startsWith('node:internal/async_hooks') ||
+    url === 'node:async_hooks' ||
+    url.startsWith('node:internal/async_local_storage')
+  )
+    return 'Node async_hooks (AsyncLocalStorage)';
+  if (url.startsWith('node:')) return 'Node http/net/streams';
+  if (url.includes('node_modules')) return 'Express, router and their dependencies';
+  return 'bench server';
+}
+
+async function profile(variant, dir) {
+  const port = await freePort();
+  const out = join(dir, `${variant}.cpuprofile`);
+  const server = spawn(
+    'taskset',
+    ['-c', '0', process.execPath, '-r', preload, ...(timeInSitu ? ['-r', insitu] : []), script, variant, String(port)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, BENCH_PROFILE_OUT: out },
+    },
+  );
+  let printed = '';
+  const printedLine = (line) =>
+    new Promise((resolve, reject) => {
+      const check = () => printed.includes(line) && resolve();
+      server.stdout.on('data', (d) => {
+        printed += d;
+        check();
+      });
+      server.once('exit', (code) => reject(new Error(`${variant} exited ${code}`)));
+      check();
+    });
+  await printedLine('ready');
+  const url = `http://127.0.0.1:${port}/users/42`;
+  await autocannon({ url, connections: 50, duration: warmup });
+  server.kill('SIGUSR2');
+  await new Promise((r) => setTimeout(r, 100));
+  const result = await autocannon({ url, connections: 50, duration: seconds });
+  server.kill('SIGUSR2');
+  await printedLine('profiled');
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${variant}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+
+  const prof = JSON.parse(readFileSync(out, 'utf8'));
+  const nodes = new Map(prof.nodes.map((n) => [n.id, n]));
+  const micros = new Map();
+  let total = 0;
+  prof.samples.forEach((id, i) => {
+    const dt = prof.timeDeltas[i] ?? 0;
+    const c = component(nodes.get(id).callFrame);
+    micros.set(c, (micros.get(c) ?? 0) + dt);
+    total += dt;
+  });
+  // Requests served while the profiler ran ≈ autocannon's count (the profile window spans the whole load).
+  const perRequest = (us) => us / result.requests.total;
+  const [, middlewareNs, closeNs] = printed.match(/insitu (\S+) (\S+)/) ?? [];
+  return {
+    rps: result.requests.average,
+    insitu: timeInSitu && variant.startsWith('slakit-') ? `${middlewareNs} ns + ${closeNs} ns` : '—',
+    total: perRequest(total),
+    byComponent: new Map([...micros].map(([k, v]) => [k, perRequest(v)])),
+  };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'slakit-http-profile-'));
+const results = {};
+try {
+  for (const v of variants) {
+    results[v] = await profile(v, dir);
+    process.stderr.write(`${v}: ${Math.round(results[v].rps)} req/s while profiled\n`);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const base = variants[0];
+const last = variants.at(-1);
+const microsOf = (v, c) => results[v].byComponent.get(c) ?? 0;
+const signed = (d, digits) => `${d >= 0 ? '+' : ''}${d.toFixed(digits)}`;
+// Largest components of the last variant first.
+const components = [...new Set(variants.flatMap((v) => [...results[v].byComponent.keys()]))].sort(
+  (a, b) => microsOf(last, b) - microsOf(last, a),
+);
+console.log(
+  `\nbench/http-profile — node ${process.version}; µs of server CPU profile per request (${warmup} s warm-up, ${seconds} s profiled, 50 connections), self time by component\n`,
+);
+console.log(`| component | ${variants.join(' | ')} |`);
+console.log(`|---|${variants.map(() => '---:').join('|')}|`);
+const cell = (v, c) => {
+  const x = microsOf(v, c);
+  const d = x - microsOf(base, c);
+  return v === base || Math.abs(d) < 0.005 ? x.toFixed(2) : `${x.toFixed(2)} (${signed(d, 2)})`;
+};
+for (const c of components) console.log(`| ${c} | ${variants.map((v) => cell(v, c)).join(' | ')} |`);
+console.log(
+  `| **total per request** | ${variants.map((v) => (v === base ? results[v].total.toFixed(1) : `${results[v].total.toFixed(1)} (${signed(results[v].total - results[base].total, 1)})`)).join(' | ')} |`,
+);
+console.log(`| req/s while profiled | ${variants.map((v) => Math.round(results[v].rps)).join(' | ')} |`);
+if (timeInSitu) {
+  console.log(`| slakit in situ: middleware + close handler | ${variants.map((v) => results[v].insitu).join(' | ')} |`);
+}
