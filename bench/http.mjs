@@ -19,15 +19,19 @@ const all = [
   ['slakit-full', 'slakit metrics + tracing (10 %) + logs (10 %)'],
   ['prom-bundle', 'express-prom-bundle (method + path)'],
   ['otel', 'OpenTelemetry http + express instrumentation + Prometheus exporter'],
+  // A second reference: hello-world Express has a ~7 MB heap, far below any real service's; with more heap, Node 20's
+  // GC promotes more of each request's garbage. Its ratio is shown, and every variant also relative to it.
+  ['bare-ballast', 'bare Express + ~30 MB of inert objects + a close-listener middleware'],
   // Diagnostic variants (BENCH_VARIANTS=bare,bare-als,slakit-trace,slakit-log,…): which part of the full mode costs what.
   ['bare-noop', 'bare Express + an empty middleware'],
   ['bare-close', "bare Express + a middleware adding one res.on('close') listener"],
   ['bare-als', "bare Express + AsyncLocalStorage enabled (Node's cost of an active-context tracer)"],
+  ['bare-telemetry', "bare Express + slakit's createTelemetry() (no middleware) + a close-listener middleware"],
   ['slakit-full-noctx', 'slakit full, tracing.activateContext: false'],
   ['slakit-trace', 'slakit metrics + tracing (10 %)'],
   ['slakit-log', 'slakit metrics + logs (10 %)'],
 ];
-const chosen = (process.env.BENCH_VARIANTS ?? 'bare,slakit-metrics,slakit-full,prom-bundle,otel').split(',');
+const chosen = (process.env.BENCH_VARIANTS ?? 'bare,slakit-metrics,slakit-full,prom-bundle,otel,bare-ballast').split(',');
 const variants = all.filter(([id]) => chosen.includes(id) && id !== 'bare');
 
 const results = {};
@@ -54,13 +58,17 @@ const solo = await alternatingRounds([['bare'], ...variants], 1, ([variant]) =>
 console.log(
   `\nbench/http — node ${process.version}; each variant paired with bare Express on one core (${warmup} s warm-up, ${rounds} rounds × ${seconds} s, ${connections} connections each); load from the other core\n`,
 );
-console.log('| variant | % of bare (median of rounds) | lowest – highest round | solo req/s | solo p99 ms |');
-console.log('|---|---:|---|---:|---:|');
+const ballast = results['bare-ballast'] && median(results['bare-ballast']);
 const pct = (x) => `${(x * 100).toFixed(1)} %`;
-console.log(`| bare Express | 100 % | — | ${Math.round(solo.bare[0].rps)} | ${solo.bare[0].p99} |`);
+console.log(
+  `| variant | % of bare (median of rounds) | lowest – highest round |${ballast ? ' ÷ bare + 30 MB heap |' : ''} solo req/s | solo p99 ms |`,
+);
+console.log(`|---|---:|---|${ballast ? '---:|' : ''}---:|---:|`);
+console.log(`| bare Express | 100 % | — |${ballast ? ' — |' : ''} ${Math.round(solo.bare[0].rps)} | ${solo.bare[0].p99} |`);
 for (const [id, label] of variants) {
   const r = results[id];
+  const relative = ballast ? ` ${pct(median(r) / ballast)} |` : '';
   console.log(
-    `| ${label} | ${pct(median(r))} | ${pct(r[0])} – ${pct(r[r.length - 1])} | ${Math.round(solo[id][0].rps)} | ${solo[id][0].p99} |`,
+    `| ${label} | ${pct(median(r))} | ${pct(r[0])} – ${pct(r[r.length - 1])} |${relative} ${Math.round(solo[id][0].rps)} | ${solo[id][0].p99} |`,
   );
 }

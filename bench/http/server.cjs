@@ -29,10 +29,29 @@ if (variant === 'bare-als') {
   new AsyncLocalStorage().run({}, () => {});
 }
 
+// bare-telemetry: slakit's telemetry created (OpenTelemetry metrics SDK, pino logger) but no slakit middleware — the
+// process-wide cost of having them loaded (heap size, GC), separate from the per-request recording.
+if (variant === 'bare-telemetry') {
+  const pino = require('pino');
+  const { createTelemetry } = require('@slakit/core');
+  globalThis.benchTelemetry = createTelemetry({
+    serviceName: 'bench',
+    env: {},
+    providers: 'own',
+    logger: { destination: pino.destination({ dest: '/dev/null', sync: true }) },
+  });
+}
+
+// bare-ballast: bare Express holding ~30 MB of inert objects (as any real service holds modules and data) — Node 20's
+// GC then promotes more of each request's garbage than with hello-world Express's ~7 MB heap.
+if (variant === 'bare-ballast') {
+  globalThis.benchBallast = Array.from({ length: 200_000 }, (_, i) => ({ i, text: `item ${i}`, list: [i] }));
+}
+
 // Diagnostic baselines: what any middleware pays on this route — an Express layer, and a per-request close listener.
-if (variant === 'bare-noop' || variant === 'bare-close') {
+if (variant === 'bare-noop' || variant === 'bare-close' || variant === 'bare-telemetry' || variant === 'bare-ballast') {
   app.use((_req, res, next) => {
-    if (variant === 'bare-close') res.on('close', () => {});
+    if (variant !== 'bare-noop') res.on('close', () => {});
     next();
   });
 }
