@@ -4,12 +4,11 @@
 // component of the function that was running (self time), divided by the requests served in the window.
 // Run: pnpm build && pnpm --filter @slakit/bench http:profile      (BENCH_SECONDS, BENCH_WARMUP, BENCH_VARIANTS,
 //      BENCH_INSITU)
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { freePort } from './lib.mjs';
+import { startServer } from './lib.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const warmup = Number(process.env.BENCH_WARMUP ?? 10);
@@ -46,35 +45,18 @@ function component({ url, functionName }) {
 }
 
 async function profile(variant, dir) {
-  const port = await freePort();
   const out = join(dir, `${variant}.cpuprofile`);
-  const server = spawn(
-    'taskset',
-    ['-c', '0', process.execPath, '-r', preload, ...(timeInSitu ? ['-r', insitu] : []), script, variant, String(port)],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, BENCH_PROFILE_OUT: out },
-    },
-  );
-  let printed = '';
-  const printedLine = (line) =>
-    new Promise((resolve, reject) => {
-      const check = () => printed.includes(line) && resolve();
-      server.stdout.on('data', (d) => {
-        printed += d;
-        check();
-      });
-      server.once('exit', (code) => reject(new Error(`${variant} exited ${code}`)));
-      check();
-    });
-  await printedLine('ready');
+  const { server, port, output, waitFor } = await startServer(script, variant, {
+    nodeArgs: ['-r', preload, ...(timeInSitu ? ['-r', insitu] : [])],
+    env: { ...process.env, BENCH_PROFILE_OUT: out },
+  });
   const url = `http://127.0.0.1:${port}/users/42`;
   await autocannon({ url, connections: 50, duration: warmup });
   server.kill('SIGUSR2');
   await new Promise((r) => setTimeout(r, 100));
   const result = await autocannon({ url, connections: 50, duration: seconds });
   server.kill('SIGUSR2');
-  await printedLine('profiled');
+  await waitFor('profiled');
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${variant}: ${result.non2xx} non-2xx, ${result.errors} errors`);
@@ -91,7 +73,7 @@ async function profile(variant, dir) {
   });
   // Requests served while the profiler ran ≈ autocannon's count (the profile window spans the whole load).
   const perRequest = (us) => us / result.requests.total;
-  const [, middlewareNs, closeNs] = printed.match(/insitu (\S+) (\S+)/) ?? [];
+  const [, middlewareNs, closeNs] = output().match(/insitu (\S+) (\S+)/) ?? [];
   return {
     rps: result.requests.average,
     insitu: timeInSitu && variant.startsWith('slakit-') ? `${middlewareNs} ns + ${closeNs} ns` : '—',

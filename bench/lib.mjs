@@ -15,16 +15,35 @@ export const freePort = () =>
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const startServer = async (script, variant) => {
+/**
+ * Starts `node [nodeArgs] <script> <variant> <port>` pinned to core 0 and waits for it to print "ready". Returns the
+ * process, its port, everything it printed so far (`output()`) and `waitFor(text)`, resolved once `text` was printed.
+ */
+export const startServer = async (script, variant, { nodeArgs = [], env = process.env } = {}) => {
   const port = await freePort();
-  const server = spawn('taskset', ['-c', '0', process.execPath, script, variant, String(port)], {
+  const server = spawn('taskset', ['-c', '0', process.execPath, ...nodeArgs, script, variant, String(port)], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    env,
   });
-  await new Promise((resolve, reject) => {
-    server.stdout.on('data', (d) => String(d).includes('ready') && resolve());
-    server.once('exit', (code) => reject(new Error(`${variant} exited ${code}`)));
+  let printed = '';
+  const waiting = new Set();
+  server.stdout.on('data', (d) => {
+    printed += d;
+    for (const w of waiting) w();
   });
-  return { server, port };
+  const waitFor = (text) =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        if (!printed.includes(text)) return;
+        waiting.delete(check);
+        resolve();
+      };
+      waiting.add(check);
+      server.once('exit', (code) => reject(new Error(`${variant} exited ${code}`)));
+      check();
+    });
+  await waitFor('ready');
+  return { server, port, output: () => printed, waitFor };
 };
 
 /**
