@@ -12,13 +12,20 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { type BoundHistogram, type BoundSum, httpDurationBuckets, invalidOption, type Telemetry } from '@slakit/core';
-import { createMetricsRoute, type MetricsRouteOptions } from './metrics-route.js';
-import { type ExpressRequestLike, HTTP_METHODS, routeTemplate, UNMATCHED_ROUTE, urlPath } from './route.js';
+import { createMetricsRoute, DEFAULT_METRICS_PATH, type MetricsRouteOptions } from './metrics-route.js';
+import {
+  type ExpressRequestLike,
+  METHOD_VALUES as METHODS,
+  methodIndex as methodIndexOf,
+  routeTemplate,
+  UNMATCHED_ROUTE,
+  urlPath,
+} from './route.js';
 import type { SloTracker } from './slo-tracker.js';
 
 /** Default paths that are not measured: the metrics endpoint and the health probes. */
 export const DEFAULT_IGNORE_PATHS: readonly string[] = Object.freeze([
-  '/metrics',
+  DEFAULT_METRICS_PATH,
   '/health',
   '/readiness',
   '/liveness',
@@ -96,11 +103,6 @@ export interface InstrumentOptions {
 
 /** Express `(req, res, next)` middleware. */
 export type Middleware = (req: ExpressRequestLike, res: ServerResponse, next: (err?: unknown) => void) => void;
-
-/** The semconv methods, and `_OTHER` last; requests carry the index. */
-const METHODS: readonly string[] = [...HTTP_METHODS, '_OTHER'];
-const METHOD_INDEX = new Map<string, number>(HTTP_METHODS.map((m, i) => [m, i]));
-const OTHER_METHOD = HTTP_METHODS.length;
 
 /** Status codes as strings, made once (`error_type` of 5xx responses). */
 const STATUS_TEXT: string[] = [];
@@ -186,7 +188,7 @@ export function instrument(options: InstrumentOptions): Middleware {
   }
   const endpointOptions = endpoint === true ? {} : endpoint === false ? undefined : endpoint;
   const serveMetrics = endpointOptions && createMetricsRoute(telemetry, endpointOptions, 'metricsEndpoint.');
-  const metricsPath = endpointOptions ? (endpointOptions.path ?? '/metrics') : undefined;
+  const metricsPath = endpointOptions ? (endpointOptions.path ?? DEFAULT_METRICS_PATH) : undefined;
   // The path is looked at only when something depends on it (ignored paths, the scrape endpoint).
   const checkPath = ignore.length > 0 || metricsPath !== undefined;
   // A prefilter on (path length, second character) of the exact paths: most requests are ruled out without hashing
@@ -322,7 +324,7 @@ export function instrument(options: InstrumentOptions): Middleware {
       }
     }
     const start = performance.now();
-    const methodIndex = METHOD_INDEX.get(req.method as string) ?? OTHER_METHOD;
+    const methodIndex = methodIndexOf(req.method);
     const method = METHODS[methodIndex] as string;
     const https = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
     const active = activeFor(methodIndex, https);

@@ -3,6 +3,9 @@ import { invalidOption, type Telemetry } from '@slakit/core';
 import type { Middleware } from './instrument.js';
 import { type ExpressRequestLike, urlPath } from './route.js';
 
+/** The scrape path of {@link metricsRoute} and `instrument({ metricsEndpoint: true })`. */
+export const DEFAULT_METRICS_PATH = '/metrics';
+
 /** Options of {@link metricsRoute}. */
 export interface MetricsRouteOptions {
   /** Path served; default `/metrics`. Other paths fall through to `next()`. */
@@ -28,7 +31,7 @@ export function createMetricsRoute(telemetry: Telemetry, options: MetricsRouteOp
   if (options === null || typeof options !== 'object') {
     throw invalidOption(prefix ? prefix.slice(0, -1) : 'options', options, 'an object { path?, authorize? }');
   }
-  const path = options.path ?? '/metrics';
+  const path = options.path ?? DEFAULT_METRICS_PATH;
   if (typeof path !== 'string' || !path.startsWith('/')) throw invalidOption(`${prefix}path`, path, 'a path starting with /');
   const authorize = options.authorize;
   if (authorize !== undefined && typeof authorize !== 'function')

@@ -75,9 +75,16 @@ export const HTTP_METHODS: readonly string[] = Object.freeze([
   'QUERY',
   'TRACE',
 ]);
-const KNOWN_METHODS = new Set(HTTP_METHODS);
+/** The recorded method values: {@link HTTP_METHODS}, then `_OTHER` (index `HTTP_METHODS.length`). */
+export const METHOD_VALUES: readonly string[] = Object.freeze([...HTTP_METHODS, '_OTHER']);
+const METHOD_INDEX = new Map<string, number>(HTTP_METHODS.map((m, i) => [m, i]));
+
+/** Index of a request method in {@link METHOD_VALUES} (unknown methods → `_OTHER`'s). */
+export function methodIndex(method: string | undefined): number {
+  return (method === undefined ? undefined : METHOD_INDEX.get(method)) ?? HTTP_METHODS.length;
+}
 
 /** The semconv method value: known methods as is, anything else `_OTHER`. */
 export function normalizeMethod(method: string | undefined): string {
-  return method !== undefined && KNOWN_METHODS.has(method) ? method : '_OTHER';
+  return METHOD_VALUES[methodIndex(method)] as string;
 }
