@@ -29,16 +29,19 @@ if (variant === 'bare-als') {
   new AsyncLocalStorage().run({}, () => {});
 }
 
+// The log sink of slakit's variants: /dev/null with synchronous writes, as the default logger's stdout
+// (BENCH_LOG_SYNC=0: sonic-boom's async mode, whose writes run on libuv's thread pool — on the same pinned core).
+const logDestination = () => require('pino').destination({ dest: '/dev/null', sync: process.env.BENCH_LOG_SYNC !== '0' });
+
 // bare-telemetry: slakit's telemetry created (OpenTelemetry metrics SDK, pino logger) but no slakit middleware — the
 // process-wide cost of having them loaded (heap size, GC), separate from the per-request recording.
 if (variant === 'bare-telemetry') {
-  const pino = require('pino');
   const { createTelemetry } = require('@slakit/core');
   globalThis.benchTelemetry = createTelemetry({
     serviceName: 'bench',
     env: {},
     providers: 'own',
-    logger: { destination: pino.destination({ dest: '/dev/null', sync: true }) },
+    logger: { destination: logDestination() },
   });
 }
 
@@ -59,7 +62,6 @@ if (variant === 'bare-noop' || variant === 'bare-close' || variant === 'bare-tel
 if (variant.startsWith('slakit-')) {
   const { createTelemetry } = require('@slakit/core');
   const { instrument } = require('@slakit/express-middleware');
-  const pino = require('pino');
   // slakit-full: tracing + logs; slakit-trace / slakit-log: one of them (to attribute the cost); slakit-metrics: neither.
   // slakit-full-noctx: the full mode with tracing.activateContext false (no AsyncLocalStorage hooks on Node 20).
   const tracing = variant === 'slakit-full' || variant === 'slakit-full-noctx' || variant === 'slakit-trace';
@@ -68,9 +70,7 @@ if (variant.startsWith('slakit-')) {
     serviceName: 'bench',
     env: {},
     providers: 'own',
-    // Synchronous writes, as the default logger's stdout destination (BENCH_LOG_SYNC=0: sonic-boom's async mode, whose
-    // writes run on libuv's thread pool — on the same pinned core).
-    logger: { destination: pino.destination({ dest: '/dev/null', sync: process.env.BENCH_LOG_SYNC !== '0' }) },
+    logger: { destination: logDestination() },
     // A no-op exporter behind the batch processor: the cost measured is slakit's, not a collector's.
     traces:
       tracing && process.env.SLAKIT_PROVIDER !== '0'
