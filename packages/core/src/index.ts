@@ -52,6 +52,7 @@ export { type Clock, runWithDeadline, systemClock, type TimerHandle, withDeadlin
 export {
   configSchema,
   cronPeriodSeconds,
+  defaultGraceSeconds,
   defineConfig,
   durationSeconds,
   type JobConfig,

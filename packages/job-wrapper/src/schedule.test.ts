@@ -81,6 +81,48 @@ describe('schedule', () => {
     s.stop();
   });
 
+  it('judges each gap of an irregular schedule on its own: no JobMissedRun over a weekend, one on a missed weekday', async () => {
+    const { clock, job, alerter, sent, slots } = setup(10);
+    // Thursday 08:00 UTC; the job runs at 09:00 on weekdays (gaps of 24 h, and 72 h from Friday to Monday).
+    await clock.advance(Date.UTC(2026, 0, 8, 8, 0) - clock.now());
+    const s = schedule('0 9 * * 1-5', job, { clock, alerter, timezone: 'UTC' });
+    await clock.advance(Date.UTC(2026, 0, 12, 9, 30) - clock.now()); // Monday 09:30: Thursday, Friday and Monday ran
+    await s.idle();
+    await alerter.idle();
+    expect(slots).toEqual(['2026-01-08T09:00:00.000Z', '2026-01-09T09:00:00.000Z', '2026-01-12T09:00:00.000Z']);
+    expect(sent).toEqual([]); // the weekend is one 72 h gap, not three missed 24 h periods
+    s.pause(); // Tuesday's run does not happen
+    // Due after Monday's success (09:00:10): one 24 h gap + the default grace of 10 % of it (2 h 24 min).
+    await clock.advance(Date.UTC(2026, 0, 13, 11, 23) - clock.now());
+    await alerter.idle();
+    expect(sent).toEqual([]);
+    await clock.advance(2 * 60_000); // 11:25, past 11:24:10; the watchdog looks every 60 s
+    await alerter.idle();
+    expect(sent.map((n) => `${n.labels.alertname}:${n.status}`)).toEqual(['JobMissedRun:firing']);
+    expect(sent[0]?.values).toMatchObject({ period_seconds: 86_400, grace_seconds: 8640 });
+    s.stop();
+  });
+
+  it('measures from lastSuccessAt with the gap it fell in (a success on Friday is due again on Monday)', async () => {
+    const { clock, job, alerter, sent } = setup(10);
+    await clock.advance(Date.UTC(2026, 0, 10, 12, 0) - clock.now()); // Saturday noon
+    const s = schedule('0 9 * * 1-5', job, {
+      clock,
+      alerter,
+      timezone: 'UTC',
+      graceSeconds: 3600,
+      lastSuccessAt: new Date(Date.UTC(2026, 0, 9, 9, 5)), // Friday 09:05
+    });
+    s.pause();
+    await clock.advance(Date.UTC(2026, 0, 12, 10, 4) - clock.now()); // Monday 10:04, due at 10:05
+    await alerter.idle();
+    expect(sent).toEqual([]);
+    await clock.advance(2 * 60_000);
+    await alerter.idle();
+    expect(sent.map((n) => n.values)).toEqual([{ silent_seconds: 262_860, period_seconds: 259_200, grace_seconds: 3600 }]);
+    s.stop();
+  });
+
   it('stop() clears its timers', async () => {
     const { clock, job } = setup(1);
     const before = clock.pending();

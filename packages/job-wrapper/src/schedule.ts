@@ -3,6 +3,8 @@ import {
   type Alerter,
   type Clock,
   createLogger,
+  cronPeriodSeconds,
+  defaultGraceSeconds,
   describeValue,
   invalidOption,
   SlakitError,
@@ -21,7 +23,10 @@ export const MISSED_RUN_ALERT = 'JobMissedRun';
 export interface ScheduleOptions {
   /** IANA time zone of the cron expression; default the process's. */
   timezone?: string;
-  /** Extra time after a period before a missing success is critical, in seconds; default 10 % of the period (≥ 60). */
+  /**
+   * Extra time after a period before a missing success is critical, in seconds; default 10 % of the period (≥ 60),
+   * where the period is the gap of the schedule in which the last success fell.
+   */
   graceSeconds?: number;
   /** Skip a fire while the previous run in this process still runs (recorded `skipped_overlap`); default true. */
   protect?: boolean;
@@ -56,7 +61,9 @@ export interface Schedule {
  * Runs a `withSla` job on a cron expression (croner syntax, optional seconds field). Every fire passes its slot
  * (`scheduledAt`) so a ledger can make one slot run once across replicas; an overlapping fire in this process is
  * recorded `skipped_overlap`. A watchdog raises `JobMissedRun` (critical) when no run succeeded for one period + grace,
- * and the next success resolves it. Timers use the slakit `Clock` (unref'd), so nothing keeps the process alive.
+ * and the next success resolves it; the period is the gap of the schedule in which the last success fell, so each
+ * stretch of an irregular schedule is judged on its own (`0 9 * * 1-5`: 72 h after a Friday, 24 h after a Monday).
+ * Timers use the slakit `Clock` (unref'd), so nothing keeps the process alive.
  * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a bad cron expression, time zone or grace
  */
 export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {}): Schedule {
@@ -65,9 +72,11 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
   const clock = options.clock ?? systemClock;
   let pattern: Cron;
   let first: Date[];
+  let longestGapMs: number;
   try {
     pattern = new Cron(cron, { paused: true, timezone: options.timezone });
     first = pattern.nextRuns(2, new Date(clock.now())); // an invalid time zone only shows here
+    longestGapMs = first.length < 2 ? 0 : cronPeriodSeconds(cron, options.timezone, new Date(clock.now())) * 1000;
   } catch (error) {
     throw new SlakitError(
       'ERR_SLAKIT_INVALID_OPTION',
@@ -80,10 +89,41 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
     );
   }
   if (first.length < 2) throw invalidOption('cron', cron, 'an expression that fires repeatedly');
-  const periodMs = (first[1] as Date).getTime() - (first[0] as Date).getTime();
-  const graceMs = (options.graceSeconds ?? Math.max(60, periodMs / 10_000)) * 1000;
-  if (!Number.isFinite(graceMs) || graceMs < 0)
-    throw invalidOption('graceSeconds', options.graceSeconds, 'a number of seconds ≥ 0');
+  const firstGapMs = (first[1] as Date).getTime() - (first[0] as Date).getTime();
+  const grace = options.graceSeconds;
+  if (grace !== undefined && (typeof grace !== 'number' || !Number.isFinite(grace) || grace < 0))
+    throw invalidOption('graceSeconds', grace, 'a number of seconds ≥ 0');
+
+  // The first fire strictly after t (croner's fires are whole seconds).
+  const slotAfter = (t: number): number => pattern.nextRun(new Date(t))?.getTime() ?? Number.POSITIVE_INFINITY;
+  // The last fire at or before t: a binary search on slotAfter (monotone) to one second, ~20 croner calls; undefined
+  // when none lies within 2^10 longest gaps.
+  const slotAtOrBefore = (t: number): number | undefined => {
+    let lo = t - longestGapMs;
+    for (let widen = 0; slotAfter(lo) > t; widen++) {
+      if (widen === 10) return undefined;
+      lo = t - longestGapMs * 2 ** (widen + 1);
+    }
+    let hi = t; // a fire lies in (lo, t], none in (hi, t]
+    while (hi - lo > 1000) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (slotAfter(mid) <= t) lo = mid;
+      else hi = mid;
+    }
+    return slotAfter(lo);
+  };
+  // When a missing success becomes JobMissedRun: one gap of the schedule after the last success plus grace, where the
+  // gap is the one the success fell in (from the fire at or before it to the next) — so each stretch of an irregular
+  // schedule (`0 9 * * 1-5`: 24 h on weekdays, 72 h over the weekend) is judged on its own.
+  // `slot`: the fire the successful run was started for — the fire at or before the success unless the run outlasted
+  // the next fire, which spares the search (croner takes ~0.3 ms per call with a time zone).
+  const dueAfter = (success: number, slot?: number) => {
+    const next = slotAfter(success);
+    const previous = slot !== undefined && slotAfter(slot) === next ? slot : slotAtOrBefore(success);
+    const gapMs = next - (previous ?? next - firstGapMs);
+    const graceMs = grace !== undefined ? grace * 1000 : defaultGraceSeconds(gapMs / 1000) * 1000;
+    return { at: success + gapMs + graceMs, gapMs, graceMs };
+  };
   const protect = options.protect ?? true;
   const name = job.jobName;
   const logger = (options.logger ?? options.telemetry?.logger ?? createLogger()).child({ job: name, component: 'schedule' });
@@ -93,6 +133,7 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
   });
 
   let lastSuccess = options.lastSuccessAt?.getTime() ?? clock.now();
+  let due = dueAfter(lastSuccess);
   let next: Date | undefined;
   let fireTimer: ReturnType<Clock['setTimeout']> | undefined;
   let running: Promise<unknown> | undefined;
@@ -103,6 +144,7 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
   const onResult = (result: RunResult) => {
     if (result.outcome !== 'succeeded') return;
     lastSuccess = result.finishedAt.getTime();
+    due = dueAfter(lastSuccess, result.scheduledAt.getTime());
     if (missed) {
       missed = false;
       options.alerter?.resolve({ alertname: MISSED_RUN_ALERT, job: name });
@@ -141,8 +183,10 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
 
   const watchdog = clock.setInterval(() => {
     if (stopped || missed) return;
-    const silentMs = clock.now() - lastSuccess;
-    if (silentMs > periodMs + graceMs) {
+    const now = clock.now();
+    if (now > due.at) {
+      const silentMs = now - lastSuccess;
+      const { gapMs: periodMs, graceMs } = due;
       missed = true;
       logger.error(
         { silent_seconds: Math.round(silentMs / 1000) },
@@ -158,7 +202,7 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
         values: { silent_seconds: Math.round(silentMs / 1000), period_seconds: periodMs / 1000, grace_seconds: graceMs / 1000 },
       });
     }
-  }, options.watchdogIntervalMs ?? Math.min(periodMs, 60_000));
+  }, options.watchdogIntervalMs ?? Math.min(firstGapMs, 60_000));
 
   arm();
   return {

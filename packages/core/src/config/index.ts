@@ -1,4 +1,4 @@
-export { cronPeriodSeconds, durationSeconds } from './period.js';
+export { cronPeriodSeconds, defaultGraceSeconds, durationSeconds } from './period.js';
 export {
   type JobScheduleFromConfig,
   type JobSlaFromConfig,
