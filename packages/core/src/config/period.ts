@@ -18,6 +18,9 @@ export function defaultGraceSeconds(periodSeconds: number): number {
   return Math.max(60, periodSeconds / 10);
 }
 
+/** A Prometheus duration: one or more `<integer><unit>` with unit ms, s, m, h, d, w or y (`1h30m`, `30d`). */
+export const PROMETHEUS_DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
+
 const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 };
 
 /** Seconds of a Prometheus duration (`1h30m`, `30d`). */

@@ -1,17 +1,16 @@
 import { z } from 'zod';
 import { describeValue, SlakitError } from '../errors.js';
-import { cronPeriodSeconds } from './period.js';
+import { cronPeriodSeconds, PROMETHEUS_DURATION } from './period.js';
 
 const NAME = /^[a-z][a-z0-9_]*$/;
 const SERVICE = /^[a-z][a-z0-9_-]*$/;
-const DURATION = /^(\d+(ms|s|m|h|d|w|y))+$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 /** Label matchers as written inside `{…}` of a PromQL selector, e.g. `namespace="shop",service="orders"`. */
 const MATCHERS =
   /^\s*([a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"([^"\\]|\\.)*"\s*)(,\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"([^"\\]|\\.)*"\s*)*,?\s*$/;
 
 const name = (what: string) => z.string().regex(NAME, { error: `must be a ${what} name matching ${NAME}` });
-const duration = z.string().regex(DURATION, { error: 'must be a Prometheus duration such as 30s, 5m, 1h, 30d' });
+const duration = z.string().regex(PROMETHEUS_DURATION, { error: 'must be a Prometheus duration such as 30s, 5m, 1h, 30d' });
 const positive = z.number({ error: 'must be a number' }).finite().gt(0, { error: 'must be > 0' });
 const count = z.number({ error: 'must be a number' }).int({ error: 'must be an integer' }).gt(0, { error: 'must be > 0' });
 const ratio = z.number({ error: 'must be a number' }).gt(0, { error: 'must be > 0' }).lt(1, { error: 'must be < 1' });

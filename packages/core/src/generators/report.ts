@@ -1,3 +1,4 @@
+import { PROMETHEUS_DURATION } from '../config/period.js';
 import type { SlakitConfig, SlakitConfigInput } from '../config/schema.js';
 import { validateConfig } from '../config/schema.js';
 import { invalidOption } from '../errors.js';
@@ -145,8 +146,7 @@ export async function queryScalar(
 export async function slaReport(input: SlakitConfig | SlakitConfigInput, options: SlaReportOptions): Promise<SlaReport> {
   const config = validateConfig(input);
   const window = options.window ?? '30d';
-  if (!/^(\d+(ms|s|m|h|d|w|y))+$/.test(window))
-    throw invalidOption('window', window, 'a Prometheus duration such as 30d, 7d, 1h');
+  if (!PROMETHEUS_DURATION.test(window)) throw invalidOption('window', window, 'a Prometheus duration such as 30d, 7d, 1h');
   try {
     new URL(options.prometheus);
   } catch {
