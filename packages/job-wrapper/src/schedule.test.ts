@@ -123,6 +123,21 @@ describe('schedule', () => {
     s.stop();
   });
 
+  it('exports lastSuccessAt at start as job_last_success_timestamp_seconds (the rule keeps watching after a restart)', async () => {
+    const { clock, job, kit } = setup(10);
+    const known = new Date(Date.UTC(2026, 0, 3, 15, 0));
+    const s = schedule('*/15 * * * *', job, { clock, telemetry: kit.telemetry, timezone: 'UTC', lastSuccessAt: known });
+    expect(await kit.metrics.value('job_last_success_timestamp_seconds', { job: 'cleanup_quiz_responses' })).toBe(
+      known.getTime() / 1000,
+    );
+    await clock.advance(15 * 60_000); // the 15:45 run succeeds at 15:45:10
+    await s.idle();
+    expect(await kit.metrics.value('job_last_success_timestamp_seconds', { job: 'cleanup_quiz_responses' })).toBe(
+      Date.UTC(2026, 0, 3, 15, 45, 10) / 1000,
+    );
+    s.stop();
+  });
+
   it('stop() clears its timers', async () => {
     const { clock, job } = setup(1);
     const before = clock.pending();
@@ -139,6 +154,12 @@ describe('schedule', () => {
     );
     expect(() => schedule('*/5 * * * *', job, { timezone: 'Mars/Olympus' })).toThrowError(
       expect.objectContaining({ field: 'cron' }),
+    );
+    expect(() => schedule('*/5 * * * *', job, { lastSuccessAt: '2026-01-01' as unknown as Date })).toThrowError(
+      expect.objectContaining({ code: 'ERR_SLAKIT_INVALID_OPTION', field: 'lastSuccessAt' }),
+    );
+    expect(() => schedule('*/5 * * * *', job, { lastSuccessAt: new Date(Number.NaN) })).toThrowError(
+      expect.objectContaining({ field: 'lastSuccessAt' }),
     );
   });
 });

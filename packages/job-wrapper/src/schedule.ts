@@ -13,6 +13,7 @@ import {
 } from '@slakit/core';
 import { Cron } from 'croner';
 import type { Logger } from 'pino';
+import { jobInstruments } from './instruments.js';
 import { runbookFor } from './runbook.js';
 import type { RunResult, SlaJob } from './with-sla.js';
 
@@ -38,7 +39,10 @@ export interface ScheduleOptions {
   telemetry?: Telemetry;
   logger?: Logger;
   clock?: Clock;
-  /** Time of the last success known at start (e.g. `await ledger.lastSuccess(job)`); default: the start time. */
+  /**
+   * Time of the last success known at start (e.g. `await ledger.lastSuccess(job)`); default: the start time. With
+   * `telemetry`, it is exported at once as `job_last_success_timestamp_seconds{job}`.
+   */
   lastSuccessAt?: Date;
   /** How often the missed-run watchdog looks, in ms (the alert may lag by up to this); default min(period, 60 s). */
   watchdogIntervalMs?: number;
@@ -64,7 +68,7 @@ export interface Schedule {
  * and the next success resolves it; the period is the gap of the schedule in which the last success fell, so each
  * stretch of an irregular schedule is judged on its own (`0 9 * * 1-5`: 72 h after a Friday, 24 h after a Monday).
  * Timers use the slakit `Clock` (unref'd), so nothing keeps the process alive.
- * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a bad cron expression, time zone or grace
+ * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a bad cron expression, time zone, grace or lastSuccessAt
  */
 export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {}): Schedule {
   if (typeof job !== 'function' || typeof job.jobName !== 'string')
@@ -124,6 +128,9 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
     const graceMs = grace !== undefined ? grace * 1000 : defaultGraceSeconds(gapMs / 1000) * 1000;
     return { at: success + gapMs + graceMs, gapMs, graceMs };
   };
+  const known = options.lastSuccessAt;
+  if (known !== undefined && !(known instanceof Date && Number.isFinite(known.getTime())))
+    throw invalidOption('lastSuccessAt', known, 'a valid Date (e.g. await ledger.lastSuccess(job)) or undefined');
   const protect = options.protect ?? true;
   const name = job.jobName;
   const logger = (options.logger ?? options.telemetry?.logger ?? createLogger()).child({ job: name, component: 'schedule' });
@@ -131,6 +138,11 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
     unit: 's',
     description: 'Unix time of the next scheduled run.',
   });
+  // The last success known at start (from a ledger) is exported at once: after a restart the generated JobMissedRun
+  // rule keeps watching instead of seeing no series until the next success.
+  if (options.lastSuccessAt !== undefined && options.telemetry) {
+    jobInstruments(options.telemetry.meter).lastSuccess.record(options.lastSuccessAt.getTime() / 1000, { job: name });
+  }
 
   let lastSuccess = options.lastSuccessAt?.getTime() ?? clock.now();
   let due = dueAfter(lastSuccess);
