@@ -140,11 +140,11 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
   });
   // The last success known at start (from a ledger) is exported at once: after a restart the generated JobMissedRun
   // rule keeps watching instead of seeing no series until the next success.
-  if (options.lastSuccessAt !== undefined && options.telemetry) {
-    jobInstruments(options.telemetry.meter).lastSuccess.record(options.lastSuccessAt.getTime() / 1000, { job: name });
+  if (known !== undefined && options.telemetry) {
+    jobInstruments(options.telemetry.meter).lastSuccess.record(known.getTime() / 1000, { job: name });
   }
 
-  let lastSuccess = options.lastSuccessAt?.getTime() ?? clock.now();
+  let lastSuccess = known?.getTime() ?? clock.now();
   let due = dueAfter(lastSuccess);
   let next: Date | undefined;
   let fireTimer: ReturnType<Clock['setTimeout']> | undefined;
