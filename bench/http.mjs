@@ -5,13 +5,15 @@
 // host's slowdowns (large and frequent on the CI VM) hit both at the same instant and cancel out. "% of bare" is the
 // median of the per-round ratios. Solo req/s (each server alone on the core, for scale) come from a shorter pass.
 // Run: pnpm build && pnpm --filter @slakit/bench http
-//      (BENCH_SECONDS, BENCH_ROUNDS, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_VARIANTS)
+//      (BENCH_SECONDS, BENCH_ROUNDS, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_VARIANTS; BENCH_PATH=/orders/7 loads a
+//      route that builds and serialises a ~2 KB order instead of hello-world /users/42)
 import { alternatingRounds, benchShared, measureServer, median } from './lib.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 8);
 const warmup = Number(process.env.BENCH_WARMUP ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const path = process.env.BENCH_PATH ?? '/users/42';
 const script = new URL('./http/server.cjs', import.meta.url).pathname;
 const all = [
   ['bare', 'bare Express'],
@@ -39,8 +41,8 @@ for (const [id] of variants) {
   const { ratios } = await benchShared({
     script,
     variants: [
-      { id: 'bare', path: '/users/42' },
-      { id, path: '/users/42' },
+      { id: 'bare', path },
+      { id, path },
     ],
     baseline: 'bare',
     seconds,
@@ -52,11 +54,11 @@ for (const [id] of variants) {
 }
 // Solo throughput for scale (noisy on a shared VM; the ratios above are the measurement).
 const solo = await alternatingRounds([['bare'], ...variants], 1, ([variant]) =>
-  measureServer({ script, variant, path: '/users/42', seconds: 5, connections, warmup: 5 }),
+  measureServer({ script, variant, path, seconds: 5, connections, warmup: 5 }),
 );
 
 console.log(
-  `\nbench/http — node ${process.version}; each variant paired with bare Express on one core (${warmup} s warm-up, ${rounds} rounds × ${seconds} s, ${connections} connections each); load from the other core\n`,
+  `\nbench/http — node ${process.version}; GET ${path}; each variant paired with bare Express on one core (${warmup} s warm-up, ${rounds} rounds × ${seconds} s, ${connections} connections each); load from the other core\n`,
 );
 const ballast = results['bare-ballast'] && median(results['bare-ballast']);
 const pct = (x) => `${(x * 100).toFixed(1)} %`;

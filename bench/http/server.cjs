@@ -100,5 +100,16 @@ app.get('/users/:id', (req, res) => {
   res.json({ id: req.params.id, name: 'Ada' });
 });
 
+// A typical JSON API response (BENCH_PATH=/orders/7): an order with 20 line items built and serialised per request,
+// ~2 KB of JSON — more work than hello-world, still no I/O.
+app.get('/orders/:id', (req, res) => {
+  const items = [];
+  for (let i = 0; i < 20; i++) {
+    items.push({ sku: `SKU-${req.params.id}-${i}`, name: `Item ${i}`, quantity: 1 + (i % 3), priceCents: 499 + i * 100 });
+  }
+  const totalCents = items.reduce((sum, item) => sum + item.quantity * item.priceCents, 0);
+  res.json({ id: req.params.id, customer: { id: 'c-1', name: 'Ada Lovelace' }, items, totalCents });
+});
+
 app.listen(port, '127.0.0.1', () => process.stdout.write('ready\n'));
 for (const s of ['SIGINT', 'SIGTERM']) process.once(s, () => process.exit(0));
