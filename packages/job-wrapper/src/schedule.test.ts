@@ -155,6 +155,9 @@ describe('schedule', () => {
     expect(() => schedule('*/5 * * * *', job, { timezone: 'Mars/Olympus' })).toThrowError(
       expect.objectContaining({ field: 'cron' }),
     );
+    expect(() => schedule('2026-01-01T00:00:00', job)).toThrowError(
+      expect.objectContaining({ code: 'ERR_SLAKIT_INVALID_OPTION', field: 'cron', message: expect.stringMatching(/repeatedly/) }),
+    );
     expect(() => schedule('*/5 * * * *', job, { lastSuccessAt: '2026-01-01' as unknown as Date })).toThrowError(
       expect.objectContaining({ code: 'ERR_SLAKIT_INVALID_OPTION', field: 'lastSuccessAt' }),
     );

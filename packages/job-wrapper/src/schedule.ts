@@ -44,7 +44,7 @@ export interface ScheduleOptions {
    * `telemetry`, it is exported at once as `job_last_success_timestamp_seconds{job}`.
    */
   lastSuccessAt?: Date;
-  /** How often the missed-run watchdog looks, in ms (the alert may lag by up to this); default min(period, 60 s). */
+  /** How often the missed-run watchdog looks, in ms (the alert may lag by up to this); default min(longest gap, 60 s). */
   watchdogIntervalMs?: number;
 }
 
@@ -75,12 +75,11 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
     throw invalidOption('job', job, 'a job returned by withSla()');
   const clock = options.clock ?? systemClock;
   let pattern: Cron;
-  let first: Date[];
   let longestGapMs: number;
   try {
     pattern = new Cron(cron, { paused: true, timezone: options.timezone });
-    first = pattern.nextRuns(2, new Date(clock.now())); // an invalid time zone only shows here
-    longestGapMs = first.length < 2 ? 0 : cronPeriodSeconds(cron, options.timezone, new Date(clock.now())) * 1000;
+    // Also rejects an invalid time zone (croner only notices when computing fires) and a non-repeating expression.
+    longestGapMs = cronPeriodSeconds(cron, options.timezone, new Date(clock.now())) * 1000;
   } catch (error) {
     throw new SlakitError(
       'ERR_SLAKIT_INVALID_OPTION',
@@ -88,12 +87,10 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
       {
         field: 'cron',
         value: cron,
-        accepted: 'a cron expression such as */15 * * * * (croner syntax)',
+        accepted: 'a cron expression that fires repeatedly, such as */15 * * * * (croner syntax)',
       },
     );
   }
-  if (first.length < 2) throw invalidOption('cron', cron, 'an expression that fires repeatedly');
-  const firstGapMs = (first[1] as Date).getTime() - (first[0] as Date).getTime();
   const grace = options.graceSeconds;
   if (grace !== undefined && (typeof grace !== 'number' || !Number.isFinite(grace) || grace < 0))
     throw invalidOption('graceSeconds', grace, 'a number of seconds ≥ 0');
@@ -124,7 +121,7 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
   const dueAfter = (success: number, slot?: number) => {
     const next = slotAfter(success);
     const previous = slot !== undefined && slotAfter(slot) === next ? slot : slotAtOrBefore(success);
-    const gapMs = next - (previous ?? next - firstGapMs);
+    const gapMs = next - (previous ?? next - longestGapMs);
     const graceMs = grace !== undefined ? grace * 1000 : defaultGraceSeconds(gapMs / 1000) * 1000;
     return { at: success + gapMs + graceMs, gapMs, graceMs };
   };
@@ -214,7 +211,7 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
         values: { silent_seconds: Math.round(silentMs / 1000), period_seconds: periodMs / 1000, grace_seconds: graceMs / 1000 },
       });
     }
-  }, options.watchdogIntervalMs ?? Math.min(firstGapMs, 60_000));
+  }, options.watchdogIntervalMs ?? Math.min(longestGapMs, 60_000));
 
   arm();
   return {
