@@ -1,8 +1,8 @@
 // Helpers for tests that need the machine's real services and binaries. A service that is down is started with the
 // machine's own start command; if it still cannot be reached the test fails loudly — it is never skipped.
 import { execSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
+import { findBinary } from './provision.js';
 
 function reachable(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
@@ -57,12 +57,11 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Absolute path of a Debian-packaged binary; throws with the install command when it is missing. */
+/** Absolute path of a Debian-packaged binary (provisioned by test-support/provision.ts); throws with the install command when it is missing. */
 export function binary(name: string, debianPackage: string): string {
-  for (const dir of ['/usr/bin', '/usr/local/bin', '/usr/sbin']) {
-    if (existsSync(`${dir}/${name}`)) return `${dir}/${name}`;
-  }
-  throw new Error(`${name} is not installed: run \`apt-get update && apt-get install -y ${debianPackage}\` (.ci/run does this)`);
+  const path = findBinary(name);
+  if (path) return path;
+  throw new Error(`${name} is not installed: run \`apt-get update && apt-get install -y ${debianPackage}\` (the test command does this as root)`);
 }
 
 /** Polls `check` until it returns a value other than undefined, or throws after `timeoutMs`. */
