@@ -19,6 +19,8 @@ export default defineConfig({
     // Installs the Prometheus/Alertmanager/Pushgateway binaries when missing (or fails at once saying what to run).
     globalSetup: ['./test-support/provision.ts'],
     pool: 'forks',
+    // An unhandled rejection anywhere in a test process is an error that fails the run (issue #26).
+    poolOptions: { forks: { execArgv: ['--unhandled-rejections=strict'] } },
     reporters: ['default'],
   },
 });
