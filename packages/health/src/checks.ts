@@ -182,7 +182,10 @@ export function eventLoopDelay(options: Options & { warnMs?: number; failMs?: nu
       }
       const p99 = Math.round((histogram.percentile(99) / 1e6) * 100) / 100;
       histogram.reset();
-      return { status: p99 > failMs ? 'fail' : p99 > warnMs ? 'warn' : 'pass', observedValue: p99, observedUnit: 'ms' };
+      const status = p99 > failMs ? 'fail' : p99 > warnMs ? 'warn' : 'pass';
+      return status === 'pass'
+        ? { status, observedValue: p99, observedUnit: 'ms' }
+        : { status, observedValue: p99, observedUnit: 'ms', output: 'EVENT_LOOP_DELAY_HIGH' };
     },
   };
 }
@@ -205,11 +208,10 @@ export function memory(options: Options & { heapRatioWarn?: number; heapRatioFai
     run() {
       const h = getHeapStatistics();
       const ratio = Math.round((h.used_heap_size / h.heap_size_limit) * 10000) / 10000;
-      return {
-        status: ratio > heapRatioFail ? 'fail' : ratio > heapRatioWarn ? 'warn' : 'pass',
-        observedValue: ratio,
-        observedUnit: 'ratio',
-      };
+      const status = ratio > heapRatioFail ? 'fail' : ratio > heapRatioWarn ? 'warn' : 'pass';
+      return status === 'pass'
+        ? { status, observedValue: ratio, observedUnit: 'ratio' }
+        : { status, observedValue: ratio, observedUnit: 'ratio', output: 'HEAP_HIGH' };
     },
   };
 }
@@ -224,7 +226,9 @@ export function diskSpace(path: string, options: Options & { minFreeBytes?: numb
     async run() {
       const s = await statfs(path);
       const free = Number(s.bavail) * Number(s.bsize);
-      return { status: free < minFreeBytes ? 'fail' : 'pass', observedValue: free, observedUnit: 'bytes' };
+      return free < minFreeBytes
+        ? { status: 'fail', observedValue: free, observedUnit: 'bytes', output: 'DISK_LOW' }
+        : { status: 'pass', observedValue: free, observedUnit: 'bytes' };
     },
   };
 }
