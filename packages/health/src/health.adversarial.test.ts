@@ -453,3 +453,100 @@ describe('item 16: responses that depend on authorisation are never shared by a 
     expect(varyOf(res.headers)).toEqual(expect.arrayContaining(['origin', 'x-api-key', 'authorization', 'cookie']));
   });
 });
+
+describe('beyond the issue: whatever a check returns or throws never breaks a response or the runner', () => {
+  const weird: [string, () => unknown][] = [
+    ['a bigint observedValue', () => ({ status: 'pass', observedValue: 10n })],
+    [
+      'a circular observedValue',
+      () => {
+        const o: Record<string, unknown> = {};
+        o.self = o;
+        return { status: 'pass', observedValue: o };
+      },
+    ],
+    ['a NaN observedValue', () => ({ status: 'pass', observedValue: Number.NaN })],
+    [
+      'a throwing status getter',
+      () => ({
+        get status(): string {
+          throw new Error('boom');
+        },
+      }),
+    ],
+    [
+      'a thrown null-prototype object with an object message',
+      () => {
+        throw Object.assign(Object.create(null), { message: Object.create(null) });
+      },
+    ],
+    [
+      'a thrown Proxy whose every get throws',
+      () => {
+        throw new Proxy(
+          {},
+          {
+            get: () => {
+              throw new Error('trap');
+            },
+          },
+        );
+      },
+    ],
+    [
+      'undefined thrown',
+      () => {
+        throw undefined;
+      },
+    ],
+  ];
+
+  it.each(weird)('%s', async (_name, run) => {
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      const health = make({ checks: { odd: { run: run as never, ttlMs: 20 } }, authorize: () => true });
+      const port = await listen((req, res) => {
+        try {
+          if (!health.handle(req, res)) res.end();
+        } catch (error) {
+          rejections.push(error);
+          res.statusCode = 599;
+          res.end();
+        }
+      });
+      for (let i = 0; i < 3; i++) {
+        for (const path of ['/health?verbose', '/health/odd', '/readiness']) {
+          const res = await rawGet(port, path);
+          expect([200, 503]).toContain(res.status);
+          const body = JSON.parse(res.body);
+          expect(['pass', 'fail']).toContain(body.status);
+          expect(res.body).not.toContain(':null'); // NaN/Infinity would serialise as null: not IETF
+        }
+        await new Promise((r) => setTimeout(r, 30)); // a few more background runs
+      }
+      expect(health.evaluate('health', { detailed: true }).body.checks?.['odd:status']?.[0]?.output).toMatch(
+        /^(|INVALID_RESULT|ERROR)$/,
+      );
+      expect(rejections.map(String)).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+    }
+  });
+
+  it('rejects non-string version/releaseId/serviceId/description and bad authorizeHeaders while configuring', () => {
+    for (const [key, value] of [
+      ['version', 10n],
+      ['releaseId', {}],
+      ['serviceId', 5],
+      ['description', ['x']],
+      ['authorizeHeaders', 'Authorization'],
+      ['authorizeHeaders', ['bad header']],
+    ] as const) {
+      expect(() => createHealth({ checks: {}, logger: silent, [key]: value } as never), key).toThrow(
+        expect.objectContaining({ code: 'ERR_SLAKIT_INVALID_OPTION', field: key }),
+      );
+    }
+  });
+});
