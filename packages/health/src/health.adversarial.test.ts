@@ -550,3 +550,29 @@ describe('beyond the issue: whatever a check returns or throws never breaks a re
     }
   });
 });
+
+describe('beyond the issue: the http() check never buffers a dependency’s body', () => {
+  it('a dependency streaming 200 MB: the check passes on the status and the body is dropped', async () => {
+    let written = 0;
+    let closed = false;
+    const port = await listen((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      res.on('close', () => {
+        closed = true;
+      });
+      const pump = () => {
+        while (!closed && written < 200 * 1024 * 1024) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      pump();
+    });
+    const check = http(`http://127.0.0.1:${port}/big`, { timeoutMs: 10_000 });
+    const result = await check.run(new AbortController().signal);
+    expect(result).toMatchObject({ status: 'pass', observedUnit: 'ms' });
+    expect(written).toBeLessThan(50 * 1024 * 1024);
+  });
+});
