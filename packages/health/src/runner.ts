@@ -147,9 +147,9 @@ const INVALID: CheckResult = { status: 'fail', output: 'INVALID_RESULT' };
  */
 function normalize(result: unknown): CheckResult {
   try {
-    if (!result || typeof result !== 'object') return INVALID;
+    if (!result || typeof result !== 'object') return { ...INVALID };
     const { status, observedValue, observedUnit, output } = result as Record<string, unknown>;
-    if (status !== 'pass' && status !== 'warn' && status !== 'fail') return INVALID;
+    if (status !== 'pass' && status !== 'warn' && status !== 'fail') return { ...INVALID };
     const out: CheckResult = { status };
     if (typeof observedValue === 'number' ? Number.isFinite(observedValue) : typeof observedValue === 'boolean')
       out.observedValue = observedValue as number | boolean;
@@ -158,6 +158,6 @@ function normalize(result: unknown): CheckResult {
     if (typeof output === 'string') out.output = output.slice(0, 256);
     return out;
   } catch {
-    return INVALID;
+    return { ...INVALID };
   }
 }
