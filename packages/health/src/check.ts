@@ -122,6 +122,15 @@ export function resolveChecks(checks: Record<string, HealthCheck> | NamedHealthC
 
 /** A short, secret-free code for a check failure (never the raw driver message). */
 export function failureCode(error: unknown): string {
+  try {
+    return codeOf(error);
+  } catch {
+    // A thrown value whose getters throw (a Proxy, a message that cannot become a string): still a code.
+    return 'ERROR';
+  }
+}
+
+function codeOf(error: unknown): string {
   const e = error as { code?: unknown; name?: unknown; cause?: { code?: unknown } } | undefined;
   const code = e?.code ?? e?.cause?.code;
   if (typeof code === 'string' && /^[A-Za-z0-9_:.-]{1,64}$/.test(code)) {

@@ -96,7 +96,11 @@ export function redis(
   };
 }
 
-/** HTTP dependency: a request with the check's deadline; fails with `HTTP_<status>` or the network error code. */
+/**
+ * HTTP dependency: a request with the check's deadline; fails with `HTTP_<status>` or the network error code.
+ * Redirects are not followed (a 3xx passes by default, as a status); the response body is never read.
+ * Observed value: time to the response headers, ms.
+ */
 export function http(
   url: string,
   options: Options & {
@@ -123,8 +127,9 @@ export function http(
     async run(signal) {
       const t = performance.now();
       const res = await fetch(url, { method, headers, signal, redirect: 'manual' });
-      await res.arrayBuffer().catch(() => undefined);
       const ms = Math.round((performance.now() - t) * 1000) / 1000;
+      // Only the status matters: the body is never read (a dependency streaming gigabytes costs nothing).
+      await res.body?.cancel().catch(() => undefined);
       return ok(res.status)
         ? { status: 'pass', observedValue: ms, observedUnit: 'ms' }
         : { status: 'fail', output: `HTTP_${res.status}`, observedValue: ms, observedUnit: 'ms' };
@@ -182,7 +187,10 @@ export function eventLoopDelay(options: Options & { warnMs?: number; failMs?: nu
       }
       const p99 = Math.round((histogram.percentile(99) / 1e6) * 100) / 100;
       histogram.reset();
-      return { status: p99 > failMs ? 'fail' : p99 > warnMs ? 'warn' : 'pass', observedValue: p99, observedUnit: 'ms' };
+      const status = p99 > failMs ? 'fail' : p99 > warnMs ? 'warn' : 'pass';
+      return status === 'pass'
+        ? { status, observedValue: p99, observedUnit: 'ms' }
+        : { status, observedValue: p99, observedUnit: 'ms', output: 'EVENT_LOOP_DELAY_HIGH' };
     },
   };
 }
@@ -205,11 +213,10 @@ export function memory(options: Options & { heapRatioWarn?: number; heapRatioFai
     run() {
       const h = getHeapStatistics();
       const ratio = Math.round((h.used_heap_size / h.heap_size_limit) * 10000) / 10000;
-      return {
-        status: ratio > heapRatioFail ? 'fail' : ratio > heapRatioWarn ? 'warn' : 'pass',
-        observedValue: ratio,
-        observedUnit: 'ratio',
-      };
+      const status = ratio > heapRatioFail ? 'fail' : ratio > heapRatioWarn ? 'warn' : 'pass';
+      return status === 'pass'
+        ? { status, observedValue: ratio, observedUnit: 'ratio' }
+        : { status, observedValue: ratio, observedUnit: 'ratio', output: 'HEAP_HIGH' };
     },
   };
 }
@@ -224,7 +231,9 @@ export function diskSpace(path: string, options: Options & { minFreeBytes?: numb
     async run() {
       const s = await statfs(path);
       const free = Number(s.bavail) * Number(s.bsize);
-      return { status: free < minFreeBytes ? 'fail' : 'pass', observedValue: free, observedUnit: 'bytes' };
+      return free < minFreeBytes
+        ? { status: 'fail', observedValue: free, observedUnit: 'bytes', output: 'DISK_LOW' }
+        : { status: 'pass', observedValue: free, observedUnit: 'bytes' };
     },
   };
 }

@@ -1,6 +1,19 @@
 import type { HealthBody } from './health.js';
 
 const MARK = { pass: '✓', warn: '!', fail: '✗' } as const;
+const USAGE = 'usage: slakit-health <health url> [--token T] [--timeout ms]';
+/** The most of a response body the client reads; a health body is a few KB. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** What the server sent, made safe for a terminal: control characters (escape sequences, CR/LF) removed, bounded. */
+const printable = (value: unknown) =>
+  Array.from(String(value))
+    .filter((c) => {
+      const code = c.charCodeAt(0);
+      return code > 0x1f && (code < 0x7f || code > 0x9f);
+    })
+    .join('')
+    .slice(0, 200);
 
 /**
  * Renders a health body as the seed 000 report: one line per check (`✓ db: PASS (12ms)`), then
@@ -12,7 +25,7 @@ export function renderReport(body: HealthBody): string {
   const latency = new Map<string, number>();
   for (const [key, entries] of Object.entries(checks)) {
     const [name, measurement] = key.split(':');
-    const v = entries[0]?.observedValue;
+    const v = Array.isArray(entries) ? entries[0]?.observedValue : undefined;
     if (measurement === 'responseTime' && typeof v === 'number' && name) latency.set(name, v);
   }
   for (const [key, entries] of Object.entries(checks)) {
@@ -22,14 +35,39 @@ export function renderReport(body: HealthBody): string {
       (measurement === 'responseTime' && Object.keys(checks).some((k) => k.startsWith(`${name}:`) && k !== key))
     )
       continue;
-    for (const e of entries) {
+    for (const e of Array.isArray(entries) ? entries : []) {
+      const status = statusOf(e?.status);
       const ms = name ? latency.get(name) : undefined;
-      const details = [ms !== undefined ? `${Math.round(ms)}ms` : '', e.output ? e.output : ''].filter(Boolean).join(', ');
-      lines.push(`${MARK[e.status]} ${name}: ${e.status.toUpperCase()}${details ? ` (${details})` : ''}`);
+      const details = [ms !== undefined ? `${Math.round(ms)}ms` : '', e?.output ? printable(e.output) : '']
+        .filter(Boolean)
+        .join(', ');
+      lines.push(`${MARK[status]} ${printable(name)}: ${status.toUpperCase()}${details ? ` (${details})` : ''}`);
     }
   }
-  lines.push(`Overall status: ${body.status.toUpperCase()}`);
+  lines.push(`Overall status: ${statusOf(body.status).toUpperCase()}`);
   return lines.join('\n');
+}
+
+/** A status from the server: anything but pass/warn counts as fail. */
+const statusOf = (s: unknown): HealthBody['status'] => (s === 'pass' || s === 'warn' ? s : 'fail');
+
+/** Reads at most `MAX_BODY_BYTES` of the body, then drops the connection. */
+async function readBounded(res: Response): Promise<string | undefined> {
+  const reader = res.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Exit code of the report: 0 pass, 1 warn, 2 fail (usable as a Docker HEALTHCHECK). */
@@ -37,7 +75,12 @@ export function exitCode(status: HealthBody['status'] | undefined): number {
   return status === 'pass' ? 0 : status === 'warn' ? 1 : 2;
 }
 
-/** `slakit-health <url> [--token T] [--timeout ms]`: fetches `<url>?verbose`, prints the report, returns the exit code. */
+/**
+ * `slakit-health <url> [--token T] [--timeout ms]`: fetches `<url>?verbose`, prints the report, returns the exit code.
+ * Never follows a redirect (a 3xx is `FAIL (HTTP_3xx)`: the token is never sent elsewhere), reads at most 1 MiB of
+ * body (`BODY_TOO_LARGE`), reports a body that is not health JSON as `INVALID_BODY`, and prints what the server sent
+ * without control characters. Never rejects.
+ */
 export async function main(argv: string[], out: (line: string) => void = console.log): Promise<number> {
   const args = [...argv];
   let token: string | undefined;
@@ -48,22 +91,43 @@ export async function main(argv: string[], out: (line: string) => void = console
     if (a === '--token') token = args.shift();
     else if (a === '--timeout') timeoutMs = Number(args.shift());
     else if (a === '--help' || a === '-h') {
-      out('usage: slakit-health <health url> [--token T] [--timeout ms]\nexit code: 0 pass, 1 warn, 2 fail');
+      out(`${USAGE}\nexit code: 0 pass, 1 warn, 2 fail`);
       return 0;
     } else url = a;
   }
-  if (!url) {
-    out('usage: slakit-health <health url> [--token T] [--timeout ms]');
+  let target: URL;
+  try {
+    target = new URL(url ?? '');
+    if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new Error('not http(s)');
+    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new Error('bad timeout');
+  } catch {
+    out(USAGE);
     return 2;
   }
-  const target = new URL(url);
   if (!target.searchParams.has('verbose')) target.searchParams.set('verbose', '');
+  const failed = (code: string) => {
+    out(`✗ ${printable(target.host)}: FAIL (${code})\nOverall status: FAIL`);
+    return 2;
+  };
   try {
     const res = await fetch(target, {
       headers: token ? { authorization: `Bearer ${token}` } : {},
       signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'manual',
     });
-    const body = (await res.json()) as HealthBody;
+    if (res.status >= 300 && res.status < 400) {
+      await res.body?.cancel().catch(() => {});
+      return failed(`HTTP_${res.status}`);
+    }
+    const text = await readBounded(res);
+    if (text === undefined) return failed('BODY_TOO_LARGE');
+    let body: HealthBody;
+    try {
+      body = JSON.parse(text) as HealthBody;
+    } catch {
+      body = undefined as unknown as HealthBody;
+    }
+    if (!body || typeof body !== 'object' || typeof body.status !== 'string') return failed('INVALID_BODY');
     out(renderReport(body));
     return exitCode(body.status);
   } catch (error) {

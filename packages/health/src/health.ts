@@ -3,6 +3,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { type Alerter, type Clock, createLogger, invalidOption, systemClock, type Telemetry, withDeadline } from '@slakit/core';
 import type { Logger } from 'pino';
 import { type CheckStatus, type HealthCheck, type NamedHealthCheck, type Role, resolveChecks } from './check.js';
+import { decodeSegment, mergeVary, parseTarget, wantsVerbose } from './request.js';
 import { type CheckState, createRunner } from './runner.js';
 
 /** Lifecycle of the service as seen by the probes. */
@@ -19,8 +20,14 @@ export interface HealthOptions {
   description?: string;
   /** An endpoint never waits longer than this for results (also on the very first request); default 800 ms. */
   endpointDeadlineMs?: number;
-  /** Detailed output (`?verbose`) only when this returns true; default: never. */
+  /** Detailed output (`?verbose`, `/health/<check>`) only when this returns true; default: never. */
   authorize?: (req: IncomingMessage) => boolean | Promise<boolean>;
+  /**
+   * Request headers `authorize()` reads. Every response whose content can depend on authorisation names them in
+   * `Vary`, so a shared cache never serves one caller's answer to another; default `['Authorization', 'Cookie']`
+   * (the names given are added to these).
+   */
+  authorizeHeaders?: string[];
   /** Records `health_check_duration_seconds` and `health_check_status`. */
   telemetry?: Telemetry;
   /** Raises `HealthCheckFailing` (critical) while a critical check fails; resolves it on recovery. */
@@ -128,6 +135,15 @@ export function createHealth(options: HealthOptions): Health {
   positive('hookTimeoutMs', options.hookTimeoutMs);
   if (options.authorize !== undefined && typeof options.authorize !== 'function')
     throw invalidOption('authorize', options.authorize, 'a function (req) => boolean');
+  if (
+    options.authorizeHeaders !== undefined &&
+    (!Array.isArray(options.authorizeHeaders) ||
+      options.authorizeHeaders.some((h) => typeof h !== 'string' || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,64}$/.test(h)))
+  )
+    throw invalidOption('authorizeHeaders', options.authorizeHeaders, 'an array of header names like X-Api-Key');
+  for (const key of ['version', 'releaseId', 'serviceId', 'description'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'string') throw invalidOption(key, options[key], 'a string');
+  }
   for (const [i, s] of (options.handleSignals ?? []).entries()) {
     if (typeof s !== 'string' || !/^SIG[A-Z0-9]+$/.test(s))
       throw invalidOption(`handleSignals[${i}]`, s, 'a signal name like SIGTERM');
@@ -242,19 +258,28 @@ export function createHealth(options: HealthOptions): Health {
       if (options.description) body.description = options.description;
       body.checks = {};
       for (const s of involved) {
-        body.checks[`${s.check.name}:${s.check.measurement}`] = [entry(s, detailed)];
-        if (detailed && s.latencyMs !== undefined) {
-          body.checks[`${s.check.name}:responseTime`] = [
-            {
-              componentId: s.check.name,
-              componentType: s.check.componentType,
-              observedValue: Math.round(s.latencyMs * 1000) / 1000,
-              observedUnit: 'ms',
-              status: s.result?.status ?? 'fail',
-              time: s.time !== undefined ? new Date(s.time).toISOString() : undefined,
-            },
-          ];
+        const own = entry(s, detailed);
+        body.checks[`${s.check.name}:${s.check.measurement}`] = [own];
+        if (!detailed || s.latencyMs === undefined) continue;
+        const latency = Math.round(s.latencyMs * 1000) / 1000;
+        if (s.check.measurement === 'responseTime') {
+          // The check's own entry already is its `responseTime` entry: it keeps its status and output (`TIMEOUT`),
+          // and the run's latency is its value only when the check reported none.
+          if (own.observedValue === undefined) {
+            own.observedValue = latency;
+            own.observedUnit = 'ms';
+          }
+          continue;
         }
+        const e: HealthCheckEntry = {
+          componentId: s.check.name,
+          componentType: s.check.componentType,
+          observedValue: latency,
+          observedUnit: 'ms',
+          status: s.result?.status ?? 'fail',
+        };
+        if (s.time !== undefined) e.time = new Date(s.time).toISOString();
+        body.checks[`${s.check.name}:responseTime`] = [e];
       }
       if (detailed || !opts.check) {
         body.checks.uptime = [
@@ -282,49 +307,85 @@ export function createHealth(options: HealthOptions): Health {
   ]);
   const minTtlSeconds = Math.max(0, Math.floor(Math.min(...checks.map((c) => c.ttlMs), 60_000) / 1000));
 
-  const respond = (res: ServerResponse, result: { status: number; body: HealthBody }) => {
-    if (res.headersSent) return;
-    const headers: Record<string, string> = {
-      'content-type': CONTENT_TYPE,
-      'cache-control': state === 'ready' ? `max-age=${minTtlSeconds}` : 'no-store',
-    };
-    if (state === 'draining' || state === 'closing') headers.connection = 'close';
-    res.writeHead(result.status, headers);
-    res.end(JSON.stringify(result.body));
-  };
+  const varyHeaders = mergeVary(undefined, ['Authorization', 'Cookie', ...(options.authorizeHeaders ?? [])]);
 
+  /**
+   * Writes one response; never throws (a response that can no longer be written is dropped and logged).
+   * `authDependent`: the content on this URL depends on `authorize()` — `Vary` on its headers; `detailed`: an
+   * authorised answer — `private, no-store`, never stored by any cache.
+   */
+  const write = (
+    res: ServerResponse,
+    status: number,
+    body: HealthBody,
+    cache: { detailed?: boolean; authDependent?: boolean; store?: boolean } = {},
+    extra: Record<string, string> = {},
+  ) => {
+    try {
+      if (res.headersSent || res.writableEnded || res.destroyed) return;
+      const headers: Record<string, string> = {
+        'content-type': CONTENT_TYPE,
+        'cache-control': cache.detailed
+          ? 'private, no-store'
+          : cache.store && state === 'ready'
+            ? `max-age=${minTtlSeconds}`
+            : 'no-store',
+        ...extra,
+      };
+      if (cache.detailed || cache.authDependent) headers.vary = mergeVary(res.getHeader('vary'), [varyHeaders]);
+      if (state === 'draining' || state === 'closing') headers.connection = 'close';
+      const text = JSON.stringify(body);
+      res.writeHead(status, headers);
+      res.end(text);
+    } catch (error) {
+      logger.error({ error: (error as Error)?.name }, 'health: could not write the response');
+      try {
+        res.destroy();
+      } catch {
+        // nothing more to do
+      }
+    }
+  };
+  const fail = (res: ServerResponse, status: number, output: string, extra?: Record<string, string>) =>
+    write(res, status, { status: 'fail', output }, {}, extra);
+
+  const checkPrefix = `${base}/health/`;
   const handle: Health['handle'] = (req, res) => {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
-    let view = routes.get(path);
+    const target = parseTarget(req.url ?? '/');
+    if (!target) return false;
+    let view = routes.get(target.path);
     let check: string | undefined;
-    if (!view && path.startsWith(`${base}/health/`)) {
-      const name = decodeURIComponent(path.slice(base.length + 8));
-      if (runner.states.has(name)) {
-        view = 'health';
-        check = name;
-      } else {
-        res.writeHead(404, { 'content-type': CONTENT_TYPE });
-        res.end(JSON.stringify({ status: 'fail', output: 'UNKNOWN_CHECK' }));
+    if (!view && target.path.startsWith(checkPrefix)) {
+      const name = decodeSegment(target.path.slice(checkPrefix.length));
+      if (name === undefined) {
+        fail(res, 400, 'INVALID_PATH');
         return true;
       }
+      if (!runner.states.has(name)) {
+        fail(res, 404, 'UNKNOWN_CHECK');
+        return true;
+      }
+      view = 'health';
+      check = name;
     }
     if (!view) return false;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': CONTENT_TYPE });
-      res.end(JSON.stringify({ status: 'fail', output: 'METHOD_NOT_ALLOWED' }));
+      fail(res, 405, 'METHOD_NOT_ALLOWED', { allow: 'GET, HEAD' });
       return true;
     }
-    const wantsVerbose = q !== -1 && /(?:^|[?&])verbose(?:=|&|$)/.test(url.slice(q));
+    const verbose = wantsVerbose(target.query);
+    const authDependent = options.authorize !== undefined && (verbose || check !== undefined);
     const finalView = view;
     const answer = (detailed: boolean) => {
       const involvedPending = [...runner.states.values()].some((s) => s.result === undefined);
-      const send = () => respond(res, evaluate(finalView, { detailed, check }));
+      const send = () => {
+        const { status, body } = evaluate(finalView, { detailed, check });
+        write(res, status, body, { detailed, authDependent, store: true });
+      };
       if (!involvedPending) send();
       else runner.firstResults(deadline).then(send, send);
     };
-    if ((wantsVerbose || check) && options.authorize) {
+    if (authDependent) {
       withDeadline(
         Promise.resolve().then(() => options.authorize?.(req)),
         deadline,

@@ -13,6 +13,11 @@ export interface CheckState {
   /** How many times `run` was called (single-flight: never more than one at a time). */
   runs: number;
   running: Promise<void> | undefined;
+  /**
+   * True while a run that passed its deadline has not settled (the check ignores its `AbortSignal`): no new run
+   * starts until it settles, and the check stays `fail` / `TIMEOUT`.
+   */
+  stuck: boolean;
 }
 
 /** Options of the runner. */
@@ -32,7 +37,7 @@ export function createRunner(checks: ResolvedCheck[], options: RunnerOptions = {
   const states = new Map<string, CheckState>(
     checks.map((check) => [
       check.name,
-      { check, result: undefined, time: undefined, latencyMs: undefined, runs: 0, running: undefined },
+      { check, result: undefined, time: undefined, latencyMs: undefined, runs: 0, running: undefined, stuck: false },
     ]),
   );
   const timers = new Map<string, ReturnType<Clock['setTimeout']>>();
@@ -40,17 +45,38 @@ export function createRunner(checks: ResolvedCheck[], options: RunnerOptions = {
 
   const runOnce = (state: CheckState): Promise<void> => {
     if (state.running) return state.running;
+    if (state.stuck) {
+      // The previous run passed its deadline and still has not settled: never a second run in flight. The result
+      // stays fail / TIMEOUT (recorded at the deadline); only its time moves on.
+      state.time = clock.now();
+      return Promise.resolve();
+    }
     const { check } = state;
     state.runs += 1;
     const started = performance.now();
+    let settled = false;
+    let abandoned = false;
+    const settle = () => {
+      settled = true;
+      // A late result is ignored; the next scheduled run is a normal one again.
+      if (abandoned) state.stuck = false;
+    };
     const promise = runWithDeadline(
       clock,
       check.timeoutMs,
-      (signal) => check.run(signal),
+      (signal) => {
+        const run = Promise.resolve().then(() => check.run(signal));
+        run.then(settle, settle);
+        return run;
+      },
       () => Object.assign(new Error('check deadline exceeded'), { name: 'TimeoutError' }),
     )
       .then(normalize, (error: unknown): CheckResult => ({ status: 'fail', output: failureCode(error) }))
       .then((result) => {
+        if (!settled) {
+          abandoned = true;
+          state.stuck = true;
+        }
         const previous = state.result;
         state.result = result;
         state.time = clock.now();
@@ -112,9 +138,26 @@ export function createRunner(checks: ResolvedCheck[], options: RunnerOptions = {
   };
 }
 
-function normalize(result: CheckResult | undefined): CheckResult {
-  if (!result || typeof result !== 'object' || !['pass', 'warn', 'fail'].includes(result.status)) {
-    return { status: 'fail', output: 'INVALID_RESULT' };
+const INVALID: CheckResult = { status: 'fail', output: 'INVALID_RESULT' };
+
+/**
+ * Copies the fields of the IETF format out of whatever a check returned, so nothing it returns can break a
+ * response: a non-finite, bigint or object `observedValue` is dropped, strings are bounded, a throwing getter or
+ * an unknown status gives `fail` / `INVALID_RESULT`.
+ */
+function normalize(result: unknown): CheckResult {
+  try {
+    if (!result || typeof result !== 'object') return { ...INVALID };
+    const { status, observedValue, observedUnit, output } = result as Record<string, unknown>;
+    if (status !== 'pass' && status !== 'warn' && status !== 'fail') return { ...INVALID };
+    const out: CheckResult = { status };
+    if (typeof observedValue === 'number' ? Number.isFinite(observedValue) : typeof observedValue === 'boolean')
+      out.observedValue = observedValue as number | boolean;
+    else if (typeof observedValue === 'string') out.observedValue = observedValue.slice(0, 256);
+    if (typeof observedUnit === 'string') out.observedUnit = observedUnit.slice(0, 64);
+    if (typeof output === 'string') out.output = output.slice(0, 256);
+    return out;
+  } catch {
+    return { ...INVALID };
   }
-  return result;
 }
