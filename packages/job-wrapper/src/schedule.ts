@@ -173,21 +173,30 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
     running = run;
   };
 
+  // The last slot fired: the next one is computed strictly after it, so a timer that fires a little early (or a
+  // clock whose now() lags its timers) can never fire one slot twice.
+  let lastFired = Number.NEGATIVE_INFINITY;
   const arm = () => {
     clock.clearTimeout(fireTimer);
     fireTimer = undefined;
     if (stopped || paused) return;
-    next = pattern.nextRun(new Date(clock.now())) ?? undefined;
+    next = pattern.nextRun(new Date(Math.max(clock.now(), lastFired))) ?? undefined;
     if (!next) return;
     nextGauge.record(next.getTime() / 1000, { job: name });
     const slot = next;
-    fireTimer = clock.setTimeout(
-      () => {
-        fire(slot);
-        arm();
-      },
-      Math.max(0, slot.getTime() - clock.now()),
-    );
+    const wait = () => {
+      fireTimer = clock.setTimeout(
+        () => {
+          // A clock that fired early (a host clock clamping long delays, as Node does beyond 2^31-1 ms): wait again.
+          if (clock.now() < slot.getTime()) return wait();
+          lastFired = slot.getTime();
+          fire(slot);
+          arm();
+        },
+        Math.max(0, slot.getTime() - clock.now()),
+      );
+    };
+    wait();
   };
 
   const watchdog = clock.setInterval(() => {
