@@ -79,6 +79,7 @@ export {
   sloLatencyThresholds,
   validateConfig,
 } from './config/index.js';
+export { type DescribeErrorOptions, describeError, type ErrorDescription, safeText } from './describe-error.js';
 export {
   ENV_VARIABLES,
   type EnvConfig,

@@ -3,6 +3,7 @@ import {
   type Alerter,
   type Clock,
   createLogger,
+  describeError,
   describeValue,
   invalidOption,
   loadEnvConfig,
@@ -147,7 +148,8 @@ export function watchQueue(name: string, options: WatchQueueOptions): QueueMonit
     try {
       s = await options.probe();
     } catch (error) {
-      logger.warn({ error: (error as Error)?.name, code: (error as { code?: unknown })?.code }, `queue ${name}: probe failed`);
+      const { name: errorName, code } = describeError(error);
+      logger.warn({ error: errorName, code }, `queue ${name}: probe failed`);
       return undefined;
     }
     gauges.depth.record(s.depth, attrs);

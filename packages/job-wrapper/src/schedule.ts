@@ -5,6 +5,7 @@ import {
   createLogger,
   cronPeriodSeconds,
   defaultGraceSeconds,
+  describeError,
   describeValue,
   invalidOption,
   SlakitError,
@@ -166,7 +167,7 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
       return;
     }
     const run = job(undefined, { scheduledAt: slot })
-      .then(onResult, (error: unknown) => logger.debug({ error: (error as Error)?.name }, 'scheduled run failed'))
+      .then(onResult, (error: unknown) => logger.debug({ error: describeError(error).name }, 'scheduled run failed'))
       .finally(() => {
         if (running === run) running = undefined;
       });

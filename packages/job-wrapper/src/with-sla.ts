@@ -4,11 +4,11 @@ import {
   type Alerter,
   type Clock,
   createLogger,
+  describeError,
   describeValue,
   invalidOption,
   loadEnvConfig,
   SlakitError,
-  sanitizeMessage,
   systemClock,
   type Telemetry,
   withDeadline,
@@ -60,7 +60,11 @@ export interface RunResult {
   /** Records per hour of this run (0 when nothing was processed). */
   throughputPerHour: number;
   fence: bigint | undefined;
-  /** Error of a failed run: class name, code and a sanitised message (credentials removed). */
+  /**
+   * Error of a failed run, whatever was thrown (`describeError`): class name (or the kind of value thrown), code (the
+   * error's own, else its class name, else `NON_ERROR_THROWN`/`UNREADABLE_ERROR`) and a sanitised message
+   * (credentials removed, at most 500 characters, no NUL or lone surrogates).
+   */
   error: { type: string; code: string | undefined; message: string } | undefined;
   dryRun: boolean;
   scheduledAt: Date;
@@ -160,13 +164,25 @@ function blankResult(
   };
 }
 
+/** Any thrown value as safe strings (never throws; see `describeError`). */
 function errorInfo(error: unknown): NonNullable<RunResult['error']> {
-  const e = error as { name?: unknown; code?: unknown; message?: unknown } | undefined;
-  return {
-    type: typeof e?.name === 'string' ? e.name : typeof error,
-    code: typeof e?.code === 'string' || typeof e?.code === 'number' ? String(e.code) : undefined,
-    message: sanitizeMessage(e?.message ?? error),
-  };
+  const { name, code, message } = describeError(error);
+  return { type: name, code, message };
+}
+
+/** What a span records for a thrown value: the safe description (and a sanitised stack when one can be read). */
+function spanException(
+  error: unknown,
+  info: NonNullable<RunResult['error']>,
+): { name: string; message: string; code: string; stack?: string } {
+  let stack: string | undefined;
+  try {
+    const s = error !== null && typeof error === 'object' ? (error as { stack?: unknown }).stack : undefined;
+    if (typeof s === 'string') stack = describeError(s, { maxMessageLength: 4000 }).message;
+  } catch {
+    // an unreadable stack is left out
+  }
+  return { name: info.type, message: info.message, code: info.code ?? info.type, ...(stack ? { stack } : {}) };
 }
 
 function validate(name: string, options: WithSlaOptions, warning: number, critical: number): void {
@@ -529,7 +545,7 @@ export function withSla<I = unknown>(
     if (span) {
       span.setAttribute('job.outcome', outcome);
       if (outcome !== 'succeeded') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
-      if (thrown) span.recordException(thrown.error as Error);
+      if (thrown && result.error) span.recordException(spanException(thrown.error, result.error));
       span.end();
     }
     const summary = {
