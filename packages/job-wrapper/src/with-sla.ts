@@ -82,7 +82,12 @@ export interface WithSlaOptions {
   leases?: LeaseStore;
   /** Lease TTL in ms (≥ 1000; renewed every TTL/3); default 30000. */
   leaseTtlMs?: number;
-  /** Abort the run (`ctx.signal`) after this many seconds and record `timed_out`; default off — a running job is never killed. */
+  /**
+   * Hard deadline in seconds; default off — a running job is never killed. At the deadline `ctx.signal` aborts and the
+   * run ends `timed_out` even when the job ignores the signal: the lease is released (the next holder gets a higher
+   * fence, so fenced writes of the still-running body are rejected) and the next call proceeds; the body's eventual
+   * result or rejection is logged at warn and otherwise ignored.
+   */
   hardTimeoutSeconds?: number;
   /** Passed to the job as `ctx.dryRun`; default false. */
   dryRun?: boolean;
@@ -136,6 +141,12 @@ export interface SlaJob<I = unknown> {
 }
 
 const JOB_NAME = /^[a-z][a-z0-9_]*$/;
+const HARD_DEADLINE = Symbol('hard deadline');
+
+/** Resolves after a few microtask turns (no timer): time for a job that honours an abort to settle. */
+async function afterMicrotasks(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+}
 /** Alert names raised by `withSla` (also used by the generated Prometheus rules). */
 export const JOB_ALERTS = { warning: 'JobSlaBreachWarning', critical: 'JobSlaBreachCritical' } as const;
 const DEFAULT_ACTION = 'Review batch size, check database load, verify indexes';
@@ -451,17 +462,22 @@ export function withSla<I = unknown>(
       clock.setTimeout(() => raise('warning'), (budgetMs * warningPercent) / 100),
       clock.setTimeout(() => raise('critical'), (budgetMs * criticalPercent) / 100),
     ];
+    // The hard deadline aborts ctx.signal and, should the job ignore it, ends the run anyway (see below).
+    let hardDeadline: Promise<typeof HARD_DEADLINE> | undefined;
     if (options.hardTimeoutSeconds !== undefined) {
-      timers.push(
-        clock.setTimeout(
-          () =>
+      const hardMs = options.hardTimeoutSeconds * 1000;
+      hardDeadline = new Promise((resolve) => {
+        timers.push(
+          clock.setTimeout(() => {
             abort(
               'timed_out',
               Object.assign(new Error(`job ${name} hit its hard timeout`), { name: 'TimeoutError', code: 'TIMEOUT' }),
-            ),
-          options.hardTimeoutSeconds * 1000,
-        ),
-      );
+            );
+            // A job that honours the signal settles within a few microtasks: let it, so its own result is used.
+            afterMicrotasks().then(() => resolve(HARD_DEADLINE));
+          }, hardMs),
+        );
+      });
     }
     const renewal = clock.setInterval(
       () => {
@@ -493,14 +509,25 @@ export function withSla<I = unknown>(
 
     let returned: JobReturn;
     let thrown: { error: unknown } | undefined;
-    try {
-      const call = () => Promise.resolve().then(() => fn(ctx));
-      returned = await (span && telemetry
-        ? telemetry.context.with(trace.setSpan(telemetry.context.active(), span), call)
-        : call());
-    } catch (error) {
-      thrown = { error };
-    }
+    const call = () => Promise.resolve().then(() => fn(ctx));
+    const settled: Promise<{ value: JobReturn } | { error: unknown }> = Promise.resolve()
+      .then(() => (span && telemetry ? telemetry.context.with(trace.setSpan(telemetry.context.active(), span), call) : call()))
+      .then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      );
+    const first = hardDeadline ? await Promise.race([settled, hardDeadline]) : await settled;
+    if (first === HARD_DEADLINE) {
+      // The job ignored its signal: the run ends now (timed_out, lease released so the next run proceeds and gets a
+      // higher fence); whatever the zombie body does later is logged and ignored — never an unhandled rejection.
+      settled.then((late) =>
+        runLogger.warn(
+          'error' in late ? { outcome: 'timed_out', error: errorInfo(late.error) } : { outcome: 'timed_out' },
+          `job ${name} ${'error' in late ? 'failed' : 'finished'} after its hard timeout; the result is ignored`,
+        ),
+      );
+    } else if ('error' in first) thrown = { error: first.error };
+    else returned = first.value;
 
     const finishedAt = clock.now();
     for (const t of timers) clock.clearTimeout(t);
