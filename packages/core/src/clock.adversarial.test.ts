@@ -2,7 +2,7 @@
 // through the Clock, which chains long delays so they fire exactly on time — and the fake clock behaves the same.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createAlerter } from './alerts/alerter.js';
-import { systemClock, withDeadline } from './clock.js';
+import { runWithDeadline, systemClock, timeoutSignal, withDeadline } from './clock.js';
 import { createFakeClock } from './testing/fake-clock.js';
 
 const DAY = 86_400_000;
@@ -130,6 +130,27 @@ describe('systemClock with delays beyond 2^31-1 ms', () => {
     });
     expect(onTimeout).not.toHaveBeenCalled();
     expect(warnings.filter((w) => w.startsWith('TimeoutOverflowWarning'))).toEqual([]);
+  });
+
+  it('runWithDeadline(systemClock, 40 days) and timeoutSignal(40 days) do not time out after 1 ms', async () => {
+    const warnings = await warningsDuring(async () => {
+      const signal = timeoutSignal(40 * DAY);
+      const value = await runWithDeadline(
+        systemClock,
+        40 * DAY,
+        (s) => new Promise((r) => setTimeout(() => r(s.aborted ? 'aborted' : 'done'), 200)),
+        () => new Error('TIMEOUT'),
+      );
+      expect(value).toBe('done');
+      expect(signal.aborted).toBe(false);
+    });
+    expect(warnings.filter((w) => w.startsWith('TimeoutOverflowWarning'))).toEqual([]);
+  });
+
+  it('timeoutSignal(ms) aborts with a TimeoutError once ms have passed', async () => {
+    const signal = timeoutSignal(20);
+    await new Promise((r) => signal.addEventListener('abort', r));
+    expect((signal.reason as DOMException).name).toBe('TimeoutError');
   });
 
   it('createAlerter({ tickSeconds: 60 days }) arms no clamped ticker', async () => {

@@ -34,7 +34,7 @@ async function overflowWarnings(fn: () => Promise<void>): Promise<string[]> {
   return seen;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** The real clock with its wall time moved to `at` (real Node timers, so clamping would show). */
 function realClockAt(at: number): Clock {
@@ -223,6 +223,42 @@ describe('long timers on the real clock (no clamp to 1 ms)', () => {
     expect(warnings).toEqual([]);
     expect(result?.outcome).toBe('succeeded');
     expect(counts.extend).toBe(0);
+  });
+
+  it('leaseTimeoutMs and ledgerTimeoutMs of 40 days wait for a slow store instead of giving up after 1 ms', async () => {
+    const inner = memoryLeases();
+    const slowLeases: LeaseStore = {
+      kind: 'slow',
+      listLeases: () => inner.listLeases(),
+      acquire: async (key, options) => {
+        await sleep(150);
+        return inner.acquire(key, options);
+      },
+    };
+    const inner2 = memoryLedger();
+    const slowLedger = {
+      ...inner2,
+      claim: async (run: Parameters<typeof inner2.claim>[0]) => {
+        await sleep(100);
+        return inner2.claim(run);
+      },
+    };
+    let result: Awaited<ReturnType<ReturnType<typeof withSla>>> | undefined;
+    const warnings = await overflowWarnings(async () => {
+      const job = withSla('slow_store', async () => ({ processed: 1 }), {
+        budgetSeconds: 60,
+        leases: slowLeases,
+        leaseTimeoutMs: 40 * DAY,
+        ledger: slowLedger,
+        ledgerTimeoutMs: 40 * DAY,
+        env: {},
+        logger: silent,
+      });
+      result = await job();
+    });
+    expect(warnings).toEqual([]);
+    expect(result?.outcome).toBe('succeeded');
+    expect((await inner2.recent('slow_store', 5)).map((r) => r.outcome)).toEqual(['succeeded']);
   });
 
   it('watchQueue({ intervalMs: 60 days }) does not probe every millisecond', async () => {
