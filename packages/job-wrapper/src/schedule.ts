@@ -69,7 +69,8 @@ export interface Schedule {
  * and the next success resolves it; the period is the gap of the schedule in which the last success fell, so each
  * stretch of an irregular schedule is judged on its own (`0 9 * * 1-5`: 72 h after a Friday, 24 h after a Monday).
  * Timers use the slakit `Clock` (unref'd), so nothing keeps the process alive.
- * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a bad cron expression, time zone, grace or lastSuccessAt
+ * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a bad cron expression, time zone, grace, lastSuccessAt or
+ *   watchdogIntervalMs
  */
 export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {}): Schedule {
   if (typeof job !== 'function' || typeof job.jobName !== 'string')
@@ -126,6 +127,9 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
     const graceMs = grace !== undefined ? grace * 1000 : defaultGraceSeconds(gapMs / 1000) * 1000;
     return { at: success + gapMs + graceMs, gapMs, graceMs };
   };
+  const watchdogMs = options.watchdogIntervalMs ?? Math.min(longestGapMs, 60_000);
+  if (typeof watchdogMs !== 'number' || !Number.isFinite(watchdogMs) || watchdogMs <= 0)
+    throw invalidOption('watchdogIntervalMs', watchdogMs, 'a number of ms > 0');
   const known = options.lastSuccessAt;
   if (known !== undefined && !(known instanceof Date && Number.isFinite(known.getTime())))
     throw invalidOption('lastSuccessAt', known, 'a valid Date (e.g. await ledger.lastSuccess(job)) or undefined');
@@ -221,7 +225,7 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
         values: { silent_seconds: Math.round(silentMs / 1000), period_seconds: periodMs / 1000, grace_seconds: graceMs / 1000 },
       });
     }
-  }, options.watchdogIntervalMs ?? Math.min(longestGapMs, 60_000));
+  }, watchdogMs);
 
   arm();
   return {

@@ -158,7 +158,7 @@ describe('long timers on the real clock (no clamp to 1 ms)', () => {
         env: {},
         logger: silent,
       });
-      const s = schedule('0 3 1 * *', job, { clock, timezone: 'UTC', logger: silent, watchdogIntervalMs: DAY });
+      const s = schedule('0 3 1 * *', job, { clock, timezone: 'UTC', logger: silent });
       const t = schedule('0 3 1 * *', bare, { clock, timezone: 'UTC', logger: silent });
       stops.push(
         () => s.stop(),
@@ -178,7 +178,7 @@ describe('long timers on the real clock (no clamp to 1 ms)', () => {
     let bodies = 0;
     const warnings = await overflowWarnings(async () => {
       const job = withSla('yearly_purge', async () => void bodies++, { budgetSeconds: 60, clock, env: {}, logger: silent });
-      const s = schedule('0 0 1 1 *', job, { clock, timezone: 'UTC', logger: silent, watchdogIntervalMs: DAY });
+      const s = schedule('0 0 1 1 *', job, { clock, timezone: 'UTC', logger: silent });
       stops.push(() => s.stop());
       await sleep(300);
     });

@@ -123,7 +123,7 @@ export interface WithSlaOptions {
 
 /** Options of one call of the wrapped function. */
 export interface RunOptions {
-  /** Schedule slot of this run. */
+  /** Schedule slot of this run; a valid Date (else the call rejects with `ERR_SLAKIT_INVALID_OPTION`). */
   scheduledAt?: Date;
   /** Overrides the wrapper's `dryRun`. */
   dryRun?: boolean;
@@ -173,6 +173,17 @@ function blankResult(
     dryRun: fields.dryRun,
     scheduledAt: fields.scheduledAt,
   };
+}
+
+/** `processed` of what the job returned, read without trusting it (a Proxy or a throwing getter counts as none). */
+function returnedProcessed(returned: unknown): number | undefined {
+  if (returned === null || typeof returned !== 'object') return undefined;
+  try {
+    const p = (returned as { processed?: unknown }).processed;
+    return typeof p === 'number' && Number.isFinite(p) && p >= 0 ? p : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Any thrown value as safe strings (never throws; see `describeError`). */
@@ -391,6 +402,9 @@ export function withSla<I = unknown>(
   };
 
   const run = async (input?: I, runOptions: RunOptions = {}): Promise<RunResult> => {
+    const slotOption = runOptions?.scheduledAt;
+    if (slotOption !== undefined && !(slotOption instanceof Date && Number.isFinite(slotOption.getTime())))
+      throw invalidOption('scheduledAt', slotOption, 'a valid Date (the schedule slot of this run) or undefined');
     const runId = randomUUID();
     const dryRun = runOptions.dryRun ?? options.dryRun ?? false;
     const requestedAt = clock.now();
@@ -538,8 +552,7 @@ export function withSla<I = unknown>(
     if (!abortedBy && stillHeld === false && lease.signal.aborted) abortedBy = 'lease_lost';
 
     const durationMs = finishedAt - startedAt;
-    const processed =
-      typeof returned?.processed === 'number' && Number.isFinite(returned.processed) ? returned.processed : reported;
+    const processed = returnedProcessed(returned) ?? reported;
     const outcome: RunOutcome = abortedBy ?? (thrown ? 'failed' : 'succeeded');
     const result: RunResult = {
       ...base,
