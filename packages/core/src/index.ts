@@ -48,7 +48,16 @@ export {
   webhookSink,
 } from './alerts/index.js';
 export { HTTP_DURATION_BUCKETS, httpDurationBuckets, mergeBuckets } from './buckets.js';
-export { type Clock, runWithDeadline, systemClock, type TimerHandle, withDeadline } from './clock.js';
+export {
+  type Clock,
+  MAX_TIMER_DELAY_MS,
+  runWithDeadline,
+  systemClock,
+  type TimerHandle,
+  timeoutSignal,
+  timerDelay,
+  withDeadline,
+} from './clock.js';
 export {
   configSchema,
   cronPeriodSeconds,
@@ -70,6 +79,7 @@ export {
   sloLatencyThresholds,
   validateConfig,
 } from './config/index.js';
+export { type DescribeErrorOptions, describeError, type ErrorDescription, safeText } from './describe-error.js';
 export {
   ENV_VARIABLES,
   type EnvConfig,

@@ -1,3 +1,4 @@
+import { timeoutSignal } from '@slakit/core';
 import type { HealthBody } from './health.js';
 
 const MARK = { pass: '✓', warn: '!', fail: '✗' } as const;
@@ -112,7 +113,7 @@ export async function main(argv: string[], out: (line: string) => void = console
   try {
     const res = await fetch(target, {
       headers: token ? { authorization: `Bearer ${token}` } : {},
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: timeoutSignal(timeoutMs),
       redirect: 'manual',
     });
     if (res.status >= 300 && res.status < 400) {

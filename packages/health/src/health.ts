@@ -414,13 +414,12 @@ export function createHealth(options: HealthOptions): Health {
       const server = options.server;
       if (server) {
         await new Promise<void>((resolve) => {
-          const force = setTimeout(() => {
+          const force = systemClock.setTimeout(() => {
             server.closeAllConnections();
             resolve();
           }, options.gracefulTimeoutMs ?? 10_000);
-          force.unref();
           server.close(() => {
-            clearTimeout(force);
+            systemClock.clearTimeout(force);
             resolve();
           });
           server.closeIdleConnections();

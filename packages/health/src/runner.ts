@@ -122,10 +122,9 @@ export function createRunner(checks: ResolvedCheck[], options: RunnerOptions = {
       const pending = [...states.values()].filter((s) => s.result === undefined).map((s) => s.running ?? runOnce(s));
       if (pending.length === 0) return;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, ms);
-        timer.unref();
+        const timer = systemClock.setTimeout(resolve, ms);
         Promise.all(pending).then(() => {
-          clearTimeout(timer);
+          systemClock.clearTimeout(timer);
           resolve();
         });
       });

@@ -1,4 +1,4 @@
-import { invalidOption } from '@slakit/core';
+import { invalidOption, safeText } from '@slakit/core';
 import { checkPool, type PgQueryable, tableName } from './postgres.js';
 import type { RunOutcome, RunResult } from './with-sla.js';
 
@@ -70,7 +70,7 @@ export function recordOf(result: RunResult, budgetSeconds: number, slot: Date | 
     budgetSeconds,
     processed: result.processed,
     errorCode: result.error?.code ?? result.error?.type,
-    errorMessage: result.error?.message?.slice(0, 500),
+    errorMessage: result.error?.message === undefined ? undefined : safeText(result.error.message, 500),
     dryRun: result.dryRun,
   };
 }
@@ -215,20 +215,22 @@ export function postgresLedger(pool: PgQueryable, options: { table?: string } = 
   const table = tableName('table', options.table ?? 'slakit_job_runs');
   const cols =
     'run_id, job, slot, fence, owner, outcome, started_at, finished_at, duration_seconds, budget_seconds, processed, error_code, error_message, dry_run';
+  // Postgres text refuses NUL (error 22021, which left a run `running`); lone surrogates are made well-formed too.
+  const text = (v: string | undefined, max: number) => (v === undefined || v === null ? null : safeText(String(v), max));
   const values = (r: RunRecord) => [
     r.runId,
     r.job,
     r.slot ?? null,
     r.fence?.toString() ?? null,
-    r.owner ?? null,
+    text(r.owner, 1000),
     r.outcome,
     r.startedAt,
     r.finishedAt ?? null,
     r.durationSeconds,
     r.budgetSeconds,
     r.processed,
-    r.errorCode ?? null,
-    r.errorMessage?.slice(0, 500) ?? null,
+    text(r.errorCode, 200),
+    text(r.errorMessage, 500),
     r.dryRun,
   ];
   const valueParams = Array.from({ length: 14 }, (_, i) => `$${i + 1}`).join(', ');

@@ -3,6 +3,7 @@ import {
   type Alerter,
   type Clock,
   createLogger,
+  describeError,
   describeValue,
   invalidOption,
   loadEnvConfig,
@@ -75,6 +76,29 @@ export interface QueueMonitor {
 }
 
 const NAME = /^[a-z][a-z0-9_]*$/;
+const SNAPSHOT_NUMBERS = [
+  'depth',
+  'averageAgeSeconds',
+  'oldestAgeSeconds',
+  'overSla',
+  'requiringEscalation',
+  'resolvedPerDay',
+] as const;
+
+/** A probe's answer is used only when every field has the documented type (finite numbers ≥ 0, an array of ids). */
+function validSnapshot(s: unknown): s is QueueSnapshot {
+  try {
+    if (s === null || typeof s !== 'object') return false;
+    const r = s as Record<string, unknown>;
+    for (const k of SNAPSHOT_NUMBERS) {
+      const v = r[k];
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return false;
+    }
+    return Array.isArray(r.oldestIds);
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Watches a queue (seed 000's manual resolution queue): every `intervalMs` it probes depth and ages, records
@@ -82,7 +106,8 @@ const NAME = /^[a-z][a-z0-9_]*$/;
  * `queue_items_requiring_escalation`, and raises: depth > warning (`QueueDepthWarning`) / > critical
  * (`QueueDepthCritical`); average age > 48 h (`QueueAgeWarning`); any item > 7 days (`QueueEscalationRequired`,
  * critical, with the oldest ids); resolutions per day below half their running average (`QueueResolutionRateLow`).
- * Each resolves when its condition clears. A failing probe is logged, never thrown.
+ * Each resolves when its condition clears. A failing probe, or one that resolves something other than a snapshot
+ * (finite numbers ≥ 0 and an `oldestIds` array), is logged, never thrown.
  * @throws SlakitError `ERR_SLAKIT_INVALID_NAME`, `ERR_SLAKIT_INVALID_OPTION`, `ERR_SLAKIT_THRESHOLD_ORDER`
  */
 export function watchQueue(name: string, options: WatchQueueOptions): QueueMonitor {
@@ -147,7 +172,12 @@ export function watchQueue(name: string, options: WatchQueueOptions): QueueMonit
     try {
       s = await options.probe();
     } catch (error) {
-      logger.warn({ error: (error as Error)?.name, code: (error as { code?: unknown })?.code }, `queue ${name}: probe failed`);
+      const { name: errorName, code } = describeError(error);
+      logger.warn({ error: errorName, code }, `queue ${name}: probe failed`);
+      return undefined;
+    }
+    if (!validSnapshot(s)) {
+      logger.warn({ snapshot: typeof s }, `queue ${name}: probe returned an invalid snapshot`);
       return undefined;
     }
     gauges.depth.record(s.depth, attrs);
@@ -193,7 +223,10 @@ export function watchQueue(name: string, options: WatchQueueOptions): QueueMonit
         {
           items_requiring_escalation: s.requiringEscalation,
           oldest_age_hours: Math.round((s.oldestAgeSeconds / 3600) * 10) / 10,
-          oldest_ids: s.oldestIds.slice(0, 10).join(','),
+          oldest_ids: s.oldestIds
+            .slice(0, 10)
+            .map((id) => (typeof id === 'string' || typeof id === 'number' || typeof id === 'bigint' ? String(id) : '?'))
+            .join(','),
         },
       );
     } else resolve(QUEUE_ALERTS.escalation);

@@ -5,6 +5,7 @@ import {
   createLogger,
   cronPeriodSeconds,
   defaultGraceSeconds,
+  describeError,
   describeValue,
   invalidOption,
   SlakitError,
@@ -68,7 +69,8 @@ export interface Schedule {
  * and the next success resolves it; the period is the gap of the schedule in which the last success fell, so each
  * stretch of an irregular schedule is judged on its own (`0 9 * * 1-5`: 72 h after a Friday, 24 h after a Monday).
  * Timers use the slakit `Clock` (unref'd), so nothing keeps the process alive.
- * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a bad cron expression, time zone, grace or lastSuccessAt
+ * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a bad cron expression, time zone, grace, lastSuccessAt or
+ *   watchdogIntervalMs
  */
 export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {}): Schedule {
   if (typeof job !== 'function' || typeof job.jobName !== 'string')
@@ -125,6 +127,9 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
     const graceMs = grace !== undefined ? grace * 1000 : defaultGraceSeconds(gapMs / 1000) * 1000;
     return { at: success + gapMs + graceMs, gapMs, graceMs };
   };
+  const watchdogMs = options.watchdogIntervalMs ?? Math.min(longestGapMs, 60_000);
+  if (typeof watchdogMs !== 'number' || !Number.isFinite(watchdogMs) || watchdogMs <= 0)
+    throw invalidOption('watchdogIntervalMs', watchdogMs, 'a number of ms > 0');
   const known = options.lastSuccessAt;
   if (known !== undefined && !(known instanceof Date && Number.isFinite(known.getTime())))
     throw invalidOption('lastSuccessAt', known, 'a valid Date (e.g. await ledger.lastSuccess(job)) or undefined');
@@ -166,28 +171,37 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
       return;
     }
     const run = job(undefined, { scheduledAt: slot })
-      .then(onResult, (error: unknown) => logger.debug({ error: (error as Error)?.name }, 'scheduled run failed'))
+      .then(onResult, (error: unknown) => logger.debug({ error: describeError(error).name }, 'scheduled run failed'))
       .finally(() => {
         if (running === run) running = undefined;
       });
     running = run;
   };
 
+  // The last slot fired: the next one is computed strictly after it, so a timer that fires a little early (or a
+  // clock whose now() lags its timers) can never fire one slot twice.
+  let lastFired = Number.NEGATIVE_INFINITY;
   const arm = () => {
     clock.clearTimeout(fireTimer);
     fireTimer = undefined;
     if (stopped || paused) return;
-    next = pattern.nextRun(new Date(clock.now())) ?? undefined;
+    next = pattern.nextRun(new Date(Math.max(clock.now(), lastFired))) ?? undefined;
     if (!next) return;
     nextGauge.record(next.getTime() / 1000, { job: name });
     const slot = next;
-    fireTimer = clock.setTimeout(
-      () => {
-        fire(slot);
-        arm();
-      },
-      Math.max(0, slot.getTime() - clock.now()),
-    );
+    const wait = () => {
+      fireTimer = clock.setTimeout(
+        () => {
+          // A clock that fired early (a host clock clamping long delays, as Node does beyond 2^31-1 ms): wait again.
+          if (clock.now() < slot.getTime()) return wait();
+          lastFired = slot.getTime();
+          fire(slot);
+          arm();
+        },
+        Math.max(0, slot.getTime() - clock.now()),
+      );
+    };
+    wait();
   };
 
   const watchdog = clock.setInterval(() => {
@@ -211,7 +225,7 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
         values: { silent_seconds: Math.round(silentMs / 1000), period_seconds: periodMs / 1000, grace_seconds: graceMs / 1000 },
       });
     }
-  }, options.watchdogIntervalMs ?? Math.min(longestGapMs, 60_000));
+  }, watchdogMs);
 
   arm();
   return {

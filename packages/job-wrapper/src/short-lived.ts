@@ -1,4 +1,4 @@
-import { invalidOption, type Telemetry, withDeadline } from '@slakit/core';
+import { describeError, invalidOption, type Telemetry, withDeadline } from '@slakit/core';
 import type { RunLedger } from './ledger.js';
 import type { RunOptions, RunResult, SlaJob } from './with-sla.js';
 
@@ -130,7 +130,7 @@ export async function runOnce<I>(job: SlaJob<I>, options: RunOnceOptions<I>): Pr
       processed: 0,
       throughputPerHour: 0,
       fence: undefined,
-      error: { type: (thrown?.error as Error)?.name ?? 'Error', code: undefined, message: '' },
+      error: (({ name, code, message }) => ({ type: name, code, message }))(describeError(thrown?.error)),
       dryRun: false,
       scheduledAt: new Date(),
     } satisfies RunResult);
@@ -142,7 +142,7 @@ export async function runOnce<I>(job: SlaJob<I>, options: RunOnceOptions<I>): Pr
     deadlineMs,
     (error) =>
       telemetry.logger.error(
-        { error: (error as Error)?.name, code: (error as { code?: unknown })?.code },
+        (({ name, code }) => ({ error: name, code }))(describeError(error)),
         'runOnce: pushing the metrics failed',
       ),
     () => telemetry.logger.error({ deadline_ms: deadlineMs }, 'runOnce: flushing/pushing the metrics missed its deadline'),

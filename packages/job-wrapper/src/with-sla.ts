@@ -4,11 +4,11 @@ import {
   type Alerter,
   type Clock,
   createLogger,
+  describeError,
   describeValue,
   invalidOption,
   loadEnvConfig,
   SlakitError,
-  sanitizeMessage,
   systemClock,
   type Telemetry,
   withDeadline,
@@ -60,7 +60,11 @@ export interface RunResult {
   /** Records per hour of this run (0 when nothing was processed). */
   throughputPerHour: number;
   fence: bigint | undefined;
-  /** Error of a failed run: class name, code and a sanitised message (credentials removed). */
+  /**
+   * Error of a failed run, whatever was thrown (`describeError`): class name (or the kind of value thrown), code (the
+   * error's own, else its class name, else `NON_ERROR_THROWN`/`UNREADABLE_ERROR`) and a sanitised message
+   * (credentials removed, at most 500 characters, no NUL or lone surrogates).
+   */
   error: { type: string; code: string | undefined; message: string } | undefined;
   dryRun: boolean;
   scheduledAt: Date;
@@ -78,7 +82,12 @@ export interface WithSlaOptions {
   leases?: LeaseStore;
   /** Lease TTL in ms (≥ 1000; renewed every TTL/3); default 30000. */
   leaseTtlMs?: number;
-  /** Abort the run (`ctx.signal`) after this many seconds and record `timed_out`; default off — a running job is never killed. */
+  /**
+   * Hard deadline in seconds; default off — a running job is never killed. At the deadline `ctx.signal` aborts and the
+   * run ends `timed_out` even when the job ignores the signal: the lease is released (the next holder gets a higher
+   * fence, so fenced writes of the still-running body are rejected) and the next call proceeds; the body's eventual
+   * result or rejection is logged at warn and otherwise ignored.
+   */
   hardTimeoutSeconds?: number;
   /** Passed to the job as `ctx.dryRun`; default false. */
   dryRun?: boolean;
@@ -114,7 +123,7 @@ export interface WithSlaOptions {
 
 /** Options of one call of the wrapped function. */
 export interface RunOptions {
-  /** Schedule slot of this run. */
+  /** Schedule slot of this run; a valid Date (else the call rejects with `ERR_SLAKIT_INVALID_OPTION`). */
   scheduledAt?: Date;
   /** Overrides the wrapper's `dryRun`. */
   dryRun?: boolean;
@@ -132,6 +141,12 @@ export interface SlaJob<I = unknown> {
 }
 
 const JOB_NAME = /^[a-z][a-z0-9_]*$/;
+const HARD_DEADLINE = Symbol('hard deadline');
+
+/** Resolves after a few microtask turns (no timer): time for a job that honours an abort to settle. */
+async function afterMicrotasks(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+}
 /** Alert names raised by `withSla` (also used by the generated Prometheus rules). */
 export const JOB_ALERTS = { warning: 'JobSlaBreachWarning', critical: 'JobSlaBreachCritical' } as const;
 const DEFAULT_ACTION = 'Review batch size, check database load, verify indexes';
@@ -160,13 +175,36 @@ function blankResult(
   };
 }
 
+/** `processed` of what the job returned, read without trusting it (a Proxy or a throwing getter counts as none). */
+function returnedProcessed(returned: unknown): number | undefined {
+  if (returned === null || typeof returned !== 'object') return undefined;
+  try {
+    const p = (returned as { processed?: unknown }).processed;
+    return typeof p === 'number' && Number.isFinite(p) && p >= 0 ? p : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Any thrown value as safe strings (never throws; see `describeError`). */
 function errorInfo(error: unknown): NonNullable<RunResult['error']> {
-  const e = error as { name?: unknown; code?: unknown; message?: unknown } | undefined;
-  return {
-    type: typeof e?.name === 'string' ? e.name : typeof error,
-    code: typeof e?.code === 'string' || typeof e?.code === 'number' ? String(e.code) : undefined,
-    message: sanitizeMessage(e?.message ?? error),
-  };
+  const { name, code, message } = describeError(error);
+  return { type: name, code, message };
+}
+
+/** What a span records for a thrown value: the safe description (and a sanitised stack when one can be read). */
+function spanException(
+  error: unknown,
+  info: NonNullable<RunResult['error']>,
+): { name: string; message: string; code: string; stack?: string } {
+  let stack: string | undefined;
+  try {
+    const s = error !== null && typeof error === 'object' ? (error as { stack?: unknown }).stack : undefined;
+    if (typeof s === 'string') stack = describeError(s, { maxMessageLength: 4000 }).message;
+  } catch {
+    // an unreadable stack is left out
+  }
+  return { name: info.type, message: info.message, code: info.code ?? info.type, ...(stack ? { stack } : {}) };
 }
 
 function validate(name: string, options: WithSlaOptions, warning: number, critical: number): void {
@@ -364,6 +402,9 @@ export function withSla<I = unknown>(
   };
 
   const run = async (input?: I, runOptions: RunOptions = {}): Promise<RunResult> => {
+    const slotOption = runOptions?.scheduledAt;
+    if (slotOption !== undefined && !(slotOption instanceof Date && Number.isFinite(slotOption.getTime())))
+      throw invalidOption('scheduledAt', slotOption, 'a valid Date (the schedule slot of this run) or undefined');
     const runId = randomUUID();
     const dryRun = runOptions.dryRun ?? options.dryRun ?? false;
     const requestedAt = clock.now();
@@ -435,17 +476,22 @@ export function withSla<I = unknown>(
       clock.setTimeout(() => raise('warning'), (budgetMs * warningPercent) / 100),
       clock.setTimeout(() => raise('critical'), (budgetMs * criticalPercent) / 100),
     ];
+    // The hard deadline aborts ctx.signal and, should the job ignore it, ends the run anyway (see below).
+    let hardDeadline: Promise<typeof HARD_DEADLINE> | undefined;
     if (options.hardTimeoutSeconds !== undefined) {
-      timers.push(
-        clock.setTimeout(
-          () =>
+      const hardMs = options.hardTimeoutSeconds * 1000;
+      hardDeadline = new Promise((resolve) => {
+        timers.push(
+          clock.setTimeout(() => {
             abort(
               'timed_out',
               Object.assign(new Error(`job ${name} hit its hard timeout`), { name: 'TimeoutError', code: 'TIMEOUT' }),
-            ),
-          options.hardTimeoutSeconds * 1000,
-        ),
-      );
+            );
+            // A job that honours the signal settles within a few microtasks: let it, so its own result is used.
+            afterMicrotasks().then(() => resolve(HARD_DEADLINE));
+          }, hardMs),
+        );
+      });
     }
     const renewal = clock.setInterval(
       () => {
@@ -477,14 +523,25 @@ export function withSla<I = unknown>(
 
     let returned: JobReturn;
     let thrown: { error: unknown } | undefined;
-    try {
-      const call = () => Promise.resolve().then(() => fn(ctx));
-      returned = await (span && telemetry
-        ? telemetry.context.with(trace.setSpan(telemetry.context.active(), span), call)
-        : call());
-    } catch (error) {
-      thrown = { error };
-    }
+    const call = () => Promise.resolve().then(() => fn(ctx));
+    const settled: Promise<{ value: JobReturn } | { error: unknown }> = Promise.resolve()
+      .then(() => (span && telemetry ? telemetry.context.with(trace.setSpan(telemetry.context.active(), span), call) : call()))
+      .then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      );
+    const first = hardDeadline ? await Promise.race([settled, hardDeadline]) : await settled;
+    if (first === HARD_DEADLINE) {
+      // The job ignored its signal: the run ends now (timed_out, lease released so the next run proceeds and gets a
+      // higher fence); whatever the zombie body does later is logged and ignored — never an unhandled rejection.
+      settled.then((late) =>
+        runLogger.warn(
+          'error' in late ? { outcome: 'timed_out', error: errorInfo(late.error) } : { outcome: 'timed_out' },
+          `job ${name} ${'error' in late ? 'failed' : 'finished'} after its hard timeout; the result is ignored`,
+        ),
+      );
+    } else if ('error' in first) thrown = { error: first.error };
+    else returned = first.value;
 
     const finishedAt = clock.now();
     for (const t of timers) clock.clearTimeout(t);
@@ -495,8 +552,7 @@ export function withSla<I = unknown>(
     if (!abortedBy && stillHeld === false && lease.signal.aborted) abortedBy = 'lease_lost';
 
     const durationMs = finishedAt - startedAt;
-    const processed =
-      typeof returned?.processed === 'number' && Number.isFinite(returned.processed) ? returned.processed : reported;
+    const processed = returnedProcessed(returned) ?? reported;
     const outcome: RunOutcome = abortedBy ?? (thrown ? 'failed' : 'succeeded');
     const result: RunResult = {
       ...base,
@@ -529,7 +585,7 @@ export function withSla<I = unknown>(
     if (span) {
       span.setAttribute('job.outcome', outcome);
       if (outcome !== 'succeeded') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
-      if (thrown) span.recordException(thrown.error as Error);
+      if (thrown && result.error) span.recordException(spanException(thrown.error, result.error));
       span.end();
     }
     const summary = {

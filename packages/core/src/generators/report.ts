@@ -1,3 +1,4 @@
+import { timeoutSignal } from '../clock.js';
 import { PROMETHEUS_DURATION } from '../config/period.js';
 import type { SlakitConfig, SlakitConfigInput } from '../config/schema.js';
 import { validateConfig } from '../config/schema.js';
@@ -121,7 +122,7 @@ export async function queryScalar(
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...options.headers },
     body,
-    signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+    signal: timeoutSignal(options.timeoutMs ?? 10_000),
   });
   const json = (await res.json().catch(() => undefined)) as
     | { status: string; error?: string; data?: { resultType: string; result: unknown } }

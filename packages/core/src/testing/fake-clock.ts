@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../clock.js';
+import { type Clock, type TimerHandle, timerDelay } from '../clock.js';
 
 interface FakeTimer {
   id: number;
@@ -7,7 +7,10 @@ interface FakeTimer {
   fn: () => void;
 }
 
-/** A manually driven {@link Clock}: time only moves when the test calls `advance()` or `set()`. */
+/**
+ * A manually driven {@link Clock}: time only moves when the test calls `advance()` or `set()`. Delays follow
+ * `systemClock`'s rules (never clamped; `Infinity` never fires; NaN and negative delays fire at once).
+ */
 export interface FakeClock extends Clock {
   /** Moves time forward by `ms`, firing due timers in order; awaits pending promise callbacks after each. */
   advance(ms: number): Promise<void>;
@@ -31,7 +34,8 @@ export function createFakeClock(startMs = Date.UTC(2026, 0, 1)): FakeClock {
 
   const schedule = (fn: () => void, ms: number, every: number | undefined): TimerHandle => {
     const id = nextId++;
-    timers.set(id, { id, at: now + Math.max(0, ms), every, fn });
+    // The same delay rules as systemClock: exact however long, Infinity never fires, NaN/negative fire at once.
+    timers.set(id, { id, at: now + timerDelay(ms), every: every === undefined ? undefined : timerDelay(every), fn });
     return { id };
   };
   const cancel = (handle: TimerHandle | undefined) => {
