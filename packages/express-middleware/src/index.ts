@@ -9,6 +9,7 @@ export {
 } from './instrument.js';
 export { type MetricsRouteOptions, metricsRoute } from './metrics-route.js';
 export {
+  OPS_CSRF_HEADER,
   type OpsAuthorize,
   type OpsHealth,
   type OpsJob,
@@ -16,6 +17,7 @@ export {
   type OpsRouterOptions,
   type OpsRunRecord,
   opsRouter,
+  safeErrorCode,
 } from './ops.js';
 export { type ExpressRequestLike, normalizeMethod, routeTemplate, UNMATCHED_ROUTE } from './route.js';
 export { createSloTracker, type SloCompliance, type SloTracker, type SloTrackerOptions } from './slo-tracker.js';
