@@ -1,3 +1,4 @@
+export { type ErrorHandlerBody, type ErrorHandlerOptions, errorHandler } from './error-handler.js';
 export {
   DEFAULT_IGNORE_PATHS,
   errorRecorder,

@@ -245,7 +245,7 @@ describe('item 13: CSRF defence of the admin routes', () => {
 
   it('accepts application/json (any case, with charset), the custom header, a same-origin Origin, allowedOrigins', async () => {
     const { base, counts } = await setup({ allowedOrigins: ['https://console.example.com'] });
-    const ok = [
+    const ok: Record<string, string>[] = [
       { 'content-type': 'application/json' },
       { 'content-type': 'Application/JSON; charset=utf-8' },
       { 'x-slakit-request': '1' },
@@ -255,7 +255,7 @@ describe('item 13: CSRF defence of the admin routes', () => {
     for (const headers of ok) {
       const res = await fetch(`${base}/ops/jobs/cleanup/run`, { method: 'POST', headers: { ...cookie, ...headers } });
       expect(res.status, JSON.stringify(headers)).toBe(202);
-      for (let i = 0; i < 50 && (await (await fetch(`${base}/ops/jobs/cleanup`)).json()).running; i++)
+      for (let i = 0; i < 50 && ((await (await fetch(`${base}/ops/jobs/cleanup`)).json()) as { running: boolean }).running; i++)
         await new Promise((r) => setTimeout(r, 5));
     }
     expect(counts().runs).toBe(ok.length);
