@@ -277,6 +277,23 @@ describe('item 13: CSRF defence of the admin routes', () => {
   });
 });
 
+describe('secrets in alert history (open read route)', () => {
+  it('GET /ops/alerts scrubs summaries and label values as it scrubs run errors', async () => {
+    const k = kit();
+    const alerter = createAlerter({ telemetry: k.telemetry, env: {}, sinks: [] });
+    alerters.push(alerter);
+    alerter.fire({
+      labels: { alertname: 'JobFailed', severity: 'critical', job: 'cleanup', detail: 'password=hunter2' },
+      annotations: { summary: 'connect postgres://app:hunter2@db/prod failed' },
+    });
+    const base = await serve({ alerter });
+    const text = await (await fetch(`${base}/ops/alerts`)).text();
+    expect(text).toContain('JobFailed');
+    expect(text).toContain('[redacted]');
+    expect(text).not.toContain('hunter2');
+  });
+});
+
 describe('item 14: POST /ops/remediate', () => {
   it('25 concurrent requests for one alert run the action once and share its record', async () => {
     const k = kit();
