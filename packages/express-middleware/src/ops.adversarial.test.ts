@@ -32,11 +32,16 @@ function kit(): TestTelemetry {
 }
 
 /** An ops router on 127.0.0.1, mounted in Express 5 (default) or as a bare node:http handler. */
-async function serve(options: OpsRouterOptions, mode: 'express' | 'node' = 'express'): Promise<string> {
+async function serve(options: OpsRouterOptions, mode: 'express' | 'node' = 'express', onRequest?: () => void): Promise<string> {
   const router = opsRouter(options);
   let server: Server;
   if (mode === 'express') {
     const app = express5();
+    if (onRequest)
+      app.use((_req, _res, next) => {
+        onRequest();
+        next();
+      });
     app.use(router as never);
     app.use((_req, res) => void res.status(404).json({ error: 'not_found' }));
     server = createServer(app);
@@ -300,6 +305,13 @@ describe('item 14: POST /ops/remediate', () => {
     let running = 0;
     let maxRunning = 0;
     let calls = 0;
+    // The action finishes only once all 25 requests have arrived (and, a macrotask later, reached remediate()), so
+    // the test does not depend on how fast a loaded machine delivers them.
+    let arrived = 0;
+    let allArrived: () => void = () => {};
+    const gate = new Promise<void>((r) => {
+      allArrived = r;
+    });
     const alerter = createAlerter({
       telemetry: k.telemetry,
       env: {},
@@ -308,13 +320,15 @@ describe('item 14: POST /ops/remediate', () => {
           calls++;
           running++;
           maxRunning = Math.max(maxRunning, running);
-          await new Promise((r) => setTimeout(r, 100));
+          await gate;
           running--;
         },
       },
     });
     alerters.push(alerter);
-    const base = await serve({ alerter, authorize: isAdmin });
+    const base = await serve({ alerter, authorize: isAdmin }, 'express', () => {
+      if (++arrived === 25) setTimeout(allArrived, 20);
+    });
     const results = await Promise.all(
       Array.from({ length: 25 }, () =>
         fetch(`${base}/ops/remediate?alert=JobSlaBreachCritical`, {
