@@ -10,7 +10,6 @@ export {
 } from './instrument.js';
 export { type MetricsRouteOptions, metricsRoute } from './metrics-route.js';
 export {
-  OPS_CSRF_HEADER,
   type OpsAuthorize,
   type OpsHealth,
   type OpsJob,
@@ -18,7 +17,8 @@ export {
   type OpsRouterOptions,
   type OpsRunRecord,
   opsRouter,
-  safeErrorCode,
 } from './ops.js';
+export { OPS_CSRF_HEADER } from './ops-csrf.js';
 export { type ExpressRequestLike, normalizeMethod, routeTemplate, UNMATCHED_ROUTE } from './route.js';
+export { safeErrorCode } from './safe-error.js';
 export { createSloTracker, type SloCompliance, type SloTracker, type SloTrackerOptions } from './slo-tracker.js';

@@ -10,6 +10,8 @@ import {
   sanitizeMessage,
 } from '@slakit/core';
 import type { Logger } from 'pino';
+import { csrfRefusal, OPS_CSRF_HEADER, parseOrigin } from './ops-csrf.js';
+import { safeErrorCode } from './safe-error.js';
 import type { SloTracker } from './slo-tracker.js';
 
 /** The parts of a run record the ops API returns (a `RunRecord` of @slakit/job-wrapper fits). */
@@ -90,12 +92,6 @@ export interface OpsRouterOptions {
   logger?: Logger;
 }
 
-/**
- * The custom request header that, like a JSON content type, marks an admin request as not cross-site (an HTML form
- * cannot send it, and a cross-origin script cannot send it without a CORS preflight): `x-slakit-request: 1`.
- */
-export const OPS_CSRF_HEADER = 'x-slakit-request';
-
 class QueryError extends Error {
   constructor(
     readonly parameter: string,
@@ -115,70 +111,6 @@ function pathParam(raw: string, name: string): string {
   } catch {
     throw new QueryError(name, `${name} is not a valid percent-encoded path segment`, 'invalid_path');
   }
-}
-
-const SAFE_NAME = /^[A-Za-z_][A-Za-z0-9_.]{0,63}$/;
-
-/**
- * A short code for any thrown value, safe to log or label: the value's string `code` (`ECONNREFUSED`) or class name
- * (`TypeError`) when they look like one, `NonError` for non-objects (`undefined`, `null`, strings…), else `Error`.
- * Never throws (a hostile getter, Proxy or `Object.create(null)` gives `Error`), never returns a message.
- */
-export function safeErrorCode(error: unknown): string {
-  if ((typeof error !== 'object' && typeof error !== 'function') || error === null) return 'NonError';
-  try {
-    const { code, name } = error as { code?: unknown; name?: unknown };
-    if (typeof code === 'string' && SAFE_NAME.test(code)) return code;
-    if (typeof name === 'string' && SAFE_NAME.test(name)) return name;
-  } catch {
-    // a throwing getter or Proxy trap: no more reads
-  }
-  return 'Error';
-}
-
-const MEDIA_TYPE_JSON = /^application\/json$/i;
-
-/** Normalises an allowed origin (`https://a.example` or `https://a.example/`), or undefined when it is not one. */
-function parseOrigin(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  try {
-    const url = new URL(value);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-    return url.origin === value.replace(/\/$/, '') ? url.origin : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Why an admin request looks cross-site, or undefined: it needs a JSON content type or the custom header, and its
- * `Origin` (when sent) must be the request's own host (https on a TLS connection) or one of `allowed`.
- */
-function csrfRefusal(req: IncomingMessage, allowed: ReadonlySet<string>): string | undefined {
-  const type = req.headers['content-type'];
-  const json = typeof type === 'string' && MEDIA_TYPE_JSON.test(type.split(';', 1)[0]?.trim() ?? '');
-  const marker = req.headers[OPS_CSRF_HEADER];
-  if (!json && !(typeof marker === 'string' && marker.length > 0)) return 'csrf_missing_header';
-  const origin = req.headers.origin;
-  if (origin === undefined) return undefined;
-  if (allowed.has(origin)) return undefined;
-  let url: URL;
-  try {
-    url = new URL(origin);
-  } catch {
-    return 'csrf_cross_origin';
-  }
-  const host = req.headers.host;
-  const tls = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
-  if (url.origin !== origin || typeof host !== 'string' || !/^[A-Za-z0-9.:[\]-]{1,300}$/.test(host)) return 'csrf_cross_origin';
-  if (tls ? url.protocol !== 'https:' : url.protocol !== 'http:' && url.protocol !== 'https:') return 'csrf_cross_origin';
-  let own: string;
-  try {
-    own = new URL(`${url.protocol}//${host}`).host;
-  } catch {
-    return 'csrf_cross_origin';
-  }
-  return url.host === own ? undefined : 'csrf_cross_origin';
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
