@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../test-support/services.js';
 
 const ADMIN = 'Bearer admin-token';
+// Admin requests carry the CSRF marker header (or a JSON content type): opsRouter refuses them otherwise.
+const CSRF = { 'x-slakit-request': '1' };
+const admin = { ...CSRF, authorization: ADMIN };
 const config = defineConfig({
   service: 'ops-test',
   slos: [
@@ -185,6 +188,11 @@ describe('read routes: response shapes', () => {
     expect(body.pass).toBe(false);
     const past = await get('/ops/slo?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z');
     expect((past.body.slos as { status: string }[]).map((s) => s.status)).toEqual(['NO_DATA', 'NO_DATA']);
+    // The job SLAs cover the requested interval only, not everything since `from`.
+    expect((past.body.jobs as { runs: number; status: string }[]).map((j) => [j.runs, j.status])).toEqual([
+      [0, 'NO_DATA'],
+      [0, 'NO_DATA'],
+    ]);
   });
 });
 
@@ -230,21 +238,45 @@ describe('validation', () => {
 
 describe('admin routes', () => {
   it('refuse without authorize (403), without credentials (401) and with wrong ones (403)', async () => {
-    expect((await get('/ops/jobs/cleanup_demo/run', { method: 'POST' }, closedBase)).status).toBe(403);
+    expect((await get('/ops/jobs/cleanup_demo/run', { method: 'POST', headers: CSRF }, closedBase)).status).toBe(403);
+    expect((await get('/ops/jobs/cleanup_demo/run', { method: 'POST', headers: admin }, closedBase)).status).toBe(403);
+    expect((await get('/ops/jobs/cleanup_demo/run', { method: 'POST', headers: CSRF })).status).toBe(401);
     expect(
-      (await get('/ops/jobs/cleanup_demo/run', { method: 'POST', headers: { authorization: ADMIN } }, closedBase)).status,
+      (await get('/ops/jobs/cleanup_demo/run', { method: 'POST', headers: { ...CSRF, authorization: 'Bearer guess' } })).status,
     ).toBe(403);
-    expect((await get('/ops/jobs/cleanup_demo/run', { method: 'POST' })).status).toBe(401);
-    expect((await get('/ops/jobs/cleanup_demo/run', { method: 'POST', headers: { authorization: 'Bearer guess' } })).status).toBe(
-      403,
-    );
-    expect((await get('/ops/remediate?alert=JobSlaBreachCritical', { method: 'POST' })).status).toBe(401);
+    expect((await get('/ops/remediate?alert=JobSlaBreachCritical', { method: 'POST', headers: CSRF })).status).toBe(401);
+    expect(remediated).toBe(0);
+  });
+
+  it('refuse what may be cross-site even with valid credentials: no JSON type / marker header, or a foreign Origin', async () => {
+    const before = (await ledger.recent('cleanup_demo', 100)).length;
+    const form = await get('/ops/jobs/cleanup_demo/run', {
+      method: 'POST',
+      headers: { authorization: ADMIN, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'x=1',
+    });
+    expect(form).toMatchObject({ status: 403, body: { error: 'csrf_missing_header' } });
+    const foreign = await get('/ops/remediate?alert=JobSlaBreachCritical', {
+      method: 'POST',
+      headers: { ...admin, origin: 'https://evil.example' },
+    });
+    expect(foreign).toMatchObject({ status: 403, body: { error: 'csrf_cross_origin' } });
+    const json = await get('/ops/jobs/cleanup_demo/run', {
+      method: 'POST',
+      headers: { authorization: ADMIN, 'content-type': 'application/json', origin: base },
+      body: '{}',
+    });
+    expect(json.status).toBe(202);
+    await waitFor('the run to finish', async () => {
+      const runs = await ledger.recent('cleanup_demo', 100);
+      return runs.length === before + 1 && runs[0]?.outcome !== 'running' ? true : undefined;
+    });
     expect(remediated).toBe(0);
   });
 
   it('POST /ops/jobs/:name/run starts a run (202) recorded in the ledger', async () => {
     const before = (await ledger.recent('cleanup_demo', 100)).length;
-    const { status, body } = await get('/ops/jobs/cleanup_demo/run', { method: 'POST', headers: { authorization: ADMIN } });
+    const { status, body } = await get('/ops/jobs/cleanup_demo/run', { method: 'POST', headers: admin });
     expect(status).toBe(202);
     expect(body).toMatchObject({ accepted: true, job: 'cleanup_demo' });
     const newest = await waitFor('the manual run in the ledger', async () => {
@@ -252,11 +284,11 @@ describe('admin routes', () => {
       return runs.length === before + 1 && runs[0]?.outcome !== 'running' ? runs[0] : undefined;
     });
     expect(newest.outcome).toBe('succeeded');
-    expect((await get('/ops/jobs/nope/run', { method: 'POST', headers: { authorization: ADMIN } })).status).toBe(404);
+    expect((await get('/ops/jobs/nope/run', { method: 'POST', headers: admin })).status).toBe(404);
   });
 
   it('POST /ops/remediate runs a registered remediation; unknown → 404; bad name → 400', async () => {
-    const ok = await get('/ops/remediate?alert=JobSlaBreachCritical', { method: 'POST', headers: { authorization: ADMIN } });
+    const ok = await get('/ops/remediate?alert=JobSlaBreachCritical', { method: 'POST', headers: admin });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({
       kind: 'remediation',
@@ -265,12 +297,11 @@ describe('admin routes', () => {
       result: 'succeeded',
     });
     expect(remediated).toBe(1);
-    expect((await get('/ops/remediate?alert=NoSuchAlert', { method: 'POST', headers: { authorization: ADMIN } })).status).toBe(
-      404,
-    );
-    const bad = await get('/ops/remediate?alert=a%20b', { method: 'POST', headers: { authorization: ADMIN } });
+    expect((await get('/ops/remediate?alert=NoSuchAlert', { method: 'POST', headers: admin })).status).toBe(404);
+    const bad = await get('/ops/remediate?alert=a%20b', { method: 'POST', headers: admin });
     expect(bad).toMatchObject({ status: 400, body: { parameter: 'alert' } });
     const summary = await get('/ops/health');
-    expect(summary.body.remediations).toMatchObject({ last24h: 2, succeeded: 1, failed: 1 });
+    // The unknown name is answered 404 and not recorded.
+    expect(summary.body.remediations).toMatchObject({ last24h: 1, succeeded: 1, failed: 0 });
   });
 });

@@ -62,7 +62,9 @@ async function driveDemo(demo: Demo): Promise<void> {
     (await get('/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"items":[1,2]}' })).status,
   ).toBe(201);
   expect((await get('/orders/42/invoice')).status).toBe(200);
-  expect((await get('/boom')).status).toBe(500);
+  const boom = await get('/boom');
+  expect(boom.status).toBe(500);
+  expect(await boom.json()).toEqual({ error: 'internal', message: expect.any(String) });
   expect((await get('/nope')).status).toBe(404);
   for (const path of ['/health', '/readiness', '/liveness', '/startup', '/health/readiness', '/health/liveness'])
     expect((await get(path)).status, path).toBe(200);
@@ -73,14 +75,16 @@ async function driveDemo(demo: Demo): Promise<void> {
   for (const path of ['/ops/health', '/ops/alerts', '/ops/jobs', '/ops/jobs/cleanup_pdfs', '/ops/slo'])
     expect((await get(path)).status, path).toBe(200);
   expect((await get('/ops/alerts?limit=zero')).status).toBe(400);
-  expect((await get('/ops/jobs/cleanup_blacklist/run', { method: 'POST' })).status).toBe(401);
+  // Admin requests carry the CSRF marker header (or a JSON content type).
+  const admin = { authorization: `Bearer ${TOKEN}`, 'x-slakit-request': '1' };
+  expect((await get('/ops/jobs/cleanup_blacklist/run', { method: 'POST', headers: { 'x-slakit-request': '1' } })).status).toBe(
+    401,
+  );
   expect(
     (await get('/ops/jobs/cleanup_blacklist/run', { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } })).status,
-  ).toBe(202);
-  expect(
-    (await get('/ops/remediate?alert=JobSlaBreachCritical', { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } }))
-      .status,
-  ).toBe(404);
+  ).toBe(403);
+  expect((await get('/ops/jobs/cleanup_blacklist/run', { method: 'POST', headers: admin })).status).toBe(202);
+  expect((await get('/ops/remediate?alert=JobSlaBreachCritical', { method: 'POST', headers: admin })).status).toBe(404);
   const metrics = await (await get('/metrics')).text();
   expect(metrics).toMatch(/^http_server_request_duration_seconds_count\{.*http_route="\/orders\/:id".*\} \d+/m);
   expect(metrics).toMatch(/^http_server_request_duration_seconds_bucket\{.*le="0\.2".*\}/m);

@@ -18,7 +18,7 @@ import {
   type Telemetry,
   type TelemetryOptions,
 } from '@slakit/core';
-import { createSloTracker, errorRecorder, instrument, opsRouter } from '@slakit/express-middleware';
+import { createSloTracker, errorHandler, errorRecorder, instrument, opsRouter } from '@slakit/express-middleware';
 import {
   createHealth,
   eventLoopDelay,
@@ -282,10 +282,13 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoService>
   app.get('/boom', () => {
     throw new TypeError('a deliberate failure (shows error_type in the metrics)');
   });
-  app.use(errorRecorder());
   app.use((_req: express.Request, res: express.Response) => {
     res.status(404).json({ error: 'not_found' });
   });
+  // After every route: record the error type, then answer JSON (400 for a malformed body, 500 otherwise) — never
+  // Express's default page (stack trace, file paths) — and log through the redacting logger, without the raw body.
+  app.use(errorRecorder());
+  app.use(errorHandler({ logger }));
 
   // One run of every job and one queue check at start, so /ops and /metrics have data at once.
   for (const job of Object.values(jobs)) void job().catch(() => undefined);

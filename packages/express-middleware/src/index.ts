@@ -1,3 +1,4 @@
+export { type ErrorHandlerBody, type ErrorHandlerOptions, errorHandler } from './error-handler.js';
 export {
   DEFAULT_IGNORE_PATHS,
   errorRecorder,
@@ -17,5 +18,7 @@ export {
   type OpsRunRecord,
   opsRouter,
 } from './ops.js';
+export { OPS_CSRF_HEADER } from './ops-csrf.js';
 export { type ExpressRequestLike, normalizeMethod, routeTemplate, UNMATCHED_ROUTE } from './route.js';
+export { safeErrorCode } from './safe-error.js';
 export { createSloTracker, type SloCompliance, type SloTracker, type SloTrackerOptions } from './slo-tracker.js';

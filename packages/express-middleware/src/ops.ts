@@ -10,6 +10,8 @@ import {
   sanitizeMessage,
 } from '@slakit/core';
 import type { Logger } from 'pino';
+import { csrfRefusal, OPS_CSRF_HEADER, parseOrigin } from './ops-csrf.js';
+import { safeErrorCode } from './safe-error.js';
 import type { SloTracker } from './slo-tracker.js';
 
 /** The parts of a run record the ops API returns (a `RunRecord` of @slakit/job-wrapper fits). */
@@ -30,9 +32,14 @@ export interface OpsRunRecord {
 /** The run ledger the ops API reads (`memoryLedger()` / `postgresLedger()` of @slakit/job-wrapper fit). */
 export interface OpsLedger {
   recent(job: string, limit?: number): Promise<OpsRunRecord[]>;
+  /**
+   * Runs that finished in the `windowSeconds` before `options.until` (default now): `GET /ops/slo?from&to` passes
+   * `until = to` and `windowSeconds = to - from`, so a ledger must honour `until` to report exactly that interval.
+   */
   stats(
     job: string,
     windowSeconds: number,
+    options?: { until?: Date },
   ): Promise<{ count: number; p50?: number; p95?: number; p99?: number; successRate?: number }>;
   lastSuccess(job: string): Promise<Date | undefined>;
 }
@@ -66,8 +73,17 @@ export interface OpsRouterOptions {
   slo?: SloTracker;
   /** The config: job success-rate thresholds for `GET /ops/slo`; default 0.95 per job. */
   config?: SlakitConfig;
-  /** Admin routes (`POST …`) are refused (403) unless this returns true. Default: admin routes disabled. */
+  /**
+   * Admin routes (`POST …`) are refused (403) unless this returns true. Default: admin routes disabled. Admin requests
+   * must also pass the CSRF check: a JSON content type or the {@link OPS_CSRF_HEADER} header, and a same-origin
+   * `Origin` header when one is sent (see `allowedOrigins`).
+   */
   authorize?: OpsAuthorize;
+  /**
+   * Origins (`https://console.example.com`, no path) allowed to send admin requests besides the request's own host —
+   * e.g. an ops console served from another origin, or the public origin when a proxy rewrites `Host`. Default: none.
+   */
+  allowedOrigins?: string[];
   /** Read routes need this to return true; default: open (they never contain secrets). */
   authorizeRead?: OpsAuthorize;
   /** Path prefix of the routes; default `/ops`. */
@@ -80,12 +96,22 @@ class QueryError extends Error {
   constructor(
     readonly parameter: string,
     message: string,
+    readonly code: 'invalid_query' | 'invalid_path' = 'invalid_query',
   ) {
     super(message);
   }
 }
 
 const MAX_WINDOW_SECONDS = 90 * 86_400;
+
+/** A path segment, percent-decoded; a malformed encoding (`%E0%A4%A`) is a 400, never a `URIError`. */
+function pathParam(raw: string, name: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new QueryError(name, `${name} is not a valid percent-encoded path segment`, 'invalid_path');
+  }
+}
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -110,12 +136,34 @@ function intParam(q: URLSearchParams, name: string, fallback: number, min: numbe
   return n;
 }
 
+// YYYY-MM-DD, optionally Thh:mm[:ss[.fff]] and Z or ±hh:mm (no offset = UTC).
+const ISO_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,9})?)?(Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?)?$/;
+
+/** An ISO 8601 time (strict: no day roll-over, no V8 free-form parsing) or epoch milliseconds; else undefined. */
+function parseTime(raw: string): Date | undefined {
+  if (/^\d{1,16}$/.test(raw)) {
+    const d = new Date(Number(raw));
+    return Number.isNaN(d.getTime()) ? undefined : d;
+  }
+  const m = ISO_TIME.exec(raw);
+  if (!m) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  const d = new Date(m[4] === undefined ? `${raw}T00:00:00Z` : m[7] === undefined ? `${raw}Z` : raw);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
 function timeParam(q: URLSearchParams, name: string, fallback: Date): Date {
   const raw = q.get(name);
   if (raw === null) return fallback;
-  const d = /^\d+$/.test(raw) ? new Date(Number(raw)) : new Date(raw);
-  if (raw.trim() === '' || Number.isNaN(d.getTime()))
-    throw new QueryError(name, `${name} must be an ISO 8601 time or epoch milliseconds, got ${JSON.stringify(raw.slice(0, 40))}`);
+  const d = parseTime(raw);
+  if (!d)
+    throw new QueryError(
+      name,
+      `${name} must be an ISO 8601 time (2026-01-31 or 2026-01-31T12:00:00Z) or epoch milliseconds, got ${JSON.stringify(raw.slice(0, 40))}`,
+    );
   return d;
 }
 
@@ -131,12 +179,16 @@ function windowParam(q: URLSearchParams, fallback: string): number {
 }
 
 function onlyParams(q: URLSearchParams, allowed: string[]): void {
-  for (const key of q.keys())
+  const seen = new Set<string>();
+  for (const key of q.keys()) {
     if (!allowed.includes(key))
       throw new QueryError(
         key,
         `unknown query parameter ${JSON.stringify(key.slice(0, 40))}; accepted: ${allowed.join(', ') || 'none'}`,
       );
+    if (seen.has(key)) throw new QueryError(key, `query parameter ${key} given more than once`);
+    seen.add(key);
+  }
 }
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
@@ -152,7 +204,7 @@ function runView(r: OpsRunRecord) {
     utilization: r.budgetSeconds > 0 ? Math.round((r.durationSeconds / r.budgetSeconds) * 1000) / 1000 : null,
     processed: r.processed,
     errorCode: r.errorCode ?? null,
-    errorMessage: r.errorMessage ? sanitizeMessage(r.errorMessage) : null,
+    errorMessage: typeof r.errorMessage === 'string' && r.errorMessage ? sanitizeMessage(r.errorMessage) : null,
     dryRun: r.dryRun ?? false,
   };
 }
@@ -168,7 +220,7 @@ function alertView(e: HistoryEntry) {
       trigger: e.trigger,
       attempts: e.attempts,
       result: e.result,
-      error: e.error ? sanitizeMessage(e.error) : null,
+      error: typeof e.error === 'string' && e.error ? sanitizeMessage(e.error) : null,
     };
   return {
     kind: e.kind,
@@ -179,8 +231,8 @@ function alertView(e: HistoryEntry) {
     status: e.status,
     reason: e.reason,
     fingerprint: e.fingerprint,
-    labels: e.labels,
-    summary: e.summary ?? null,
+    labels: Object.fromEntries(Object.entries(e.labels).map(([k, v]) => [k, sanitizeMessage(v)])),
+    summary: typeof e.summary === 'string' ? sanitizeMessage(e.summary) : null,
     sinks: e.sinks,
   };
 }
@@ -194,8 +246,11 @@ function alertView(e: HistoryEntry) {
  * - `GET /ops/slo?from&to` — the in-process SLO view and the job SLAs over the range, PASS/FAIL per target;
  * - `POST /ops/jobs/:name/run` and `POST /ops/remediate?alert=…` — admin only (`authorize`).
  *
- * Every query is validated: a bad value answers 400 `{ error: 'invalid_query', parameter, message }`. Admin routes
- * answer 403 when `authorize` is not configured, 401/403 when it refuses. Responses never carry secrets (error
+ * Every query is validated: a bad value answers 400 `{ error: 'invalid_query', parameter, message }` (a malformed
+ * percent-encoding in a path parameter: `invalid_path`). Admin routes answer 403 when `authorize` is not configured,
+ * 403 `csrf_missing_header`/`csrf_cross_origin` when the request may be cross-site (it needs a JSON content type or
+ * `x-slakit-request: 1`, and a same-origin `Origin` when one is sent), 401/403 when `authorize` refuses.
+ * `POST /ops/remediate` is single-flight per alert (concurrent requests share one run and its record). Responses never carry secrets (error
  * messages are sanitised; health output is the status only). Other paths fall through to `next()` (or 404).
  * @throws SlakitError for an invalid option (at configuration time)
  */
@@ -207,6 +262,15 @@ export function opsRouter(
   for (const key of ['authorize', 'authorizeRead'] as const)
     if (options[key] !== undefined && typeof options[key] !== 'function')
       throw invalidOption(key, options[key], 'a function (req) => boolean');
+  if (options.allowedOrigins !== undefined && !Array.isArray(options.allowedOrigins))
+    throw invalidOption('allowedOrigins', options.allowedOrigins, 'an array of origins such as https://console.example.com');
+  const allowedOrigins = new Set<string>();
+  (options.allowedOrigins ?? []).forEach((o, i) => {
+    const origin = parseOrigin(o);
+    if (!origin)
+      throw invalidOption(`allowedOrigins[${i}]`, o, 'an http(s) origin such as https://console.example.com (no path)');
+    allowedOrigins.add(origin);
+  });
   const jobs = new Map<string, OpsJob>();
   const list = Array.isArray(options.jobs) ? options.jobs : Object.values(options.jobs ?? {});
   list.forEach((job, i) => {
@@ -221,6 +285,18 @@ export function opsRouter(
     if (!check) {
       if (!admin) return true;
       send(res, 403, { error: 'forbidden', message: 'admin routes are disabled: configure opsRouter({ authorize })' });
+      return false;
+    }
+    // CSRF before authorize: a forged cross-site request never reaches a cookie-based check.
+    const csrf = admin ? csrfRefusal(req, allowedOrigins) : undefined;
+    if (csrf) {
+      send(res, 403, {
+        error: csrf,
+        message:
+          csrf === 'csrf_missing_header'
+            ? `admin requests need content-type: application/json or a ${OPS_CSRF_HEADER}: 1 header`
+            : 'the Origin of this admin request is neither this host nor in allowedOrigins',
+      });
       return false;
     }
     let ok = false;
@@ -321,7 +397,7 @@ export function opsRouter(
     }
     const jobMatch = /^\/jobs\/([^/]+)(\/run)?$/.exec(sub);
     if (jobMatch) {
-      const name = decodeURIComponent(jobMatch[1] as string);
+      const name = pathParam(jobMatch[1] as string, 'name');
       const isRun = jobMatch[2] !== undefined;
       if (isRun && method === 'POST') {
         route('/jobs/:name/run');
@@ -331,8 +407,21 @@ export function opsRouter(
         if (!job) return reply(res, 404, { error: 'not_found', message: `no job ${JSON.stringify(name.slice(0, 64))}` });
         if (running.has(name)) return reply(res, 409, { error: 'conflict', message: `job ${name} is already running here` });
         running.add(name);
-        job()
-          .catch((error) => logger?.warn({ job: name, error: (error as Error).name }, `ops: manual run of ${name} failed`))
+        let run: Promise<unknown>;
+        try {
+          run = Promise.resolve(job());
+        } catch (error) {
+          run = Promise.reject(error);
+        }
+        // Whatever the job rejects with (undefined, null, a Proxy…), only a safe code is read and logged.
+        run
+          .then(undefined, (error: unknown) => {
+            try {
+              logger?.warn({ job: name, code: safeErrorCode(error) }, `ops: manual run of ${name} failed`);
+            } catch {
+              // a failing logger must not turn into an unhandled rejection
+            }
+          })
           .finally(() => running.delete(name));
         send(res, 202, { accepted: true, job: name, status: `${prefix}/jobs/${encodeURIComponent(name)}` });
         return true;
@@ -360,12 +449,13 @@ export function opsRouter(
       if (from.getTime() >= to.getTime()) throw new QueryError('from', 'from must be before to');
       if (to.getTime() - from.getTime() > MAX_WINDOW_SECONDS * 1000)
         throw new QueryError('from', 'the range must be at most 90 days');
-      const windowSeconds = Math.max(1, Math.round((Date.now() - from.getTime()) / 1000));
+      // Exactly [from, to): the ledger is asked for the window ending at `to`, never for everything since `from`.
+      const windowSeconds = (to.getTime() - from.getTime()) / 1000;
       const slos = slo ? slo.compliance(from, to) : [];
       const jobRows = await Promise.all(
         [...jobs.keys()].sort().map(async (name) => {
           const threshold = config?.jobs[name]?.successRateThreshold ?? 0.95;
-          const stats = ledger ? await ledger.stats(name, windowSeconds) : undefined;
+          const stats = ledger ? await ledger.stats(name, windowSeconds, { until: to }) : undefined;
           const rate = stats && stats.count > 0 ? stats.successRate : undefined;
           return {
             name,
@@ -423,13 +513,19 @@ export function opsRouter(
         else send(res, 404, { error: 'not_found' });
       })
       .catch((error: unknown) => {
-        if (res.headersSent) return;
-        if (error instanceof QueryError)
-          send(res, 400, { error: 'invalid_query', parameter: error.parameter, message: error.message });
-        else {
-          logger?.warn({ error: (error as Error)?.name }, 'ops: request failed');
-          send(res, 500, { error: 'internal', message: 'the ops request failed; see the service log' });
+        if (error instanceof QueryError) {
+          if (!res.headersSent) send(res, 400, { error: error.code, parameter: error.parameter, message: error.message });
+          return;
         }
+        try {
+          logger?.warn({ code: safeErrorCode(error) }, 'ops: request failed');
+        } catch {
+          // ignored: the answer below matters more
+        }
+        if (!res.headersSent) send(res, 500, { error: 'internal', message: 'the ops request failed; see the service log' });
+      })
+      .catch(() => {
+        // the socket is gone or the response broken: nothing left to answer
       });
   };
 }

@@ -49,8 +49,12 @@ export interface RunLedger {
   baselineThroughput(job: string, options?: { runs?: number }): Promise<{ perHour: number | undefined; runs: number }>;
   lastSuccess(job: string): Promise<Date | undefined>;
   recent(job: string, limit?: number): Promise<RunRecord[]>;
-  /** Count, duration percentiles (nearest rank) and success rate of executed runs in the window. */
-  stats(job: string, windowSeconds: number): Promise<RunStats>;
+  /**
+   * Count, duration percentiles (nearest rank) and success rate of executed runs that finished in the window: the
+   * `windowSeconds` before `options.until` (default now), `until` excluded — so `GET /ops/slo?from&to` reports exactly
+   * `[from, to)`.
+   */
+  stats(job: string, windowSeconds: number, options?: { until?: Date }): Promise<RunStats>;
 }
 
 const SKIPPED = new Set(['skipped_locked', 'skipped_overlap', 'running']);
@@ -160,9 +164,13 @@ export function memoryLedger(options: { maxRuns?: number; now?: () => number } =
         .slice(0, limit)
         .map((r) => ({ ...r }));
     },
-    async stats(job, windowSeconds) {
-      const since = now() - windowSeconds * 1000;
-      const window = executed(job).filter((r) => (r.finishedAt?.getTime() ?? 0) >= since);
+    async stats(job, windowSeconds, options = {}) {
+      const until = options.until?.getTime();
+      const since = (until ?? now()) - windowSeconds * 1000;
+      const window = executed(job).filter((r) => {
+        const t = r.finishedAt?.getTime() ?? 0;
+        return t >= since && (until === undefined || t < until);
+      });
       const d = window.map((r) => r.durationSeconds).sort((a, b) => a - b);
       return {
         count: window.length,
@@ -315,15 +323,20 @@ FROM ${table} WHERE ${executedWhere} AND finished_at >= now() - $2 * interval '1
       ]);
       return rows.map(row);
     },
-    async stats(job, windowSeconds) {
+    async stats(job, windowSeconds, options = {}) {
+      const until = options.until;
       const { rows } = await db.query(
         `SELECT count(*)::int AS count,
   percentile_disc(0.5) WITHIN GROUP (ORDER BY duration_seconds)::float8 AS p50,
   percentile_disc(0.95) WITHIN GROUP (ORDER BY duration_seconds)::float8 AS p95,
   percentile_disc(0.99) WITHIN GROUP (ORDER BY duration_seconds)::float8 AS p99,
   avg(CASE WHEN outcome = 'succeeded' THEN 1.0 ELSE 0.0 END)::float8 AS rate
-FROM ${table} WHERE ${executedWhere} AND finished_at >= now() - $2 * interval '1 second'`,
-        [job, windowSeconds],
+FROM ${table} WHERE ${executedWhere} AND ${
+          until
+            ? `finished_at >= $3::timestamptz - $2 * interval '1 second' AND finished_at < $3::timestamptz`
+            : `finished_at >= now() - $2 * interval '1 second'`
+        }`,
+        until ? [job, windowSeconds, until] : [job, windowSeconds],
       );
       const r = rows[0] ?? {};
       const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v));

@@ -134,7 +134,11 @@ export interface Alerter {
   active(labels?: Record<string, string | undefined>): ActiveAlert[];
   /** Newest-first notifications and remediations. */
   history(query?: HistoryQuery): HistoryEntry[];
-  /** Runs the remediation of `alertname` now (even when automatic remediation is off). Never rejects. */
+  /**
+   * Runs the remediation of `alertname` now (even when automatic remediation is off). Never rejects. Single flight:
+   * while a remediation of `alertname` runs (automatic or manual), further calls return that run's record. An unknown
+   * name returns `{ result: 'failed', error: 'NO_ACTION', id: 0 }` and is not recorded in the history.
+   */
   remediate(alertname: string, labels?: Record<string, string | undefined>): Promise<RemediationRecord>;
   /** Resolves when every queued notification and running remediation has settled. */
   idle(): Promise<void>;
@@ -481,6 +485,22 @@ export function createAlerter(options: AlerterOptions = {}): Alerter {
     return record;
   };
 
+  // Single flight per alertname: a remediation requested while one runs (auto or manual) shares that run's record.
+  const remediating = new Map<string, Promise<RemediationRecord>>();
+  const remediateOnce = (
+    alertname: string,
+    action: RemediationAction,
+    alert: AlertNotification | undefined,
+    trigger: 'auto' | 'manual',
+  ): Promise<RemediationRecord> => {
+    const inFlight = remediating.get(alertname);
+    if (inFlight) return inFlight;
+    const run = track(runRemediation(alertname, action, alert, trigger));
+    remediating.set(alertname, run);
+    run.finally(() => remediating.delete(alertname)).catch(() => {});
+    return run;
+  };
+
   return {
     fire(alert) {
       if (closed) return { fingerprint: undefined, action: 'closed' };
@@ -529,7 +549,7 @@ export function createAlerter(options: AlerterOptions = {}): Alerter {
       notify(state, 'firing', 'new', routes[severity], 'firing');
       const action = remediations.get(labels.alertname ?? '');
       if (action && remediationEnabled) {
-        track(runRemediation(labels.alertname ?? '', action, notificationOf(state, 'firing', 'new', now), 'auto'));
+        void remediateOnce(labels.alertname ?? '', action, notificationOf(state, 'firing', 'new', now), 'auto');
       }
       return { fingerprint, action: 'notified' };
     },
@@ -565,8 +585,10 @@ export function createAlerter(options: AlerterOptions = {}): Alerter {
     async remediate(alertname, labels = {}) {
       const action = remediations.get(alertname);
       if (!action) {
-        return history.addRemediation({
+        // Reported, never recorded: unknown names must not evict the real history (id 0 = not in the history).
+        return {
           kind: 'remediation',
+          id: 0,
           at: new Date(clock.now()),
           action: alertname,
           alertname,
@@ -575,10 +597,10 @@ export function createAlerter(options: AlerterOptions = {}): Alerter {
           attempts: 0,
           result: 'failed',
           error: 'NO_ACTION',
-        });
+        };
       }
       const firing = [...states.values()].find((s) => s.labels.alertname === alertname && labelsMatch(s.labels, labels));
-      return track(runRemediation(alertname, action, firing && notificationOf(firing, 'firing', 'new', clock.now()), 'manual'));
+      return remediateOnce(alertname, action, firing && notificationOf(firing, 'firing', 'new', clock.now()), 'manual');
     },
 
     async idle() {
