@@ -34,12 +34,14 @@ export function telegramText(n: AlertNotification): string {
 
 /**
  * Telegram Bot API `sendMessage` to every chat id (seed 003), HTML formatted. Kind `chat`. A delivery fails when
- * any chat fails; a retry posts only to the chats that have not received it yet.
- * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` without a token or chat ids
+ * any chat fails; a retry posts only to the chats that have not received it yet. Redirects are never followed (a 3xx
+ * is a failed delivery `HTTP_3xx`); each response body is read up to 4 KB.
+ * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` without a well-formed token or without chat ids
  */
 export function telegramSink(options: TelegramSinkOptions): AlertSink {
-  if (typeof options?.botToken !== 'string' || options.botToken.trim() === '') {
-    throw invalidOption('botToken', '[redacted]', 'a non-empty Telegram bot token');
+  // The token becomes a path segment of the API URL: `/`, `?`, `#`, `%`, `@` or spaces would change the URL.
+  if (typeof options?.botToken !== 'string' || !/^[A-Za-z0-9:_-]{1,200}$/.test(options.botToken)) {
+    throw invalidOption('botToken', '[redacted]', 'a Telegram bot token (letters, digits, ":", "_", "-")');
   }
   if (!Array.isArray(options.chatIds) || options.chatIds.length === 0) {
     throw invalidOption('chatIds', options?.chatIds, 'a non-empty array of chat ids');
