@@ -1,3 +1,4 @@
+import { OutboundError, outboundRequest, splitUrlCredentials } from '@slakit/core';
 import type { HealthBody } from './health.js';
 
 const MARK = { pass: '✓', warn: '!', fail: '✗' } as const;
@@ -37,8 +38,21 @@ export function exitCode(status: HealthBody['status'] | undefined): number {
   return status === 'pass' ? 0 : status === 'warn' ? 1 : 2;
 }
 
-/** `slakit-health <url> [--token T] [--timeout ms]`: fetches `<url>?verbose`, prints the report, returns the exit code. */
+/** Most bytes of a health body the CLI reads (a detailed view is a few KB). */
+const CLI_MAX_BODY_BYTES = 1024 * 1024;
+
+/** Removes control characters (but newlines) a hostile endpoint could use to rewrite the terminal. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
+const printable = (text: string) => text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, '');
+
+/**
+ * `slakit-health <url> [--token T] [--timeout ms]`: fetches `<url>?verbose`, prints the report, returns the exit code.
+ * Redirects are not followed (a 3xx is `FAIL (HTTP_3xx)`: the token never goes to another host), the body is read up
+ * to 1 MiB (`BODY_TOO_LARGE`), the whole exchange is bounded by `--timeout` (default 5000 ms). `user:password@` in
+ * the URL is sent as basic auth and never printed.
+ */
 export async function main(argv: string[], out: (line: string) => void = console.log): Promise<number> {
+  const usage = 'usage: slakit-health <health url> [--token T] [--timeout ms]';
   const args = [...argv];
   let token: string | undefined;
   let timeoutMs = 5000;
@@ -48,29 +62,45 @@ export async function main(argv: string[], out: (line: string) => void = console
     if (a === '--token') token = args.shift();
     else if (a === '--timeout') timeoutMs = Number(args.shift());
     else if (a === '--help' || a === '-h') {
-      out('usage: slakit-health <health url> [--token T] [--timeout ms]\nexit code: 0 pass, 1 warn, 2 fail');
+      out(`${usage}\nexit code: 0 pass, 1 warn, 2 fail`);
       return 0;
     } else url = a;
   }
-  if (!url) {
-    out('usage: slakit-health <health url> [--token T] [--timeout ms]');
+  const parsed = url === undefined ? undefined : splitUrlCredentials(url);
+  if (!parsed) {
+    out(url === undefined ? usage : `slakit-health: the health url must be an http(s) URL\n${usage}`);
     return 2;
   }
-  const target = new URL(url);
+  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+    out(`slakit-health: --timeout must be a number of ms > 0\n${usage}`);
+    return 2;
+  }
+  const target = new URL(url as string);
   if (!target.searchParams.has('verbose')) target.searchParams.set('verbose', '');
-  try {
-    const res = await fetch(target, {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const body = (await res.json()) as HealthBody;
-    out(renderReport(body));
-    return exitCode(body.status);
-  } catch (error) {
-    const e = error as { name?: string; cause?: { code?: string } };
-    out(
-      `✗ ${target.host}: FAIL (${e.cause?.code ?? (e.name === 'TimeoutError' ? 'TIMEOUT' : 'UNREACHABLE')})\nOverall status: FAIL`,
-    );
+  const host = parsed.url.host;
+  const fail = (code: string) => {
+    out(`✗ ${host}: FAIL (${code})\nOverall status: FAIL`);
     return 2;
+  };
+  let res: Awaited<ReturnType<typeof outboundRequest>>;
+  try {
+    res = await outboundRequest(target, {
+      headers: { accept: 'application/health+json, application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      timeoutMs,
+      maxBodyBytes: CLI_MAX_BODY_BYTES,
+    });
+  } catch (error) {
+    return fail(error instanceof OutboundError ? error.code : 'UNREACHABLE');
   }
+  let body: HealthBody | undefined;
+  try {
+    body = JSON.parse(res.body.toString('utf8')) as HealthBody;
+  } catch {}
+  if ((res.status >= 300 && res.status < 400) || typeof body?.status !== 'string') return fail(`HTTP_${res.status}`);
+  try {
+    out(printable(renderReport(body)));
+  } catch {
+    return fail('INVALID_BODY');
+  }
+  return exitCode(body.status);
 }
