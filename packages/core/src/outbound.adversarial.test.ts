@@ -94,9 +94,7 @@ describe('outboundRequest', () => {
   it('https to a plain-HTTP port fails with a code; IPv6 literals work', async () => {
     const server = await httpServer((_r, res) => res.end('ok'));
     servers.push(server);
-    expect(await codeOf(outboundRequest(`https://127.0.0.1:${server.port}/`, { timeoutMs: 2000 }))).toMatch(
-      /^[A-Z][A-Z0-9_]+$/,
-    );
+    expect(await codeOf(outboundRequest(`https://127.0.0.1:${server.port}/`, { timeoutMs: 2000 }))).toMatch(/^[A-Z][A-Z0-9_]+$/);
     const code = await codeOf(outboundRequest(`http://[::1]:${server.port}/`, { timeoutMs: 2000 }));
     // The server listens on 127.0.0.1 only: ::1 is refused (or unavailable) — a code either way, never a throw.
     expect(code).toMatch(/^(ECONNREFUSED|EADDRNOTAVAIL|ENETUNREACH|EAFNOSUPPORT)$/);
