@@ -17,7 +17,8 @@ const FINAL_CODES = new Set(['BODY_TOO_LARGE', 'UNSUPPORTED_PROTOCOL', 'INVALID_
 /**
  * POSTs JSON and resolves on a 2xx; anything else rejects with a {@link SinkDeliveryError} whose code is
  * `HTTP_<status>` (a 3xx included: redirects are never followed), `TIMEOUT`, `BODY_TOO_LARGE` (more than
- * {@link SINK_MAX_RESPONSE_BYTES} of response body: the connection is dropped) or the network error code — never
+ * `maxBodyBytes`, default {@link SINK_MAX_RESPONSE_BYTES}, of response body: the connection is dropped) or the
+ * network error code — never
  * the URL (which may carry a token) nor a body. `user:password@` in the URL is sent as basic auth.
  */
 export async function postJson(
@@ -25,6 +26,7 @@ export async function postJson(
   body: unknown,
   signal: AbortSignal,
   headers: Record<string, string> = {},
+  maxBodyBytes: number = SINK_MAX_RESPONSE_BYTES,
 ): Promise<void> {
   let status: number;
   try {
@@ -33,7 +35,7 @@ export async function postJson(
       headers: { 'content-type': 'application/json', 'user-agent': 'slakit-alerts', ...headers },
       body: JSON.stringify(body),
       signal,
-      maxBodyBytes: SINK_MAX_RESPONSE_BYTES,
+      maxBodyBytes,
     }));
   } catch (error) {
     if (signal.aborted) throw new SinkDeliveryError('TIMEOUT', true);

@@ -121,6 +121,32 @@ describe('item 11: response bodies are bounded', () => {
     expect(await deliverOnce(webhookSink(`${server.url}/hook`))).toEqual({ result: 'sent', code: undefined });
   });
 
+  it('telegram: the Bot API echo of a maximal message (4096 characters, \\u-escaped, > 4 KB) is still a success', async () => {
+    const server = track(
+      await httpServer((r, res) => {
+        const { text, chat_id } = JSON.parse(r.body) as { text: string; chat_id: number };
+        const entities = Array.from({ length: 100 }, (_, i) => ({ offset: i * 10, length: 5, type: 'bold' }));
+        const echo = {
+          ok: true,
+          result: { message_id: 7, chat: { id: chat_id, type: 'group', title: 'ops' }, date: 1, text, entities },
+        };
+        // Telegram escapes non-ASCII characters; emoji become surrogate pairs (12 bytes each).
+        const escaped = JSON.stringify(echo).replace(
+          /[\u0080-\uffff]/g,
+          (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+        );
+        res.setHeader('content-type', 'application/json');
+        res.end(escaped);
+      }),
+    );
+    const long = { ...notification(), annotations: { summary: '🔴'.repeat(3000) } };
+    const sink = telegramSink({ botToken: '1:T', chatIds: [42], apiUrl: server.url, delivery: { retries: 0 } });
+    const deliverer = createDeliverer(sink, systemClock);
+    const outcome = await new Promise((resolve) => deliverer.enqueue(long, (result, code) => resolve({ result, code })));
+    expect(outcome).toEqual({ result: 'sent', code: undefined });
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('a Content-Length over the bound fails at once, before the body arrives', async () => {
     const server = track(
       await rawServer((socket) => {

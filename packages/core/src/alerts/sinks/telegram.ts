@@ -17,6 +17,12 @@ export interface TelegramSinkOptions {
   delivery?: DeliveryOptions;
 }
 
+/**
+ * Bound of a Bot API answer: `sendMessage` echoes the whole message (up to 4096 characters, `\uXXXX`-escaped, plus
+ * its entities), which is more than the 4 KB other sinks allow.
+ */
+const TELEGRAM_MAX_RESPONSE_BYTES = 64 * 1024;
+
 const html = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The message text (HTML parse mode) for a notification. */
@@ -35,7 +41,7 @@ export function telegramText(n: AlertNotification): string {
 /**
  * Telegram Bot API `sendMessage` to every chat id (seed 003), HTML formatted. Kind `chat`. A delivery fails when
  * any chat fails; a retry posts only to the chats that have not received it yet. Redirects are never followed (a 3xx
- * is a failed delivery `HTTP_3xx`); each response body is read up to 4 KB.
+ * is a failed delivery `HTTP_3xx`); each response body is read up to 64 KiB (the Bot API echoes the message).
  * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` without a well-formed token or without chat ids
  */
 export function telegramSink(options: TelegramSinkOptions): AlertSink {
@@ -62,7 +68,13 @@ export function telegramSink(options: TelegramSinkOptions): AlertSink {
         options.chatIds
           .filter((chatId) => !done.has(chatId))
           .map(async (chatId) => {
-            await postJson(url, { chat_id: chatId, text, parse_mode: 'HTML', disable_web_page_preview: true }, signal);
+            await postJson(
+              url,
+              { chat_id: chatId, text, parse_mode: 'HTML', disable_web_page_preview: true },
+              signal,
+              {},
+              TELEGRAM_MAX_RESPONSE_BYTES,
+            );
             done.add(chatId);
           }),
       );
