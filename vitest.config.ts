@@ -13,7 +13,13 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'scripts/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'e2e/**/*.test.ts', 'test-support/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'scripts/**/*.test.ts',
+      'examples/*/src/**/*.test.ts',
+      'e2e/**/*.test.ts',
+      'test-support/**/*.test.ts',
+    ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Installs the Prometheus/Alertmanager/Pushgateway binaries when missing (or fails at once saying what to run).

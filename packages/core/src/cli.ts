@@ -8,7 +8,7 @@ import { SlakitError } from './errors.js';
 import { generateAlertmanagerConfig, type SecretMode } from './generators/alertmanager.js';
 import { generateDashboards } from './generators/dashboards.js';
 import { toJson, toYaml } from './generators/output.js';
-import { renderReportTable, slaReport } from './generators/report.js';
+import { prometheusAuthorization, renderReportTable, slaReport } from './generators/report.js';
 import { generateRules } from './generators/rules.js';
 
 /** Config files looked up in the current directory when `--config` is not given, in this order. */
@@ -32,7 +32,12 @@ commands:
                                    Alertmanager config (alertmanager.yml); secrets as \${ENV} or *_file
   dashboards   [--out <dir>]       Grafana dashboards (<service>-http.json, -jobs.json, -queues.json, -health.json)
   report --prometheus <url> [--window 30d] [--json] [--timeout <ms>]
-                                   SLA compliance report; exit 1 when an objective FAILs
+         [--prometheus-auth <user:password | "Bearer <token>">] [--max-response-bytes <n>]
+                                   SLA compliance report; exit 1 when an objective FAILs.
+                                   Credentials: --prometheus-auth, else $SLAKIT_PROMETHEUS_AUTH (same forms;
+                                   preferred: not visible in the process list), else user:password@ in the URL.
+                                   Never printed. Redirects are not followed; answers over --max-response-bytes
+                                   (default 4194304) fail with BODY_TOO_LARGE.
 
 --config defaults to the first of ${DEFAULT_CONFIG_FILES.join(', ')} in the current directory.
 exit codes: 0 ok, 1 report FAIL, 2 usage or config error, 3 Prometheus unreachable or query error`;
@@ -44,6 +49,8 @@ interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
   cwd: string;
+  /** Environment (`SLAKIT_PROMETHEUS_AUTH`); default `process.env`. */
+  env: Record<string, string | undefined>;
 }
 
 async function write(dir: string | undefined, files: Record<string, string>, io: Io): Promise<void> {
@@ -63,13 +70,15 @@ async function write(dir: string | undefined, files: Record<string, string>, io:
 
 /**
  * Runs the `slakit` CLI with the given arguments (without `node` and the script) and returns the exit code.
- * Output goes to `io.out` (results) and `io.err` (diagnostics); default stdout/stderr.
+ * Output goes to `io.out` (results) and `io.err` (diagnostics); default stdout/stderr. `io.env` defaults to
+ * `process.env`.
  */
 export async function main(argv: string[], io: Partial<Io> = {}): Promise<number> {
   const full: Io = {
     out: io.out ?? ((t) => process.stdout.write(`${t}\n`)),
     err: io.err ?? ((t) => process.stderr.write(`${t}\n`)),
     cwd: io.cwd ?? process.cwd(),
+    env: io.env ?? process.env,
   };
   let parsed: ReturnType<typeof parse>;
   try {
@@ -135,9 +144,34 @@ export async function main(argv: string[], io: Partial<Io> = {}): Promise<number
           full.err(`slakit report: --timeout must be a number of ms > 0, got ${JSON.stringify(values.timeout)}`);
           return 2;
         }
+        const maxResponseBytes = values['max-response-bytes'] === undefined ? undefined : Number(values['max-response-bytes']);
+        if (maxResponseBytes !== undefined && !(Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0)) {
+          full.err(
+            `slakit report: --max-response-bytes must be an integer > 0, got ${JSON.stringify(values['max-response-bytes'])}`,
+          );
+          return 2;
+        }
+        // Precedence: the flag, then the environment, then user:password@ in the URL (handled by slaReport).
+        const fromEnv = full.env.SLAKIT_PROMETHEUS_AUTH;
+        const [auth, authSource] =
+          values['prometheus-auth'] !== undefined
+            ? [values['prometheus-auth'], '--prometheus-auth']
+            : fromEnv !== undefined && fromEnv !== ''
+              ? [fromEnv, 'SLAKIT_PROMETHEUS_AUTH']
+              : [undefined, undefined];
+        if (auth !== undefined && prometheusAuthorization(auth) === undefined) {
+          full.err(`slakit report: ${authSource} must be "user:password" or "Bearer <token>" (the value is not shown)`);
+          return 2;
+        }
         let report: Awaited<ReturnType<typeof slaReport>>;
         try {
-          report = await slaReport(config, { prometheus: values.prometheus, window: values.window, timeoutMs });
+          report = await slaReport(config, {
+            prometheus: values.prometheus,
+            window: values.window,
+            timeoutMs,
+            auth,
+            maxResponseBytes,
+          });
         } catch (error) {
           if (error instanceof SlakitError) throw error;
           full.err(`slakit report: ${(error as Error).message}`);
@@ -167,6 +201,8 @@ function parse(argv: string[]) {
       window: { type: 'string' },
       json: { type: 'boolean' },
       timeout: { type: 'string' },
+      'prometheus-auth': { type: 'string' },
+      'max-response-bytes': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

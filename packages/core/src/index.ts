@@ -121,6 +121,15 @@ export {
   traceFields,
 } from './logger.js';
 export {
+  checkHeaders,
+  OUTBOUND_MAX_BODY_BYTES,
+  OutboundError,
+  type OutboundRequestOptions,
+  type OutboundResponse,
+  outboundRequest,
+  splitUrlCredentials,
+} from './outbound.js';
+export {
   type MetricsHandler,
   PROMETHEUS_CONTENT_TYPE,
   PrometheusConventionReader,

@@ -1,7 +1,14 @@
 import { statfs } from 'node:fs/promises';
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
-import { invalidOption, type RedisClientLike, redisCommand } from '@slakit/core';
+import {
+  checkHeaders,
+  invalidOption,
+  outboundRequest,
+  type RedisClientLike,
+  redisCommand,
+  splitUrlCredentials,
+} from '@slakit/core';
 import type { CheckResult, HealthCheck } from './check.js';
 
 type Options = Omit<HealthCheck, 'run' | 'kind'>;
@@ -96,10 +103,16 @@ export function redis(
   };
 }
 
+/** Most response-body bytes the `http()` check reads; the rest is not downloaded (the connection is dropped). */
+const HTTP_CHECK_MAX_BODY_BYTES = 64 * 1024;
+
 /**
- * HTTP dependency: a request with the check's deadline; fails with `HTTP_<status>` or the network error code.
- * Redirects are not followed (a 3xx passes by default, as a status); the response body is never read.
- * Observed value: time to the response headers, ms.
+ * HTTP dependency: a request with the check's deadline (connect, headers and body); fails with `HTTP_<status>` or the
+ * network error code (`TIMEOUT` when the deadline passes, also for a server that trickles its body). Redirects are
+ * never followed: a 3xx is the answer (it passes the default `expectStatus`, 200–399; set `expectStatus: 200` to
+ * fail on it). At most 64 KiB of the body is read, then the connection is dropped: the status decides.
+ * `user:password@` in the URL is sent as basic auth.
+ * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a URL that is not http(s) or an invalid header (neither echoed)
  */
 export function http(
   url: string,
@@ -109,12 +122,9 @@ export function http(
     expectStatus?: number | ((status: number) => boolean);
   } = {},
 ): HealthCheck {
-  try {
-    if (!['http:', 'https:'].includes(new URL(url).protocol)) throw new Error();
-  } catch {
-    throw invalidOption('url', '[url]', 'an http(s) URL');
-  }
-  const { method = 'GET', headers, expectStatus, ...rest } = options;
+  if (!splitUrlCredentials(url)) throw invalidOption('url', '[url]', 'an http(s) URL');
+  const { method = 'GET', headers: rawHeaders, expectStatus, ...rest } = options;
+  const headers = checkHeaders('headers', rawHeaders);
   const ok =
     typeof expectStatus === 'function'
       ? expectStatus
@@ -126,7 +136,13 @@ export function http(
     kind: 'dependency',
     async run(signal) {
       const t = performance.now();
-      const res = await fetch(url, { method, headers, signal, redirect: 'manual' });
+      const res = await outboundRequest(url, {
+        method,
+        headers,
+        signal,
+        maxBodyBytes: HTTP_CHECK_MAX_BODY_BYTES,
+        overflow: 'truncate',
+      });
       const ms = Math.round((performance.now() - t) * 1000) / 1000;
       // Only the status matters: the body is never read (a dependency streaming gigabytes costs nothing).
       await res.body?.cancel().catch(() => undefined);

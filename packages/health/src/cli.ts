@@ -1,4 +1,4 @@
-import { timeoutSignal } from '@slakit/core';
+import { OutboundError, outboundRequest, splitUrlCredentials } from '@slakit/core';
 import type { HealthBody } from './health.js';
 
 const MARK = { pass: '✓', warn: '!', fail: '✗' } as const;
@@ -52,25 +52,6 @@ export function renderReport(body: HealthBody): string {
 /** A status from the server: anything but pass/warn counts as fail. */
 const statusOf = (s: unknown): HealthBody['status'] => (s === 'pass' || s === 'warn' ? s : 'fail');
 
-/** Reads at most `MAX_BODY_BYTES` of the body, then drops the connection. */
-async function readBounded(res: Response): Promise<string | undefined> {
-  const reader = res.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** Exit code of the report: 0 pass, 1 warn, 2 fail (usable as a Docker HEALTHCHECK). */
 export function exitCode(status: HealthBody['status'] | undefined): number {
   return status === 'pass' ? 0 : status === 'warn' ? 1 : 2;
@@ -78,11 +59,12 @@ export function exitCode(status: HealthBody['status'] | undefined): number {
 
 /**
  * `slakit-health <url> [--token T] [--timeout ms]`: fetches `<url>?verbose`, prints the report, returns the exit code.
- * Never follows a redirect (a 3xx is `FAIL (HTTP_3xx)`: the token is never sent elsewhere), reads at most 1 MiB of
- * body (`BODY_TOO_LARGE`), reports a body that is not health JSON as `INVALID_BODY`, and prints what the server sent
- * without control characters. Never rejects.
+ * Redirects are not followed (a 3xx is `FAIL (HTTP_3xx)`: the token never goes to another host), the body is read up
+ * to 1 MiB (`BODY_TOO_LARGE`), the whole exchange is bounded by `--timeout` (default 5000 ms). `user:password@` in
+ * the URL is sent as basic auth and never printed.
  */
 export async function main(argv: string[], out: (line: string) => void = console.log): Promise<number> {
+  const usage = USAGE;
   const args = [...argv];
   let token: string | undefined;
   let timeoutMs = 5000;
@@ -92,50 +74,47 @@ export async function main(argv: string[], out: (line: string) => void = console
     if (a === '--token') token = args.shift();
     else if (a === '--timeout') timeoutMs = Number(args.shift());
     else if (a === '--help' || a === '-h') {
-      out(`${USAGE}\nexit code: 0 pass, 1 warn, 2 fail`);
+      out(`${usage}\nexit code: 0 pass, 1 warn, 2 fail`);
       return 0;
     } else url = a;
   }
-  let target: URL;
-  try {
-    target = new URL(url ?? '');
-    if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new Error('not http(s)');
-    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new Error('bad timeout');
-  } catch {
-    out(USAGE);
+  const parsed = url === undefined ? undefined : splitUrlCredentials(url);
+  if (!parsed) {
+    out(url === undefined ? usage : `slakit-health: the health url must be an http(s) URL\n${usage}`);
     return 2;
   }
+  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+    out(`slakit-health: --timeout must be a number of ms > 0\n${usage}`);
+    return 2;
+  }
+  const target = new URL(url as string);
   if (!target.searchParams.has('verbose')) target.searchParams.set('verbose', '');
-  const failed = (code: string) => {
-    out(`✗ ${printable(target.host)}: FAIL (${code})\nOverall status: FAIL`);
+  const host = parsed.url.host;
+  const fail = (code: string) => {
+    out(`✗ ${host}: FAIL (${code})\nOverall status: FAIL`);
     return 2;
   };
+  let res: Awaited<ReturnType<typeof outboundRequest>>;
   try {
-    const res = await fetch(target, {
-      headers: token ? { authorization: `Bearer ${token}` } : {},
-      signal: timeoutSignal(timeoutMs),
-      redirect: 'manual',
+    res = await outboundRequest(target, {
+      headers: { accept: 'application/health+json, application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      timeoutMs,
+      maxBodyBytes: MAX_BODY_BYTES,
     });
-    if (res.status >= 300 && res.status < 400) {
-      await res.body?.cancel().catch(() => {});
-      return failed(`HTTP_${res.status}`);
-    }
-    const text = await readBounded(res);
-    if (text === undefined) return failed('BODY_TOO_LARGE');
-    let body: HealthBody;
-    try {
-      body = JSON.parse(text) as HealthBody;
-    } catch {
-      body = undefined as unknown as HealthBody;
-    }
-    if (!body || typeof body !== 'object' || typeof body.status !== 'string') return failed('INVALID_BODY');
-    out(renderReport(body));
-    return exitCode(body.status);
   } catch (error) {
-    const e = error as { name?: string; cause?: { code?: string } };
-    out(
-      `✗ ${target.host}: FAIL (${e.cause?.code ?? (e.name === 'TimeoutError' ? 'TIMEOUT' : 'UNREACHABLE')})\nOverall status: FAIL`,
-    );
-    return 2;
+    return fail(error instanceof OutboundError ? error.code : 'UNREACHABLE');
   }
+  let body: HealthBody | undefined;
+  try {
+    body = JSON.parse(res.body.toString('utf8')) as HealthBody;
+  } catch {}
+  if (res.status >= 300 && res.status < 400) return fail(`HTTP_${res.status}`);
+  if (!body || typeof body !== 'object' || typeof body.status !== 'string')
+    return fail(res.status >= 200 && res.status < 300 ? 'INVALID_BODY' : `HTTP_${res.status}`);
+  try {
+    out(renderReport(body));
+  } catch {
+    return fail('INVALID_BODY');
+  }
+  return exitCode(body.status);
 }

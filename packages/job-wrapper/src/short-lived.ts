@@ -1,4 +1,14 @@
-import { describeError, invalidOption, type Telemetry, withDeadline } from '@slakit/core';
+import {
+  checkHeaders,
+  describeError,
+  invalidOption,
+  OutboundError,
+  outboundRequest,
+  SlakitError,
+  splitUrlCredentials,
+  type Telemetry,
+  withDeadline,
+} from '@slakit/core';
 import type { RunLedger } from './ledger.js';
 import type { RunOptions, RunResult, SlaJob } from './with-sla.js';
 
@@ -7,14 +17,16 @@ export type MetricsPush = (telemetry: Telemetry, result: RunResult) => Promise<v
 
 /** Options of {@link pushgatewayPush}. */
 export interface PushgatewayOptions {
-  /** Pushgateway base URL, e.g. `http://pushgateway:9091`. */
+  /** Pushgateway base URL, e.g. `http://pushgateway:9091`; `user:password@` in it is sent as basic auth. */
   url: string;
   /** Grouping key `job`; default the slakit job name (metrics carry the same `job` label). */
   job?: string;
   /** Extra grouping labels, e.g. `{ instance: 'cron' }`. */
   grouping?: Record<string, string>;
-  /** Extra headers (auth); never logged. */
+  /** Extra headers (auth); never logged. An `authorization` header wins over credentials in the URL. */
   headers?: Record<string, string>;
+  /** Deadline of the push request (connect, answer, body) in ms; default 10000. */
+  timeoutMs?: number;
 }
 
 const SUCCESS_FAMILY = 'job_last_success_timestamp_seconds';
@@ -38,18 +50,23 @@ function withoutFamily(text: string, family: string): string {
 /**
  * Pushes the process's metrics to a Prometheus Pushgateway with **add** semantics (`POST`: families in the push
  * replace the same families of the group; others stay). `job_last_success_timestamp_seconds` is pushed only for a
- * successful run, so a failed run never overwrites the last success.
- * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a bad URL or grouping label
+ * successful run, so a failed run never overwrites the last success. Redirects are never followed (a 3xx fails with
+ * `HTTP_3xx`), the answer is read up to 4 KB (`BODY_TOO_LARGE`), the request is bounded by `timeoutMs` (`TIMEOUT`).
+ * A failed push rejects with an error whose `code` says why — never the URL.
+ * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a bad URL (not echoed), header, timeout or grouping label
  */
 export function pushgatewayPush(options: PushgatewayOptions): MetricsPush {
-  let base: string;
-  try {
-    const u = new URL(options?.url);
-    if (!['http:', 'https:'].includes(u.protocol)) throw new Error();
-    base = u.toString().replace(/\/+$/, '');
-  } catch {
-    throw invalidOption('url', options?.url, 'an http(s) URL of a Pushgateway');
+  if (!(typeof options?.url === 'string' && splitUrlCredentials(options.url))) {
+    // The URL is not echoed: it may hold credentials.
+    throw new SlakitError('ERR_SLAKIT_INVALID_OPTION', 'url must be an http(s) URL of a Pushgateway', {
+      field: 'url',
+      accepted: 'an http(s) URL of a Pushgateway',
+    });
   }
+  const base = new URL(options.url).toString().replace(/\/+$/, '');
+  const headers = checkHeaders('headers', options.headers);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  if (!(Number.isFinite(timeoutMs) && timeoutMs > 0)) throw invalidOption('timeoutMs', timeoutMs, 'a number of ms > 0');
   for (const [k, v] of Object.entries(options.grouping ?? {})) {
     if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(k) || typeof v !== 'string' || v === '')
       throw invalidOption(`grouping.${k}`, v, 'a non-empty label value under a label name');
@@ -62,13 +79,20 @@ export function pushgatewayPush(options: PushgatewayOptions): MetricsPush {
       `job/${encodeURIComponent(options.job ?? result.job)}`,
       ...Object.entries(options.grouping ?? {}).map(([k, v]) => `${k}/${encodeURIComponent(v)}`),
     ].join('/');
-    const res = await fetch(`${base}/metrics/${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', ...options.headers },
-      body: body.endsWith('\n') ? body : `${body}\n`,
-    });
-    await res.arrayBuffer().catch(() => undefined);
-    if (!res.ok) throw Object.assign(new Error(`pushgateway answered ${res.status}`), { code: `HTTP_${res.status}` });
+    let status: number;
+    try {
+      ({ status } = await outboundRequest(`${base}/metrics/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', ...headers },
+        body: body.endsWith('\n') ? body : `${body}\n`,
+        timeoutMs,
+      }));
+    } catch (error) {
+      const code = error instanceof OutboundError ? error.code : 'NETWORK_ERROR';
+      throw Object.assign(new Error(`pushgateway push failed: ${code}`), { code });
+    }
+    if (status < 200 || status > 299)
+      throw Object.assign(new Error(`pushgateway answered ${status}`), { code: `HTTP_${status}` });
   };
 }
 

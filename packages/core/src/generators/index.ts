@@ -10,7 +10,9 @@ export { type DashboardSet, dashboardQueries, generateDashboards } from './dashb
 export { toJson, toYaml } from './output.js';
 export { leMatcher, METRICS } from './promql.js';
 export {
+  prometheusAuthorization,
   queryScalar,
+  REPORT_MAX_RESPONSE_BYTES,
   type ReportRow,
   renderReportTable,
   type SlaReport,

@@ -1,3 +1,4 @@
+import { checkHeaders } from '../../outbound.js';
 import type { AlertSink, DeliveryOptions } from '../delivery.js';
 import type { AlertNotification } from '../model.js';
 import { checkUrl, postJson } from './http.js';
@@ -10,7 +11,7 @@ export interface AlertmanagerSinkOptions {
   generatorURL?: string;
   /** Re-post firing alerts every N seconds; default 60. `endsAt` is set 4× ahead, as Prometheus does. */
   refreshSeconds?: number;
-  /** Extra headers (e.g. basic auth); never logged. */
+  /** Extra headers (e.g. basic auth); never logged. `user:password@` in the URL is sent as basic auth too. */
   headers?: Record<string, string>;
   delivery?: DeliveryOptions;
 }
@@ -38,10 +39,12 @@ export function alertmanagerAlerts(
  * Alertmanager API v2 (`POST <url>/api/v2/alerts`): labels, annotations (values added as strings), `startsAt`,
  * `endsAt`, `generatorURL`. Firing alerts are re-posted every `refreshSeconds` with `endsAt` ahead, as Alertmanager
  * expects from a client; the resolution posts `endsAt` = now. Kind `alertmanager` (routing happens in Alertmanager).
- * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a URL that is not http(s)
+ * Redirects are never followed (a 3xx is a failed delivery `HTTP_3xx`); the response body is read up to 4 KB.
+ * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a URL that is not http(s) or an invalid header (not echoed)
  */
 export function alertmanagerSink(url: string, options: AlertmanagerSinkOptions = {}): AlertSink {
   const base = checkUrl('url', url).replace(/\/+$/, '');
+  const headers = checkHeaders('headers', options.headers);
   const refreshSeconds = options.refreshSeconds ?? 60;
   return {
     name: options.name ?? 'alertmanager',
@@ -49,6 +52,6 @@ export function alertmanagerSink(url: string, options: AlertmanagerSinkOptions =
     refreshSeconds,
     delivery: options.delivery,
     send: (n, signal) =>
-      postJson(`${base}/api/v2/alerts`, alertmanagerAlerts(n, refreshSeconds, options.generatorURL), signal, options.headers),
+      postJson(`${base}/api/v2/alerts`, alertmanagerAlerts(n, refreshSeconds, options.generatorURL), signal, headers),
   };
 }

@@ -1,4 +1,5 @@
 import { SlakitError } from '../../errors.js';
+import { OutboundError, outboundRequest } from '../../outbound.js';
 import { SinkDeliveryError } from '../delivery.js';
 import type { AlertNotification } from '../model.js';
 
@@ -7,33 +8,41 @@ export function retryableStatus(status: number): boolean {
   return status === 408 || status === 425 || status === 429 || status >= 500;
 }
 
+/** Bound of a sink's response body: enough for an error detail, never a whole page. */
+export const SINK_MAX_RESPONSE_BYTES = 4096;
+
+/** Codes after which a retry would get the same answer (or cost the same again). */
+const FINAL_CODES = new Set(['BODY_TOO_LARGE', 'UNSUPPORTED_PROTOCOL', 'INVALID_URL']);
+
 /**
  * POSTs JSON and resolves on a 2xx; anything else rejects with a {@link SinkDeliveryError} whose code is
- * `HTTP_<status>`, `TIMEOUT` or the network error code — never the URL (which may carry a token) nor a body.
+ * `HTTP_<status>` (a 3xx included: redirects are never followed), `TIMEOUT`, `BODY_TOO_LARGE` (more than
+ * `maxBodyBytes`, default {@link SINK_MAX_RESPONSE_BYTES}, of response body: the connection is dropped) or the
+ * network error code — never
+ * the URL (which may carry a token) nor a body. `user:password@` in the URL is sent as basic auth.
  */
 export async function postJson(
   url: string,
   body: unknown,
   signal: AbortSignal,
   headers: Record<string, string> = {},
+  maxBodyBytes: number = SINK_MAX_RESPONSE_BYTES,
 ): Promise<void> {
-  let response: Response;
+  let status: number;
   try {
-    response = await fetch(url, {
+    ({ status } = await outboundRequest(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'user-agent': 'slakit-alerts', ...headers },
       body: JSON.stringify(body),
       signal,
-    });
+      maxBodyBytes,
+    }));
   } catch (error) {
     if (signal.aborted) throw new SinkDeliveryError('TIMEOUT', true);
-    const e = error as { cause?: { code?: unknown }; code?: unknown };
-    const code = e.cause?.code ?? e.code;
-    throw new SinkDeliveryError(typeof code === 'string' && /^[A-Z0-9_]+$/.test(code) ? code : 'NETWORK_ERROR', true);
+    const code = error instanceof OutboundError ? error.code : 'NETWORK_ERROR';
+    throw new SinkDeliveryError(code, !FINAL_CODES.has(code));
   }
-  // Drain the body so the connection can be reused; its content is not needed.
-  await response.arrayBuffer().catch(() => undefined);
-  if (!response.ok) throw new SinkDeliveryError(`HTTP_${response.status}`, retryableStatus(response.status));
+  if (status < 200 || status > 299) throw new SinkDeliveryError(`HTTP_${status}`, retryableStatus(status));
 }
 
 /** The seed 000 alert payload fields, from an alert's labels, annotations and values. */

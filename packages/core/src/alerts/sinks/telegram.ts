@@ -17,6 +17,12 @@ export interface TelegramSinkOptions {
   delivery?: DeliveryOptions;
 }
 
+/**
+ * Bound of a Bot API answer: `sendMessage` echoes the whole message (up to 4096 characters, `\uXXXX`-escaped, plus
+ * its entities), which is more than the 4 KB other sinks allow.
+ */
+const TELEGRAM_MAX_RESPONSE_BYTES = 64 * 1024;
+
 const html = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The message text (HTML parse mode) for a notification. */
@@ -34,12 +40,14 @@ export function telegramText(n: AlertNotification): string {
 
 /**
  * Telegram Bot API `sendMessage` to every chat id (seed 003), HTML formatted. Kind `chat`. A delivery fails when
- * any chat fails; a retry posts only to the chats that have not received it yet.
- * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` without a token or chat ids
+ * any chat fails; a retry posts only to the chats that have not received it yet. Redirects are never followed (a 3xx
+ * is a failed delivery `HTTP_3xx`); each response body is read up to 64 KiB (the Bot API echoes the message).
+ * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` without a well-formed token or without chat ids
  */
 export function telegramSink(options: TelegramSinkOptions): AlertSink {
-  if (typeof options?.botToken !== 'string' || options.botToken.trim() === '') {
-    throw invalidOption('botToken', '[redacted]', 'a non-empty Telegram bot token');
+  // The token becomes a path segment of the API URL: `/`, `?`, `#`, `%`, `@` or spaces would change the URL.
+  if (typeof options?.botToken !== 'string' || !/^[A-Za-z0-9:_-]{1,200}$/.test(options.botToken)) {
+    throw invalidOption('botToken', '[redacted]', 'a Telegram bot token (letters, digits, ":", "_", "-")');
   }
   if (!Array.isArray(options.chatIds) || options.chatIds.length === 0) {
     throw invalidOption('chatIds', options?.chatIds, 'a non-empty array of chat ids');
@@ -60,7 +68,13 @@ export function telegramSink(options: TelegramSinkOptions): AlertSink {
         options.chatIds
           .filter((chatId) => !done.has(chatId))
           .map(async (chatId) => {
-            await postJson(url, { chat_id: chatId, text, parse_mode: 'HTML', disable_web_page_preview: true }, signal);
+            await postJson(
+              url,
+              { chat_id: chatId, text, parse_mode: 'HTML', disable_web_page_preview: true },
+              signal,
+              {},
+              TELEGRAM_MAX_RESPONSE_BYTES,
+            );
             done.add(chatId);
           }),
       );

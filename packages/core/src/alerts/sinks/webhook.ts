@@ -1,3 +1,4 @@
+import { checkHeaders } from '../../outbound.js';
 import type { AlertSink, DeliveryOptions } from '../delivery.js';
 import { checkUrl, postJson, seedPayloadFields } from './http.js';
 
@@ -5,7 +6,10 @@ import { checkUrl, postJson, seedPayloadFields } from './http.js';
 export interface WebhookSinkOptions {
   /** Sink name; default `webhook`. */
   name?: string;
-  /** Extra request headers (e.g. an authorization header); never logged. */
+  /**
+   * Extra request headers (e.g. an authorization header); never logged. An `authorization` header wins over
+   * `user:password@` in the URL (which is otherwise sent as basic auth).
+   */
   headers?: Record<string, string>;
   /** Whether resolutions are posted; default true. */
   sendResolved?: boolean;
@@ -16,10 +20,13 @@ export interface WebhookSinkOptions {
  * POSTs a JSON body per notification: the seed 000 alert payload (`alert_type`, subject, `sla_budget_seconds`,
  * `actual_duration_seconds`, `utilization_percent`, `threshold_percent`, `message`, `recommended_action`, `runbook`)
  * plus `labels`, `annotations`, `values`, `fingerprint`, `status`, `reason`, `startsAt`, `endsAt`. Kind `webhook`.
- * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a URL that is not http(s) (the URL is not echoed)
+ * Redirects are never followed (a 3xx is a failed delivery `HTTP_3xx`); the response body is read up to 4 KB.
+ * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a URL that is not http(s) (the URL is not echoed) or an invalid
+ * header (CR/LF/NUL in a value, a bad name; the value is not echoed)
  */
 export function webhookSink(url: string, options: WebhookSinkOptions = {}): AlertSink {
   const target = checkUrl('url', url);
+  const headers = checkHeaders('headers', options.headers);
   return {
     name: options.name ?? 'webhook',
     kind: 'webhook',
@@ -40,7 +47,7 @@ export function webhookSink(url: string, options: WebhookSinkOptions = {}): Aler
           endsAt: n.endsAt?.toISOString() ?? null,
         },
         signal,
-        options.headers,
+        headers,
       ),
   };
 }
