@@ -144,8 +144,6 @@ export function http(
         overflow: 'truncate',
       });
       const ms = Math.round((performance.now() - t) * 1000) / 1000;
-      // Only the status matters: the body is never read (a dependency streaming gigabytes costs nothing).
-      await res.body?.cancel().catch(() => undefined);
       return ok(res.status)
         ? { status: 'pass', observedValue: ms, observedUnit: 'ms' }
         : { status: 'fail', output: `HTTP_${res.status}`, observedValue: ms, observedUnit: 'ms' };
