@@ -110,7 +110,7 @@ export async function main(argv: string[], out: (line: string) => void = console
   } catch {}
   if (res.status >= 300 && res.status < 400) return fail(`HTTP_${res.status}`);
   if (!body || typeof body !== 'object' || typeof body.status !== 'string')
-    return fail(res.status >= 200 && res.status < 300 ? 'INVALID_BODY' : `HTTP_${res.status}`);
+    return fail('INVALID_BODY');
   try {
     out(renderReport(body));
   } catch {
