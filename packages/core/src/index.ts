@@ -104,8 +104,11 @@ export {
   DEFAULT_REDACT_KEYS,
   isoTimestamp,
   type LoggerOptions,
+  MAX_REDACT_DEPTH,
+  MAX_REDACT_NODES,
   REDACTED,
   rateLimitedLog,
+  recordException,
   redactSensitive,
   sanitizeMessage,
   traceFields,
@@ -118,6 +121,7 @@ export {
   prometheusName,
 } from './prometheus.js';
 export { type IoRedisLike, type NodeRedisLike, type RedisClientLike, type RedisCommand, redisCommand } from './redis.js';
+export { isSecretKey, SECRET_KEY_PATTERN, scrubSecrets, TEXT_REDACTED } from './secrets.js';
 export {
   createTelemetry,
   type ProvidersMode,

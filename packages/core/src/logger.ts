@@ -1,6 +1,9 @@
-import { type Context, isSpanContextValid, context as otelContext, trace } from '@opentelemetry/api';
+import { type Context, type Exception, isSpanContextValid, context as otelContext, type Span, trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino';
 import { invalidOption } from './errors.js';
+import { isSecretKey, SECRET_KEY_PATTERN, sanitizeMessage, scrubSecrets } from './secrets.js';
+
+export { isSecretKey, SECRET_KEY_PATTERN, sanitizeMessage, scrubSecrets, TEXT_REDACTED } from './secrets.js';
 
 /** Keys redacted by default (case-insensitive) at the top level and up to two levels deep, e.g. `req.headers.cookie`. */
 export const DEFAULT_REDACT_KEYS: readonly string[] = Object.freeze([
@@ -44,41 +47,200 @@ export interface LoggerOptions {
   context?: ActiveContextSource;
 }
 
-const MAX_REDACT_DEPTH = 3;
+/** Containers nested deeper than this are replaced by `[Object]`/`[Array]` in log lines (pino prints 5 levels). */
+export const MAX_REDACT_DEPTH = 8;
+/** Objects and arrays examined per log line at most; beyond it nested containers are replaced by `[Truncated]`. */
+export const MAX_REDACT_NODES = 2000;
 
-/**
- * Replaces the values of sensitive keys (case-insensitive) with `[Redacted]`, at the top level and up to two levels
- * below (`req.headers.cookie`). Copies only the objects on the path to a redacted key; returns the input untouched
- * when there is nothing to redact. Faster than path-based redaction with wildcards on every log line.
- */
-export function redactSensitive<T>(value: T, keys: ReadonlySet<string>, depth = 0): T {
-  if (value === null || typeof value !== 'object' || depth >= MAX_REDACT_DEPTH || value instanceof Error) return value;
-  if (Array.isArray(value)) {
-    let out: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const item = value[i];
-      const red = redactSensitive(item, keys, depth + 1);
+const PLAIN = 0;
+const SECRET = 1;
+const TEXT = 2;
+// Keys whose string values are free text that may embed a credential (error messages, URLs): scrubbed.
+const TEXT_KEYS = new Set([
+  'message',
+  'msg',
+  'stack',
+  'error',
+  'err',
+  'reason',
+  'detail',
+  'details',
+  'description',
+  'summary',
+  'cause',
+  'url',
+  'uri',
+  'href',
+  'query',
+  'command',
+  'cmd',
+  'output',
+]);
+const keyKinds = new Map<string, number>();
+function keyKind(key: string, extra: ReadonlySet<string>): number {
+  let kind = extra.size === 0 ? keyKinds.get(key) : undefined;
+  if (kind === undefined) {
+    const lower = key.toLowerCase();
+    kind = isSecretKey(key) || extra.has(key) || extra.has(lower) ? SECRET : TEXT_KEYS.has(lower) ? TEXT : PLAIN;
+    if (extra.size === 0) {
+      if (keyKinds.size >= 4096) keyKinds.clear();
+      keyKinds.set(key, kind);
+    }
+  }
+  return kind;
+}
+
+interface Walk {
+  extra: ReadonlySet<string>;
+  ancestors: object[];
+  nodes: number;
+}
+
+const stdErr = pino.stdSerializers.err as (e: unknown) => Record<string, unknown>;
+
+function serializeError(error: Error): Record<string, unknown> {
+  try {
+    return { ...stdErr(error) };
+  } catch {
+    // a frozen error (pino tags the object it serializes) or a throwing getter
+    const e = error as { name?: unknown; message?: unknown; stack?: unknown; code?: unknown };
+    return { type: e.name, message: e.message, stack: e.stack, code: e.code };
+  }
+}
+
+function walk(value: unknown, w: Walk, depth: number): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (w.ancestors.includes(value)) return '[Circular]';
+  if (depth >= MAX_REDACT_DEPTH) return Array.isArray(value) ? '[Array]' : '[Object]';
+  if (++w.nodes > MAX_REDACT_NODES) return '[Truncated]';
+  let source: object = value;
+  if (value instanceof Error) {
+    // pino's own error shape ({ type, message, stack, …own properties }, causes folded into message and stack), whose
+    // texts are then scrubbed and properties redacted like any object's.
+    source = serializeError(value);
+  } else if (!Array.isArray(value) && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    if (value instanceof Date) return value;
+    // What JSON would print (a URL's href, a Buffer's bytes): walked, strings scrubbed.
+    const json = (value as { toJSON(): unknown }).toJSON();
+    if (typeof json === 'string') return scrubSecrets(json);
+    if (json === null || typeof json !== 'object' || json === value) return json;
+    source = json;
+  } else if (value instanceof Map || value instanceof Set || ArrayBuffer.isView(value)) {
+    return value; // JSON prints {} for these (typed arrays: their numbers)
+  }
+  w.ancestors.push(value);
+  try {
+    return redactContainer(source, w, depth, value instanceof Error);
+  } finally {
+    w.ancestors.pop();
+  }
+}
+
+function redactContainer(source: object, w: Walk, depth: number, fresh: boolean): unknown {
+  if (Array.isArray(source)) {
+    let out: unknown[] | undefined = fresh ? source : undefined;
+    for (let i = 0; i < source.length; i++) {
+      const item = source[i];
+      const red = walk(item, w, depth + 1);
       if (red !== item) {
-        out ??= value.slice();
+        out ??= source.slice();
         out[i] = red;
       }
     }
-    return (out ?? value) as T;
+    return out ?? source;
   }
-  let out: Record<string, unknown> | undefined;
-  const source = value as Record<string, unknown>;
-  for (const key in source) {
-    if (!Object.hasOwn(source, key)) continue;
-    const item = source[key];
+  const record = source as Record<string, unknown>;
+  let out: Record<string, unknown> | undefined = fresh ? record : undefined;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    const item = record[key];
     let red: unknown;
-    if (keys.has(key) || keys.has(key.toLowerCase())) red = item === undefined ? item : REDACTED;
-    else red = redactSensitive(item, keys, depth + 1);
+    const kind = keyKind(key, w.extra);
+    if (kind === SECRET) red = item === undefined || item === null || item === '' ? item : REDACTED;
+    else if (typeof item === 'string') red = kind === TEXT ? scrubSecrets(item) : item;
+    else red = walk(item, w, depth + 1);
     if (red !== item) {
-      out ??= { ...source };
+      out ??= { ...record };
       out[key] = red;
     }
   }
-  return (out ?? value) as T;
+  return out ?? record;
+}
+
+/**
+ * Replaces the values of secret keys with `[Redacted]` at any depth, in plain objects, arrays, class instances and
+ * `Error`s: keys matching {@link SECRET_KEY_PATTERN} (`password`, `client_secret`, `refresh_token`, `apiKey`,
+ * `x-amz-security-token`, `Authorization`, `cookie`, …) and the exact keys in `keys` (lower-case). String values of
+ * free-text keys (`message`, `stack`, `error`, `reason`, `url`, …) are scrubbed with {@link scrubSecrets}. Errors
+ * become pino's error shape (`type`, `message`, `stack`, own properties). Cycles become `[Circular]`, containers
+ * deeper than {@link MAX_REDACT_DEPTH} `[Object]`/`[Array]`, and past {@link MAX_REDACT_NODES} containers
+ * `[Truncated]`. Copies only the objects on the path to a change (the caller's objects are never mutated) and
+ * returns the input itself when there is nothing to change.
+ *
+ * @param depth the depth `value` sits at (containers at {@link MAX_REDACT_DEPTH} are not looked into); default 0
+ */
+export function redactSensitive<T>(value: T, keys: ReadonlySet<string>, depth = 0): T {
+  return walk(value, { extra: keys, ancestors: [], nodes: 0 }, depth) as T;
+}
+
+/**
+ * The log-line object with secrets redacted ({@link redactSensitive}); the values of keys that have a pino
+ * serializer are left to it (createLogger redacts the serializers' output). A small flat object of primitives costs
+ * one cached key lookup per field and no allocation. Never throws: a line that cannot be examined (a throwing getter)
+ * is replaced by `{ redaction_failed: true }`.
+ */
+function redactLine(
+  object: Record<string, unknown>,
+  extra: ReadonlySet<string>,
+  serialized: ReadonlySet<string>,
+): Record<string, unknown> {
+  try {
+    let out: Record<string, unknown> | undefined;
+    let w: Walk | undefined;
+    for (const key in object) {
+      if (!Object.hasOwn(object, key)) continue;
+      const item = object[key];
+      let red: unknown;
+      const kind = keyKind(key, extra);
+      if (kind === SECRET) red = item === undefined || item === null || item === '' ? item : REDACTED;
+      else if (serialized.has(key)) continue;
+      else if (typeof item === 'string') red = kind === TEXT ? scrubSecrets(item) : item;
+      else if (item === null || typeof item !== 'object') continue;
+      else {
+        w ??= { extra, ancestors: [object], nodes: 0 };
+        red = walk(item, w, 1);
+      }
+      if (red !== item) {
+        out ??= { ...object };
+        out[key] = red;
+      }
+    }
+    return out ?? object;
+  } catch {
+    return { redaction_failed: true };
+  }
+}
+
+/** A serializer whose output is redacted too (and that never throws). */
+function redactingSerializer(serializer: (value: unknown) => unknown, extra: ReadonlySet<string>) {
+  return (value: unknown): unknown => {
+    try {
+      return walk(serializer(value), { extra, ancestors: [], nodes: 0 }, 0);
+    } catch {
+      return '[Unserializable]';
+    }
+  };
+}
+
+/** The message text with secrets scrubbed ({@link scrubSecrets}); non-strings are redacted like objects. */
+function messageSerializer(extra: ReadonlySet<string>) {
+  return (value: unknown): unknown => {
+    try {
+      return typeof value === 'string' ? scrubSecrets(value) : walk(value, { extra, ancestors: [], nodes: 0 }, 0);
+    } catch {
+      return '[Unserializable]';
+    }
+  };
 }
 
 /**
@@ -142,17 +304,41 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   if (options.serviceVersion) base.version = options.serviceVersion;
   if (options.environment) base.environment = options.environment;
   const keys = new Set([...DEFAULT_REDACT_KEYS, ...(options.redact ?? [])].map((k) => k.toLowerCase()));
+  // Exact extra keys beyond what the pattern already covers (most of the defaults match it).
+  const extra = new Set([...keys].filter((k) => !isSecretKey(k)));
 
   if (options.logger) {
+    const host = options.logger as unknown as Record<symbol, unknown>;
+    const hostSerializers = (host[pino.symbols.serializersSym] ?? {}) as Record<string, (v: unknown) => unknown>;
+    const messageKey = (host[pino.symbols.messageKeySym] as string | undefined) ?? 'msg';
+    const errorKey = (host[pino.symbols.errorKeySym] as string | undefined) ?? 'err';
+    const serializers: Record<string, (v: unknown) => unknown> = {};
+    for (const key of Object.keys(hostSerializers)) {
+      const s = hostSerializers[key];
+      if (typeof s === 'function') serializers[key] = redactingSerializer(s, extra);
+    }
+    serializers[errorKey] = redactingSerializer(hostSerializers[errorKey] ?? hostSerializers.err ?? stdErr, extra);
+    serializers[messageKey] = messageSerializer(extra);
+    const serialized = new Set(Object.keys(serializers).filter((k) => k !== messageKey));
     return options.logger.child(base, {
-      formatters: { log: (object: object) => redactSensitive(withTraceFields(object as Record<string, unknown>, source), keys) },
+      serializers,
+      formatters: {
+        log: (object: object) => redactLine(withTraceFields(object as Record<string, unknown>, source), extra, serialized),
+        bindings: (bindings: Record<string, unknown>) => redactLine(bindings, extra, new Set()),
+      },
     });
   }
+  const serializers = { err: redactingSerializer(stdErr, extra), msg: messageSerializer(extra) };
+  const serialized = new Set(['err']);
   const pinoOptions: PinoOptions = {
     level: options.level ?? 'info',
     base: { pid: process.pid, ...base },
+    serializers,
     // Trace fields are added in the formatter rather than a mixin: a line logged outside any span is not copied.
-    formatters: { log: (object: Record<string, unknown>) => redactSensitive(withTraceFields(object, source), keys) },
+    formatters: {
+      log: (object: Record<string, unknown>) => redactLine(withTraceFields(object, source), extra, serialized),
+      bindings: (bindings: Record<string, unknown>) => redactLine(bindings, extra, new Set()),
+    },
     timestamp: isoTimestamp,
   };
   return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
@@ -179,15 +365,23 @@ export function rateLimitedLog(intervalMs = 60_000, now: () => number = Date.now
 }
 
 /**
- * Removes credentials from free text before it is logged or stored: `scheme://user:password@host` becomes
- * `scheme://[redacted]@host`, and `password=…`/`token=…`-style pairs lose their values. Truncates to `max` chars.
+ * Records `error` (any thrown value) on `span` as an `exception` event with its message and stack scrubbed of
+ * secrets ({@link scrubSecrets}; messages truncated to 1 KiB, stacks to 8 KiB) — `span.recordException(error)` would
+ * export them verbatim. Sets nothing else on the span. Never throws.
  */
-export function sanitizeMessage(text: unknown, max = 300): string {
-  const s = String(text ?? '')
-    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1[redacted]@')
-    .replace(
-      /\b(password|passwd|pwd|token|secret|api[_-]?key|authorization)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&]+)/gi,
-      '$1$2[redacted]',
-    );
-  return s.length > max ? `${s.slice(0, max - 3)}...` : s;
+export function recordException(span: Pick<Span, 'recordException'>, error: unknown): void {
+  try {
+    const e =
+      (typeof error === 'object' && error !== null) || typeof error === 'function'
+        ? (error as Record<string, unknown>)
+        : undefined;
+    const name = typeof e?.name === 'string' ? e.name : e === undefined ? typeof error : 'Error';
+    const message = sanitizeMessage(e !== undefined && 'message' in e ? e.message : error, 1024);
+    const exception: Exception = { name, message };
+    if (typeof e?.stack === 'string') exception.stack = sanitizeMessage(e.stack, 8192);
+    if (typeof e?.code === 'string' || typeof e?.code === 'number') exception.code = e.code;
+    span.recordException(exception);
+  } catch {
+    // a broken span or a hostile error object must not break the caller
+  }
 }
