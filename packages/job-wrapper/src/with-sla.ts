@@ -7,6 +7,7 @@ import {
   describeValue,
   invalidOption,
   loadEnvConfig,
+  recordException,
   SlakitError,
   sanitizeMessage,
   systemClock,
@@ -529,7 +530,7 @@ export function withSla<I = unknown>(
     if (span) {
       span.setAttribute('job.outcome', outcome);
       if (outcome !== 'succeeded') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
-      if (thrown) span.recordException(thrown.error as Error);
+      if (thrown) recordException(span, thrown.error); // message and stack scrubbed of secrets
       span.end();
     }
     const summary = {
