@@ -121,7 +121,7 @@ export {
   prometheusName,
 } from './prometheus.js';
 export { type IoRedisLike, type NodeRedisLike, type RedisClientLike, type RedisCommand, redisCommand } from './redis.js';
-export { isSecretKey, SECRET_KEY_PATTERN, scrubSecrets, TEXT_REDACTED } from './secrets.js';
+export { isSecretKey, SECRET_KEY_PATTERN, scrubErrorStack, scrubSecrets, TEXT_REDACTED } from './secrets.js';
 export {
   createTelemetry,
   type ProvidersMode,

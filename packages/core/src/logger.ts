@@ -1,9 +1,9 @@
 import { type Context, type Exception, isSpanContextValid, context as otelContext, type Span, trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino';
 import { invalidOption } from './errors.js';
-import { isSecretKey, SECRET_KEY_PATTERN, sanitizeMessage, scrubSecrets } from './secrets.js';
+import { isSecretKey, SECRET_KEY_PATTERN, sanitizeMessage, scrubErrorStack, scrubSecrets } from './secrets.js';
 
-export { isSecretKey, SECRET_KEY_PATTERN, sanitizeMessage, scrubSecrets, TEXT_REDACTED } from './secrets.js';
+export { isSecretKey, SECRET_KEY_PATTERN, sanitizeMessage, scrubErrorStack, scrubSecrets, TEXT_REDACTED } from './secrets.js';
 
 /** Keys redacted by default (case-insensitive) at the top level and up to two levels deep, e.g. `req.headers.cookie`. */
 export const DEFAULT_REDACT_KEYS: readonly string[] = Object.freeze([
@@ -96,16 +96,46 @@ interface Walk {
   nodes: number;
 }
 
-const stdErr = pino.stdSerializers.err as (e: unknown) => Record<string, unknown>;
+const stdErr = pino.stdSerializers.err as (e: unknown) => unknown;
+const identity = (v: unknown): unknown => v;
 
-function serializeError(error: Error): Record<string, unknown> {
-  try {
-    return { ...stdErr(error) };
-  } catch {
-    // a frozen error (pino tags the object it serializes) or a throwing getter
-    const e = error as { name?: unknown; message?: unknown; stack?: unknown; code?: unknown };
-    return { type: e.name, message: e.message, stack: e.stack, code: e.code };
+const isErrorLike = (v: unknown): v is Error =>
+  typeof v === 'object' && v !== null && typeof (v as { message?: unknown }).message === 'string';
+
+/**
+ * pino's error shape — `type`, `message` and `stack` with causes folded in (`outer: inner`, `…\ncaused by: …`),
+ * `aggregateErrors`, then the other enumerable properties — with the texts scrubbed ({@link scrubSecrets},
+ * {@link scrubErrorStack}) and the properties redacted like any object's.
+ */
+function serializeError(error: Error, w: Walk, depth: number): Record<string, unknown> {
+  const messages: string[] = [];
+  const stacks: string[] = [];
+  const seen = new Set<object>();
+  let e: unknown = error;
+  while (isErrorLike(e) && !seen.has(e) && seen.size < 10) {
+    seen.add(e);
+    messages.push(scrubSecrets(e.message));
+    stacks.push(scrubErrorStack(e));
+    const cause = (e as { cause?: unknown }).cause;
+    e = typeof cause === 'function' ? undefined : cause;
   }
+  const ctor = (error as { constructor?: unknown }).constructor;
+  const out: Record<string, unknown> = {
+    type: typeof ctor === 'function' && typeof ctor.name === 'string' ? ctor.name : (error as { name?: unknown }).name,
+    message: messages.filter((m) => m !== '').join(': '),
+    stack: stacks.join('\ncaused by: '),
+  };
+  const errors = (error as { errors?: unknown }).errors;
+  if (Array.isArray(errors)) out.aggregateErrors = walk(errors, w, depth + 1);
+  const props: Record<string, unknown> = {};
+  let any = false;
+  for (const key in error) {
+    if (key in out || (key === 'cause' && isErrorLike((error as { cause?: unknown }).cause))) continue;
+    props[key] = (error as unknown as Record<string, unknown>)[key];
+    any = true;
+  }
+  if (any) Object.assign(out, redactContainer(props, w, depth, true));
+  return out;
 }
 
 function walk(value: unknown, w: Walk, depth: number): unknown {
@@ -115,10 +145,14 @@ function walk(value: unknown, w: Walk, depth: number): unknown {
   if (++w.nodes > MAX_REDACT_NODES) return '[Truncated]';
   let source: object = value;
   if (value instanceof Error) {
-    // pino's own error shape ({ type, message, stack, …own properties }, causes folded into message and stack), whose
-    // texts are then scrubbed and properties redacted like any object's.
-    source = serializeError(value);
-  } else if (!Array.isArray(value) && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    w.ancestors.push(value);
+    try {
+      return serializeError(value, w, depth);
+    } finally {
+      w.ancestors.pop();
+    }
+  }
+  if (!Array.isArray(value) && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     if (value instanceof Date) return value;
     // What JSON would print (a URL's href, a Buffer's bytes): walked, strings scrubbed.
     const json = (value as { toJSON(): unknown }).toJSON();
@@ -130,7 +164,7 @@ function walk(value: unknown, w: Walk, depth: number): unknown {
   }
   w.ancestors.push(value);
   try {
-    return redactContainer(source, w, depth, value instanceof Error);
+    return redactContainer(source, w, depth, false);
   } finally {
     w.ancestors.pop();
   }
@@ -232,11 +266,24 @@ function redactingSerializer(serializer: (value: unknown) => unknown, extra: Rea
   };
 }
 
+// Scrubbed messages of up to 256 characters, by text: most lines repeat a message ("GET /users/:id 200").
+const messageCache = new Map<string, string>();
+function scrubMessage(text: string): string {
+  if (text.length > 256) return scrubSecrets(text);
+  let clean = messageCache.get(text);
+  if (clean === undefined) {
+    clean = scrubSecrets(text);
+    if (messageCache.size >= 1024) messageCache.clear();
+    messageCache.set(text, clean);
+  }
+  return clean;
+}
+
 /** The message text with secrets scrubbed ({@link scrubSecrets}); non-strings are redacted like objects. */
 function messageSerializer(extra: ReadonlySet<string>) {
   return (value: unknown): unknown => {
     try {
-      return typeof value === 'string' ? scrubSecrets(value) : walk(value, { extra, ancestors: [], nodes: 0 }, 0);
+      return typeof value === 'string' ? scrubMessage(value) : walk(value, { extra, ancestors: [], nodes: 0 }, 0);
     } catch {
       return '[Unserializable]';
     }
@@ -317,7 +364,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       const s = hostSerializers[key];
       if (typeof s === 'function') serializers[key] = redactingSerializer(s, extra);
     }
-    serializers[errorKey] = redactingSerializer(hostSerializers[errorKey] ?? hostSerializers.err ?? stdErr, extra);
+    const hostErr = hostSerializers[errorKey] ?? hostSerializers.err;
+    serializers[errorKey] =
+      hostErr === undefined || hostErr === stdErr ? redactingSerializer(identity, extra) : redactingSerializer(hostErr, extra);
     serializers[messageKey] = messageSerializer(extra);
     const serialized = new Set(Object.keys(serializers).filter((k) => k !== messageKey));
     return options.logger.child(base, {
@@ -328,7 +377,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       },
     });
   }
-  const serializers = { err: redactingSerializer(stdErr, extra), msg: messageSerializer(extra) };
+  // Errors become pino's error shape in the walk itself (serializeError), texts scrubbed.
+  const serializers = { err: redactingSerializer(identity, extra), msg: messageSerializer(extra) };
   const serialized = new Set(['err']);
   const pinoOptions: PinoOptions = {
     level: options.level ?? 'info',
@@ -378,7 +428,10 @@ export function recordException(span: Pick<Span, 'recordException'>, error: unkn
     const name = typeof e?.name === 'string' ? e.name : e === undefined ? typeof error : 'Error';
     const message = sanitizeMessage(e !== undefined && 'message' in e ? e.message : error, 1024);
     const exception: Exception = { name, message };
-    if (typeof e?.stack === 'string') exception.stack = sanitizeMessage(e.stack, 8192);
+    if (typeof e?.stack === 'string') {
+      const stack = scrubErrorStack(e);
+      exception.stack = stack.length > 8192 ? `${stack.slice(0, 8189)}...` : stack;
+    }
     if (typeof e?.code === 'string' || typeof e?.code === 'number') exception.code = e.code;
     span.recordException(exception);
   } catch {

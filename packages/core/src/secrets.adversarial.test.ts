@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAlerter } from './alerts/alerter.js';
 import type { AlertSink } from './alerts/delivery.js';
 import type { AlertNotification } from './alerts/model.js';
-import { createLogger, recordException, redactSensitive, sanitizeMessage } from './logger.js';
+import { createLogger, recordException, redactSensitive, sanitizeMessage, scrubErrorStack } from './logger.js';
 import { createTestTelemetry } from './testing/test-telemetry.js';
 
 function capture() {
@@ -507,5 +507,22 @@ describe('span exceptions and alert annotations carry no secrets (issue #26 item
     for (const s of ['ALERT-PW1', 'ALERT-TOKEN', 'ALERT-CS']) expect(text).not.toContain(s);
     expect(received[0]?.annotations.runbook_url).toBe('https://runbooks.example/sync');
     expect(received[0]?.values.count).toBe(3);
+  });
+});
+
+describe('scrubErrorStack', () => {
+  it('scrubs the message in the stack header, keeps the frames, and scrubs a stack whose header no longer matches', () => {
+    const err = new Error('connect postgres://app:STACK-PW@db failed\n    at token=STACK-FAKE-FRAME');
+    const out = scrubErrorStack(err);
+    for (const s of ['STACK-PW', 'STACK-FAKE-FRAME']) expect(out).not.toContain(s);
+    const frames = (err.stack as string).split('\n').slice(2);
+    expect(out.split('\n').slice(2)).toEqual(frames);
+    const changed = new Error('first');
+    changed.message = 'later password=STACK-LATER';
+    changed.stack = `Error: set by hand token=STACK-HAND\n    at x (/srv/a.js:1:1)`;
+    expect(scrubErrorStack(changed)).not.toContain('STACK-HAND');
+    const clean = new Error('plain');
+    expect(scrubErrorStack(clean)).toBe(clean.stack);
+    expect(scrubErrorStack({})).toBe('');
   });
 });

@@ -1,7 +1,5 @@
 // Secret scrubbing for free text (error messages, log messages, span events, alert annotations) and the key pattern
-// that the logger's object redaction uses. Every pattern here runs in time linear in the text: each regex either
-// starts on a fixed literal or on a word boundary (a lookbehind), and no quantified run can be re-scanned from
-// inside itself.
+// that the logger's object redaction uses. The scrubber is one left-to-right scan in time linear in the text.
 
 /**
  * Object keys and header names whose values are secrets (case-insensitive, anywhere in the name): `password`,
@@ -29,127 +27,227 @@ export function isSecretKey(key: string): boolean {
   return hit;
 }
 
-// A cheap first look: when a text matches none of these, no rule below can change it.
-const MAYBE_SECRET =
-  /@|pass|secret|token|api[-_]?key|auth|credential|session|signature|cookie|pwd|private[-_]?key|jwt|[?&;](?:sig|key|code|pw|otp)|eyJ|[sr]k_|whsec_|xox|xapp-|gh[pousr]_|github_pat_|AKIA|ASIA|ya29\.|AIza|bearer|basic|hooks\.slack|\/bot\d/i;
-
-// scheme://userinfo@ — the userinfo runs to the last "@" before the path, query, fragment or whitespace.
-const URL_USERINFO = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/?#@]*(?:@[^\s/?#@]*)*@/gi;
-
-// A key containing a secret word, then an optional closing quote (also an escaped one, \"), then = or :.
-const KEY_CHARS = 'A-Za-z0-9_.\\-';
-const SECRET_PAIR = new RegExp(
-  `(?<![${KEY_CHARS}])(?=[${KEY_CHARS}]*?(?:${SECRET_KEY_PATTERN.source}))(?=([${KEY_CHARS}]+))\\1(\\\\?["'])?[ \\t]*(?:=(?![=>])|:(?![:/]))[ \\t]*`,
+// One left-to-right pass: this regex finds every place where a secret may start (a URL's "://", a key word, a short
+// query parameter, a token prefix, "basic ", a Slack webhook host, a Telegram "/bot<digits>"); each hit is then
+// handled at its position and the scan resumes after what it consumed, so every character is looked at a bounded
+// number of times (linear time, no backtracking over the text).
+const KEY_WORDS = 'pass|secret|token|api[-_]?key|auth|credential|session|signature|cookie|pwd|private[-_]?key|bearer|jwt|dsn';
+const TRIGGER = new RegExp(
+  [
+    '(:\\/\\/)',
+    `(${KEY_WORDS})`,
+    '([?&;](?:sig|key|code|pw|pwd|otp)=)',
+    '(eyJ|[sr]k_(?:live|test)_|whsec_|xox[abposr]-|xapp-|gh[pousr]_|github_pat_|AKIA|ASIA|ya29\\.|AIza)',
+    '(basic[ \\t]+)',
+    '(hooks\\.slack\\.com\\/)',
+    '(\\/bot(?=\\d))',
+  ].join('|'),
   'gi',
 );
+// Token shapes, matched at the position of their prefix (case-sensitive).
+const TOKEN_AT =
+  /eyJ[\w-]*\.[\w-]*\.[\w-]*|[sr]k_(?:live|test)_[A-Za-z0-9]+|whsec_[A-Za-z0-9]+|(?:xox[abposr]|xapp)-[A-Za-z0-9-]+|gh[pousr]_[A-Za-z0-9]+|github_pat_\w+|(?:AKIA|ASIA)[A-Z0-9]{12,40}|ya29\.[\w.-]+|AIza[\w-]{20,}/y;
+const SLACK_PATH_AT = /(?:services|workflows|triggers)\/[^\s?#"'<>]+/y;
+const TELEGRAM_AT = /\d+:[\w-]+/y;
+const BASIC_AT = /[A-Za-z0-9+/]{6,}={0,2}/y;
+const BEARER_AT = /[ \t]+([A-Za-z0-9._~+/=-]+)/y;
+const AUTH_SCHEME = /(?:bearer|basic|digest|token|negotiate|bot|apikey)[ \t]+/iy;
 
-// Query parameters whose names are too short for the key pattern: ?sig= (Azure SAS), &key=, &code= (OAuth), …
-const QUERY_SECRET = /(?<=[?&;])((?:sig|key|code|jwt|pw|pwd|otp)=)[^&#\s"'<>]+/gi;
-
-// Well-known token shapes, recognised without a key.
-const TOKEN_SHAPES = new RegExp(
-  [
-    /(?<![\w-])eyJ[\w-]*\.[\w-]*\.[\w-]*/.source, // JWT (header.payload.signature)
-    /(?<![\w-])(?:sk|rk)_(?:live|test)_[A-Za-z0-9]+/.source, // Stripe secret and restricted keys
-    /(?<![\w-])whsec_[A-Za-z0-9]+/.source, // Stripe webhook secrets
-    /(?<![\w-])(?:xox[abposr]|xapp)-[A-Za-z0-9-]+/.source, // Slack tokens
-    /(?<![\w-])(?:gh[pousr]_[A-Za-z0-9]+|github_pat_\w+)/.source, // GitHub tokens
-    /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{12,40}/.source, // AWS access key ids
-    /(?<![\w-])ya29\.[\w.-]+/.source, // Google OAuth access tokens
-    /(?<![\w-])AIza[\w-]{20,}/.source, // Google API keys
-  ].join('|'),
-  'g',
-);
-// Prefix kept, the rest replaced.
-const PREFIXED_SECRETS =
-  /(hooks\.slack\.com\/(?:services|workflows|triggers)\/)[^\s?#"'<>]+|(\/bot)\d+:[\w-]+|(?<![\w-])(aws_secret_access_key["']?\s*[=:]?\s*["']?)[A-Za-z0-9/+=]+|(?<![\w-])((?:bearer)\s+)[A-Za-z0-9._~+/=-]+|(?<![\w-])(basic\s+)([A-Za-z0-9+/]{6,}={0,2})/gi;
-
-// Where an unquoted value ends.
-const VALUE_END = /[\s,;&"'<>)\]}]/;
-const AUTH_SCHEME = /^(?:bearer|basic|digest|token|negotiate|bot|apikey)[ \t]+/i;
-
-function redactPairs(text: string): string {
-  SECRET_PAIR.lastIndex = 0;
-  let out = '';
-  let copied = 0;
-  let m: RegExpExecArray | null = SECRET_PAIR.exec(text);
-  while (m !== null) {
-    const key = m[1] as string;
-    const closing = m[2];
-    let i = m.index + m[0].length;
-    const valueStart = i;
-    let end: number;
-    if (text.startsWith(TEXT_REDACTED, i)) {
-      end = i + TEXT_REDACTED.length;
-      i = end;
-    } else {
-      const c = text[i];
-      const escaped = c === '\\' && (text[i + 1] === '"' || text[i + 1] === "'");
-      const quote = escaped ? text.slice(i, i + 2) : c === '"' || c === "'" ? c : undefined;
-      let from = i;
-      if (quote !== undefined) {
-        from = i + quote.length;
-        if (quote === '"') {
-          // JSON string: up to the next unescaped quote.
-          end = from;
-          while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
-          end = Math.min(end, text.length);
-        } else {
-          const close = text.indexOf(quote, from);
-          end = close === -1 ? text.length : close;
-        }
-        i = end;
-      } else if (closing === undefined && /cookie/i.test(key)) {
-        // Cookie headers hold several name=value pairs: the rest of the line.
-        const nl = text.indexOf('\n', from);
-        end = nl === -1 ? text.length : nl;
-        i = end;
-      } else {
-        const scheme = AUTH_SCHEME.exec(text.slice(from, from + 16));
-        if (scheme) from += scheme[0].length;
-        end = from;
-        while (end < text.length && !VALUE_END.test(text[end] as string)) end++;
-        i = end;
-      }
-      if (end > from) {
-        out += text.slice(copied, from) + TEXT_REDACTED;
-        copied = end;
-      }
-    }
-    SECRET_PAIR.lastIndex = Math.max(i, valueStart + 1, m.index + 1);
-    m = SECRET_PAIR.exec(text);
-  }
-  return copied === 0 ? text : out + text.slice(copied);
-}
+const table = (chars: string): Uint8Array => {
+  const t = new Uint8Array(128);
+  for (const c of chars) t[c.charCodeAt(0)] = 1;
+  return t;
+};
+const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const KEY_CHAR = table(`${ALNUM}_.-`);
+const ALNUM_CHAR = table(ALNUM);
+const WORD_CHAR = table(`${ALNUM}_-`);
+const SCHEME_CHAR = table(`${ALNUM}+.-`);
+const VALUE_STOP = table(' \t\n\r\f\v,;&"\'<>)]}');
+const AUTHORITY_STOP = table(' \t\n\r\f\v/?#');
+const QUERY_STOP = table(' \t\n\r\f\v&#"\'<>');
+const is = (t: Uint8Array, s: string, i: number): boolean => {
+  const c = s.charCodeAt(i);
+  return c < 128 && t[c] === 1;
+};
+const notIn = (t: Uint8Array, s: string, i: number): boolean => {
+  const c = s.charCodeAt(i);
+  return !(c < 128 && t[c] === 1);
+};
 
 const looksBase64Credential = (value: string): boolean =>
   /[0-9+/=]/.test(value) || /[a-z].*[A-Z]|[A-Z].*[a-z]/.test(value.slice(1));
 
+function sticky(re: RegExp, s: string, at: number): RegExpExecArray | null {
+  re.lastIndex = at;
+  return re.exec(s);
+}
+
 /**
  * Removes secrets from free text, keeping the rest: URL credentials (`scheme://user:pass@host` →
  * `scheme://[redacted]@host`), values of `key=value`, `key: value`, `"key":"value"`, `key='value with spaces'`
- * pairs whose key matches {@link SECRET_KEY_PATTERN} (also inside query strings, plus `sig`, `key`, `code`, `jwt`,
- * `pw`, `pwd`, `otp` query parameters), cookie header values, `Bearer`/`Basic` credentials and known token shapes
- * (JWTs, Stripe `sk_`/`rk_`/`whsec_`, Slack `xox*-` and webhook paths, GitHub `ghp_`/`gho_`/`github_pat_`, AWS
- * `AKIA`/`ASIA` key ids and `aws_secret_access_key`, Telegram `/bot<id>:<token>`, Google `ya29.` and `AIza`).
- * Linear in the length of the text; never throws. Unlike {@link sanitizeMessage} it does not truncate.
+ * pairs whose key matches {@link SECRET_KEY_PATTERN} (also inside query strings, plus `sig`, `key`, `code`, `pw`,
+ * `pwd`, `otp` query parameters), cookie header values (the rest of the line), `Bearer`/`Basic` credentials and
+ * known token shapes (JWTs, Stripe `sk_`/`rk_`/`whsec_`, Slack `xox*-` and webhook paths, GitHub
+ * `ghp_`/`gho_`/`github_pat_`, AWS `AKIA`/`ASIA` key ids and `aws_secret_access_key`, Telegram `/bot<id>:<token>`,
+ * Google `ya29.` and `AIza`). Linear in the length of the text; never throws. Unlike {@link sanitizeMessage} it
+ * does not truncate.
  */
 export function scrubSecrets(text: string): string {
-  if (!MAYBE_SECRET.test(text)) return text;
-  let s = text;
-  if (s.includes('://')) s = s.replace(URL_USERINFO, `$1${TEXT_REDACTED}@`);
-  s = redactPairs(s);
-  s = s.replace(QUERY_SECRET, `$1${TEXT_REDACTED}`);
-  s = s.replace(TOKEN_SHAPES, TEXT_REDACTED);
-  s = s.replace(PREFIXED_SECRETS, (all, slack, bot, aws, bearer, basic, basicValue) => {
-    if (slack !== undefined) return `${slack}${TEXT_REDACTED}`;
-    if (bot !== undefined) return `${bot}${TEXT_REDACTED}`;
-    if (aws !== undefined) return `${aws}${TEXT_REDACTED}`;
-    if (bearer !== undefined) return `${bearer}${TEXT_REDACTED}`;
-    if (basic !== undefined && looksBase64Credential(basicValue)) return `${basic}${TEXT_REDACTED}`;
-    return all;
-  });
-  return s;
+  const s = text;
+  const n = s.length;
+  const re = TRIGGER;
+  re.lastIndex = 0;
+  let m = re.exec(s);
+  if (m === null) return s;
+  let out = '';
+  let copied = 0; // s[0, copied) is in out
+  let floor = 0; // key names are not extended left of this
+  const redact = (from: number, to: number) => {
+    if (to <= from) return;
+    out += s.slice(copied, from) + TEXT_REDACTED;
+    copied = to;
+  };
+  while (m !== null) {
+    const p = m.index;
+    let next = p + 1;
+    if (m[1] !== undefined) {
+      // scheme://userinfo@host — the userinfo runs to the last "@" of the authority.
+      let start = p;
+      while (start > floor && is(SCHEME_CHAR, s, start - 1)) start--;
+      const from = p + 3;
+      let end = from;
+      while (end < n && notIn(AUTHORITY_STOP, s, end)) end++;
+      const at = from + s.slice(from, end).lastIndexOf('@');
+      if (start < p && at >= from) {
+        redact(from, at);
+        next = at + 1;
+      } else next = from;
+    } else if (m[2] !== undefined) {
+      next = pair(p, p + m[2].length);
+    } else if (m[3] !== undefined) {
+      const from = p + m[3].length;
+      let end = from;
+      while (end < n && notIn(QUERY_STOP, s, end)) end++;
+      redact(from, end);
+      next = Math.max(end, from);
+    } else if (m[4] !== undefined) {
+      const boundary = p === 0 || notIn(m[4][0] === 'A' || m[4][0] === 'a' ? ALNUM_CHAR : WORD_CHAR, s, p - 1);
+      const token = boundary ? sticky(TOKEN_AT, s, p) : null;
+      if (token !== null) {
+        redact(p, p + token[0].length);
+        next = p + token[0].length;
+      }
+    } else if (m[5] !== undefined) {
+      const from = p + m[5].length;
+      const value = p === 0 || notIn(WORD_CHAR, s, p - 1) ? sticky(BASIC_AT, s, from) : null;
+      if (value !== null && looksBase64Credential(value[0])) {
+        redact(from, from + value[0].length);
+        next = from + value[0].length;
+      } else next = from;
+    } else if (m[6] !== undefined) {
+      const from = p + m[6].length;
+      const path = sticky(SLACK_PATH_AT, s, from);
+      if (path !== null) {
+        const slash = s.indexOf('/', from);
+        redact(slash + 1, from + path[0].length);
+        next = from + path[0].length;
+      } else next = from;
+    } else if (m[7] !== undefined) {
+      const from = p + 4;
+      const token = sticky(TELEGRAM_AT, s, from);
+      if (token !== null) {
+        redact(from, from + token[0].length);
+        next = from + token[0].length;
+      }
+    }
+    floor = Math.max(floor, next);
+    re.lastIndex = next;
+    m = re.exec(s);
+  }
+  return copied === 0 ? s : out + s.slice(copied);
+
+  // A key word at [p, q): extend to the whole key, then look for a separator and a value. Returns where to resume.
+  function pair(p: number, q: number): number {
+    let left = p;
+    while (left > floor && is(KEY_CHAR, s, left - 1)) left--;
+    let right = q;
+    while (right < n && is(KEY_CHAR, s, right)) right++;
+    let j = right;
+    let closing = false;
+    if (s[j] === '\\' && (s[j + 1] === '"' || s[j + 1] === "'")) {
+      j += 2;
+      closing = true;
+    } else if (s[j] === '"' || s[j] === "'") {
+      j++;
+      closing = true;
+    }
+    while (s[j] === ' ' || s[j] === '\t') j++;
+    const c = s[j];
+    const separated = (c === '=' && s[j + 1] !== '=' && s[j + 1] !== '>') || (c === ':' && s[j + 1] !== ':' && s[j + 1] !== '/');
+    const key = s.slice(left, right).toLowerCase();
+    if (!separated) {
+      // "Bearer <token>", "aws_secret_access_key <value>": a value after blanks.
+      if ((key === 'bearer' || key === 'aws_secret_access_key') && (s[right] === ' ' || s[right] === '\t')) {
+        const value = sticky(BEARER_AT, s, right);
+        if (value !== null) {
+          const end = right + value[0].length;
+          redact(end - (value[1] as string).length, end);
+          return end;
+        }
+      }
+      return right;
+    }
+    let from = j + 1;
+    while (s[from] === ' ' || s[from] === '\t') from++;
+    if (s.startsWith(TEXT_REDACTED, from)) return from + TEXT_REDACTED.length;
+    const v = s[from];
+    let end: number;
+    if (s[from] === '\\' && (s[from + 1] === '"' || s[from + 1] === "'")) {
+      const quote = s.slice(from, from + 2);
+      from += 2;
+      const close = s.indexOf(quote, from);
+      end = close === -1 ? n : close;
+    } else if (v === '"') {
+      from++;
+      end = from;
+      while (end < n && s[end] !== '"') end += s[end] === '\\' ? 2 : 1;
+      end = Math.min(end, n);
+    } else if (v === "'") {
+      from++;
+      const close = s.indexOf("'", from);
+      end = close === -1 ? n : close;
+    } else if (!closing && key.includes('cookie')) {
+      // Cookie headers hold several name=value pairs: the rest of the line.
+      const nl = s.indexOf('\n', from);
+      end = nl === -1 ? n : nl;
+    } else {
+      const scheme = sticky(AUTH_SCHEME, s, from);
+      if (scheme !== null) from += scheme[0].length;
+      end = from;
+      while (end < n && notIn(VALUE_STOP, s, end)) end++;
+    }
+    redact(from, end);
+    return Math.max(end, from, right);
+  }
+}
+
+/**
+ * `error.stack` scrubbed of secrets. V8 writes the stack as `${name}: ${message}` followed by frame lines; when the
+ * stack still starts with that header, only the message is scrubbed ({@link scrubSecrets}) and the frames (written
+ * by V8: function names and file paths) are kept as they are — scanning them would only cost time. Otherwise (a
+ * message or stack changed after construction, a foreign stack format) the whole text is scrubbed. Never throws.
+ */
+export function scrubErrorStack(error: { name?: unknown; message?: unknown; stack?: unknown }): string {
+  const stack = typeof error.stack === 'string' ? error.stack : '';
+  const message = typeof error.message === 'string' ? error.message : '';
+  const name = typeof error.name === 'string' ? error.name : 'Error';
+  const header = message === '' ? name : `${name}: ${message}`;
+  if (stack.startsWith(header) && (stack.length === header.length || stack[header.length] === '\n')) {
+    const clean = scrubSecrets(message);
+    return clean === message ? stack : `${name}: ${clean}${stack.slice(header.length)}`;
+  }
+  return scrubSecrets(stack);
 }
 
 function toText(value: unknown): string {
