@@ -152,8 +152,13 @@ function baselineLogger(destination) {
 }
 
 async function pairedLoggerRows() {
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
-  const roundMs = Number(process.env.BENCH_ROUND_MS ?? 400);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 9);
+  const batches = Number(process.env.BENCH_BATCHES ?? 20);
+  const batchSize = Number(process.env.BENCH_BATCH ?? 500);
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return u.user + u.system;
+  };
   const devNull = () => pino.destination({ dest: '/dev/null', sync: true });
   const before = baselineLogger(devNull());
   const after = createLogger({ destination: devNull() });
@@ -207,31 +212,43 @@ async function pairedLoggerRows() {
     ['instrument() full (tracing 10 %, logs 10 %)', run(fullOld), run(fullNew)],
   ];
   console.log(
-    `\n| paired row (${rounds} rounds × ${roundMs} ms per task) | before ns/op | after ns/op | after ÷ before (median of rounds) | lowest – highest round |`,
+    `\n| paired row (${rounds} rounds of ${batches} alternating batches × ${batchSize} calls) | before ns/op | after ns/op | after ÷ before (median of rounds) | lowest – highest round |`,
   );
   console.log('|---|---:|---:|---:|---|');
   for (const [name, old, now] of paired) {
+    for (let k = 0; k < 20 * batchSize; k++) {
+      old();
+      now();
+    }
     const ratios = [];
     const olds = [];
     const nows = [];
     for (let r = 0; r < rounds; r++) {
-      const b = new Bench({ time: roundMs, warmupTime: 100 });
-      const tasks =
-        r % 2 === 0
-          ? [
-              ['before', old],
-              ['after', now],
-            ]
-          : [
-              ['after', now],
-              ['before', old],
-            ];
-      for (const [n, fn] of tasks) b.add(n, fn);
-      await b.run();
-      const mean = (n) => b.tasks.find((t) => t.name === n).result.latency.mean * 1e6;
-      olds.push(mean('before'));
-      nows.push(mean('after'));
-      ratios.push(mean('after') / mean('before'));
+      let tOld = 0;
+      let tNew = 0;
+      for (let b = 0; b < batches; b++) {
+        // Alternate which variant goes first; both see the same moment of the machine's load.
+        const first = b % 2 === 0 ? old : now;
+        const second = first === old ? now : old;
+        // CPU time of this process (user + system, µs), not wall time: on a shared machine the wall clock mostly
+        // measures other processes.
+        const t0 = cpu();
+        for (let k = 0; k < batchSize; k++) first();
+        const t1 = cpu();
+        for (let k = 0; k < batchSize; k++) second();
+        const t2 = cpu();
+        if (first === old) {
+          tOld += t1 - t0;
+          tNew += t2 - t1;
+        } else {
+          tNew += t1 - t0;
+          tOld += t2 - t1;
+        }
+      }
+      const calls = batches * batchSize;
+      olds.push((tOld * 1000) / calls);
+      nows.push((tNew * 1000) / calls);
+      ratios.push(tNew / tOld);
     }
     const sorted = [...ratios].sort((a, b) => a - b);
     const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

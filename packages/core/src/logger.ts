@@ -108,33 +108,51 @@ const isErrorLike = (v: unknown): v is Error =>
  * {@link scrubErrorStack}) and the properties redacted like any object's.
  */
 function serializeError(error: Error, w: Walk, depth: number): Record<string, unknown> {
-  const messages: string[] = [];
-  const stacks: string[] = [];
-  const seen = new Set<object>();
-  let e: unknown = error;
-  while (isErrorLike(e) && !seen.has(e) && seen.size < 10) {
-    seen.add(e);
-    messages.push(scrubSecrets(e.message));
-    stacks.push(scrubErrorStack(e));
-    const cause = (e as { cause?: unknown }).cause;
-    e = typeof cause === 'function' ? undefined : cause;
+  const cause = (error as { cause?: unknown }).cause;
+  let message: string;
+  let stack: string;
+  if (!isErrorLike(cause)) {
+    message = typeof error.message === 'string' ? scrubMessage(error.message) : '';
+    stack = scrubErrorStack(error, scrubMessage);
+  } else {
+    const messages: string[] = [];
+    const stacks: string[] = [];
+    const seen = new Set<object>();
+    let e: unknown = error;
+    while (isErrorLike(e) && !seen.has(e) && seen.size < 10) {
+      seen.add(e);
+      messages.push(scrubMessage(e.message));
+      stacks.push(scrubErrorStack(e, scrubMessage));
+      const next = (e as { cause?: unknown }).cause;
+      e = typeof next === 'function' ? undefined : next;
+    }
+    message = messages.filter((m) => m !== '').join(': ');
+    stack = stacks.join('\ncaused by: ');
   }
   const ctor = (error as { constructor?: unknown }).constructor;
   const out: Record<string, unknown> = {
     type: typeof ctor === 'function' && typeof ctor.name === 'string' ? ctor.name : (error as { name?: unknown }).name,
-    message: messages.filter((m) => m !== '').join(': '),
-    stack: stacks.join('\ncaused by: '),
+    message,
+    stack,
   };
   const errors = (error as { errors?: unknown }).errors;
   if (Array.isArray(errors)) out.aggregateErrors = walk(errors, w, depth + 1);
-  const props: Record<string, unknown> = {};
-  let any = false;
-  for (const key in error) {
-    if (key in out || (key === 'cause' && isErrorLike((error as { cause?: unknown }).cause))) continue;
-    props[key] = (error as unknown as Record<string, unknown>)[key];
-    any = true;
+  const source = error as unknown as Record<string, unknown>;
+  for (const key in source) {
+    if (out[key] !== undefined || (key === 'cause' && isErrorLike(cause))) continue;
+    const item = source[key];
+    const kind = keyKind(key, w.extra);
+    out[key] =
+      kind === SECRET
+        ? item === undefined || item === null || item === ''
+          ? item
+          : REDACTED
+        : typeof item === 'string'
+          ? kind === TEXT
+            ? scrubSecrets(item)
+            : item
+          : walk(item, w, depth + 1);
   }
-  if (any) Object.assign(out, redactContainer(props, w, depth, true));
   return out;
 }
 

@@ -237,14 +237,19 @@ export function scrubSecrets(text: string): string {
  * stack still starts with that header, only the message is scrubbed ({@link scrubSecrets}) and the frames (written
  * by V8: function names and file paths) are kept as they are — scanning them would only cost time. Otherwise (a
  * message or stack changed after construction, a foreign stack format) the whole text is scrubbed. Never throws.
+ *
+ * @param scrub the scrubber of the message; default {@link scrubSecrets} (the logger passes a cached one)
  */
-export function scrubErrorStack(error: { name?: unknown; message?: unknown; stack?: unknown }): string {
+export function scrubErrorStack(
+  error: { name?: unknown; message?: unknown; stack?: unknown },
+  scrub: (text: string) => string = scrubSecrets,
+): string {
   const stack = typeof error.stack === 'string' ? error.stack : '';
   const message = typeof error.message === 'string' ? error.message : '';
   const name = typeof error.name === 'string' ? error.name : 'Error';
   const header = message === '' ? name : `${name}: ${message}`;
   if (stack.startsWith(header) && (stack.length === header.length || stack[header.length] === '\n')) {
-    const clean = scrubSecrets(message);
+    const clean = scrub(message);
     return clean === message ? stack : `${name}: ${clean}${stack.slice(header.length)}`;
   }
   return scrubSecrets(stack);
