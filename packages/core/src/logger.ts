@@ -55,6 +55,7 @@ export const MAX_REDACT_NODES = 2000;
 const PLAIN = 0;
 const SECRET = 1;
 const TEXT = 2;
+const RAW_HEADERS = 3;
 // Keys whose string values are free text that may embed a credential (error messages, URLs): scrubbed.
 const TEXT_KEYS = new Set([
   'message',
@@ -81,7 +82,14 @@ function keyKind(key: string, extra: ReadonlySet<string>): number {
   let kind = extra.size === 0 ? keyKinds.get(key) : undefined;
   if (kind === undefined) {
     const lower = key.toLowerCase();
-    kind = isSecretKey(key) || extra.has(key) || extra.has(lower) ? SECRET : TEXT_KEYS.has(lower) ? TEXT : PLAIN;
+    kind =
+      isSecretKey(key) || extra.has(key) || extra.has(lower)
+        ? SECRET
+        : TEXT_KEYS.has(lower)
+          ? TEXT
+          : lower === 'rawheaders' || lower === 'rawtrailers'
+            ? RAW_HEADERS
+            : PLAIN;
     if (extra.size === 0) {
       if (keyKinds.size >= 4096) keyKinds.clear();
       keyKinds.set(key, kind);
@@ -188,6 +196,21 @@ function walk(value: unknown, w: Walk, depth: number): unknown {
   }
 }
 
+/** Node's `rawHeaders` (`[name, value, name, value, …]`): values after a secret header name are redacted. */
+function redactRawHeaders(list: unknown[], w: Walk, depth: number): unknown {
+  const walked = walk(list, w, depth);
+  if (!Array.isArray(walked)) return walked;
+  let out: unknown[] | undefined;
+  for (let i = 0; i + 1 < walked.length; i += 2) {
+    const name = walked[i];
+    if (typeof name === 'string' && isSecretKey(name) && walked[i + 1] !== REDACTED) {
+      out ??= walked === list ? walked.slice() : walked;
+      out[i + 1] = REDACTED;
+    }
+  }
+  return out ?? walked;
+}
+
 function redactContainer(source: object, w: Walk, depth: number, fresh: boolean): unknown {
   if (Array.isArray(source)) {
     let out: unknown[] | undefined = fresh ? source : undefined;
@@ -210,6 +233,7 @@ function redactContainer(source: object, w: Walk, depth: number, fresh: boolean)
     const kind = keyKind(key, w.extra);
     if (kind === SECRET) red = item === undefined || item === null || item === '' ? item : REDACTED;
     else if (typeof item === 'string') red = kind === TEXT ? scrubSecrets(item) : item;
+    else if (kind === RAW_HEADERS && Array.isArray(item)) red = redactRawHeaders(item, w, depth + 1);
     else red = walk(item, w, depth + 1);
     if (red !== item) {
       out ??= { ...record };
@@ -271,6 +295,29 @@ function redactLine(
   } catch {
     return { redaction_failed: true };
   }
+}
+
+/**
+ * pino's `onChild` hook: a child's bindings (`logger.child({ apiKey })`) skip the log formatter, so they are redacted
+ * here, once per child — only when the rendered bindings mention a secret-like word at all.
+ */
+function childRedactor(extra: ReadonlySet<string>) {
+  const onChild = (child: Logger): void => {
+    try {
+      const holder = child as unknown as Record<symbol, unknown>;
+      const rendered = holder[pino.symbols.chindingsSym];
+      if (typeof rendered !== 'string' || (!SECRET_KEY_PATTERN.test(rendered) && extra.size === 0)) return;
+      // All bindings of the child (its parents' and pino's base pid/hostname too), as rendered.
+      const bindings = JSON.parse(`{${rendered.slice(1)}}`) as Record<string, unknown>;
+      const clean = redactLine(bindings, extra, new Set());
+      if (clean !== bindings) {
+        holder[pino.symbols.chindingsSym] = `,${JSON.stringify(clean).slice(1, -1)}`;
+      }
+    } catch {
+      // bindings that cannot be examined stay as pino rendered them
+    }
+  };
+  return onChild;
 }
 
 /** A serializer whose output is redacted too (and that never throws). */
@@ -387,13 +434,15 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       hostErr === undefined || hostErr === stdErr ? redactingSerializer(identity, extra) : redactingSerializer(hostErr, extra);
     serializers[messageKey] = messageSerializer(extra);
     const serialized = new Set(Object.keys(serializers).filter((k) => k !== messageKey));
-    return options.logger.child(base, {
+    const child = options.logger.child(base, {
       serializers,
       formatters: {
         log: (object: object) => redactLine(withTraceFields(object as Record<string, unknown>, source), extra, serialized),
         bindings: (bindings: Record<string, unknown>) => redactLine(bindings, extra, new Set()),
       },
     });
+    (child as unknown as { onChild: (c: Logger) => void }).onChild = childRedactor(extra);
+    return child;
   }
   // Errors become pino's error shape in the walk itself (serializeError), texts scrubbed.
   const serializers = { err: redactingSerializer(identity, extra), msg: messageSerializer(extra) };
@@ -408,6 +457,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       bindings: (bindings: Record<string, unknown>) => redactLine(bindings, extra, new Set()),
     },
     timestamp: isoTimestamp,
+    onChild: childRedactor(extra),
   };
   return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
 }

@@ -320,6 +320,51 @@ describe('logger: redaction by key pattern at any depth (issue #26 item 8)', () 
     for (const s of ['HOST-T1', 'HOST-T2', 'HOST-T3', 'HOST-T4']) expect(out.raw()).not.toContain(s);
   });
 
+  it('covers the other ways a secret reaches a line: printf arguments, child bindings, URL objects, rawHeaders', () => {
+    const out = capture();
+    const logger = createLogger({ destination: out.destination });
+    logger.info('login with password=%s failed', 'FMT-PW');
+    logger.child({ apiKey: 'CHILD-KEY', job: 'sync' }).info('child line');
+    logger.info({ target: new URL('https://user:URL-PW@example.com/path?access_token=URL-TOKEN') }, 'url object');
+    logger.info({ req: { rawHeaders: ['Host', 'example.com', 'Authorization', 'Bearer RAW-AUTH', 'X-Auth-Token', 'RAW-TOK'] } });
+    logger.info({ msg: 'token=MSG-PROP' });
+    const raw = out.raw();
+    for (const s of ['FMT-PW', 'CHILD-KEY', 'URL-PW', 'URL-TOKEN', 'RAW-AUTH', 'RAW-TOK', 'MSG-PROP'])
+      expect(raw).not.toContain(s);
+    expect(raw).toContain('"job":"sync"');
+    expect(out.lines()[1]?.pid).toBe(process.pid);
+    expect(raw).toContain('example.com');
+  });
+
+  it('never throws, not even on a throwing getter, a Proxy or a frozen error', () => {
+    const out = capture();
+    const logger = createLogger({ destination: out.destination });
+    const hostile = {
+      get boom() {
+        throw new Error('getter');
+      },
+    };
+    Object.defineProperty(hostile, 'boom', { enumerable: true });
+    const proxy = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('trap');
+        },
+      },
+    );
+    const frozen = Object.freeze(Object.assign(new Error('frozen token=FROZEN-T'), { password: 'FROZEN-PW' }));
+    expect(() => {
+      logger.info({ hostile }, 'hostile');
+      logger.info({ proxy }, 'proxy');
+      logger.error(frozen);
+      logger.error({ err: frozen }, 'frozen');
+    }).not.toThrow();
+    expect(out.lines()).toHaveLength(4);
+    expect(out.raw()).not.toContain('FROZEN-T');
+    expect(out.raw()).not.toContain('FROZEN-PW');
+  });
+
   it('redactSensitive: matches keys by pattern and keeps unmatched objects by identity', () => {
     const clean = { a: 1, b: { c: [1, 2] } };
     expect(redactSensitive(clean, new Set())).toBe(clean);
