@@ -56,27 +56,10 @@ const PLAIN = 0;
 const SECRET = 1;
 const TEXT = 2;
 const RAW_HEADERS = 3;
-// Keys whose string values are free text that may embed a credential (error messages, URLs): scrubbed.
-const TEXT_KEYS = new Set([
-  'message',
-  'msg',
-  'stack',
-  'error',
-  'err',
-  'reason',
-  'detail',
-  'details',
-  'description',
-  'summary',
-  'cause',
-  'url',
-  'uri',
-  'href',
-  'query',
-  'command',
-  'cmd',
-  'output',
-]);
+// Keys whose string values are free text that may embed a credential (error messages, URLs, connection strings):
+// scrubbed with scrubSecrets.
+const TEXT_KEY =
+  /url|ur[il]s?$|href|connection|connstr|message|msg|stack|error|reason|detail|description|summary|cause|query|command|cmd|output/i;
 const keyKinds = new Map<string, number>();
 function keyKind(key: string, extra: ReadonlySet<string>): number {
   let kind = extra.size === 0 ? keyKinds.get(key) : undefined;
@@ -85,7 +68,7 @@ function keyKind(key: string, extra: ReadonlySet<string>): number {
     kind =
       isSecretKey(key) || extra.has(key) || extra.has(lower)
         ? SECRET
-        : TEXT_KEYS.has(lower)
+        : TEXT_KEY.test(key) || lower === 'err'
           ? TEXT
           : lower === 'rawheaders' || lower === 'rawtrailers'
             ? RAW_HEADERS

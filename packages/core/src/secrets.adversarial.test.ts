@@ -56,6 +56,11 @@ describe('sanitizeMessage: the reproductions of issue #26 item 7', () => {
     ['DB_PASS = hunter2', 'DB_PASS = [redacted]'],
     ['sessionId=s-1; theme=dark', 'sessionId=[redacted]; theme=dark'],
     ['Cookie: sid=abc; csrftoken=def', 'Cookie: [redacted]'],
+    [
+      'redirect_uri=https%3A%2F%2Fapp%2Fcb%3Faccess_token%3DENC-TOKEN%26x%3D1',
+      'redirect_uri=https%3A%2F%2Fapp%2Fcb%3Faccess_token%3D[redacted]%26x%3D1',
+    ],
+    ['{"password":\n  "multi-line"}', '{"password":\n  "[redacted]"}'],
   ])('%s', (input, expected) => {
     expect(sanitizeMessage(input)).toBe(expected);
   });
@@ -328,8 +333,9 @@ describe('logger: redaction by key pattern at any depth (issue #26 item 8)', () 
     logger.info({ target: new URL('https://user:URL-PW@example.com/path?access_token=URL-TOKEN') }, 'url object');
     logger.info({ req: { rawHeaders: ['Host', 'example.com', 'Authorization', 'Bearer RAW-AUTH', 'X-Auth-Token', 'RAW-TOK'] } });
     logger.info({ msg: 'token=MSG-PROP' });
+    logger.info({ databaseUrl: 'postgres://app:DBURL-PW@db/app', connectionString: 'redis://:CONN-PW@cache' });
     const raw = out.raw();
-    for (const s of ['FMT-PW', 'CHILD-KEY', 'URL-PW', 'URL-TOKEN', 'RAW-AUTH', 'RAW-TOK', 'MSG-PROP'])
+    for (const s of ['FMT-PW', 'CHILD-KEY', 'URL-PW', 'URL-TOKEN', 'RAW-AUTH', 'RAW-TOK', 'MSG-PROP', 'DBURL-PW', 'CONN-PW'])
       expect(raw).not.toContain(s);
     expect(raw).toContain('"job":"sync"');
     expect(out.lines()[1]?.pid).toBe(process.pid);

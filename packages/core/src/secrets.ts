@@ -184,7 +184,10 @@ export function scrubSecrets(text: string): string {
     }
     while (s[j] === ' ' || s[j] === '\t') j++;
     const c = s[j];
-    const separated = (c === '=' && s[j + 1] !== '=' && s[j + 1] !== '>') || (c === ':' && s[j + 1] !== ':' && s[j + 1] !== '/');
+    // "%3D": an "=" percent-encoded (a query string inside a query string, e.g. a redirect_uri).
+    const encoded = c === '%' && s[j + 1] === '3' && (s[j + 2] === 'D' || s[j + 2] === 'd');
+    const separated =
+      encoded || (c === '=' && s[j + 1] !== '=' && s[j + 1] !== '>') || (c === ':' && s[j + 1] !== ':' && s[j + 1] !== '/');
     const key = s.slice(left, right).toLowerCase();
     if (!separated) {
       // "Bearer <token>", "aws_secret_access_key <value>": a value after blanks.
@@ -198,8 +201,8 @@ export function scrubSecrets(text: string): string {
       }
       return right;
     }
-    let from = j + 1;
-    while (s[from] === ' ' || s[from] === '\t') from++;
+    let from = j + (encoded ? 3 : 1);
+    while (s[from] === ' ' || s[from] === '\t' || s[from] === '\n' || s[from] === '\r') from++;
     if (s.startsWith(TEXT_REDACTED, from)) return from + TEXT_REDACTED.length;
     const v = s[from];
     let end: number;
@@ -225,7 +228,7 @@ export function scrubSecrets(text: string): string {
       const scheme = sticky(AUTH_SCHEME, s, from);
       if (scheme !== null) from += scheme[0].length;
       end = from;
-      while (end < n && notIn(VALUE_STOP, s, end)) end++;
+      while (end < n && notIn(VALUE_STOP, s, end) && !(encoded && s.startsWith('%26', end))) end++;
     }
     redact(from, end);
     return Math.max(end, from, right);
