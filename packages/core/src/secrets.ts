@@ -227,6 +227,7 @@ export function scrubSecrets(text: string): string {
     } else {
       const scheme = sticky(AUTH_SCHEME, s, from);
       if (scheme !== null) from += scheme[0].length;
+      if (s.startsWith(TEXT_REDACTED, from)) return from + TEXT_REDACTED.length;
       end = from;
       while (end < n && notIn(VALUE_STOP, s, end) && !(encoded && s.startsWith('%26', end))) end++;
     }
