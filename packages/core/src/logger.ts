@@ -5,7 +5,10 @@ import { isSecretKey, SECRET_KEY_PATTERN, sanitizeMessage, scrubErrorStack, scru
 
 export { isSecretKey, SECRET_KEY_PATTERN, sanitizeMessage, scrubErrorStack, scrubSecrets, TEXT_REDACTED } from './secrets.js';
 
-/** Keys redacted by default (case-insensitive) at the top level and up to two levels deep, e.g. `req.headers.cookie`. */
+/**
+ * Keys redacted by default (case-insensitive). Kept for compatibility: every one of them matches
+ * {@link SECRET_KEY_PATTERN}, which the logger applies to every key at any depth.
+ */
 export const DEFAULT_REDACT_KEYS: readonly string[] = Object.freeze([
   'authorization',
   'cookie',
@@ -41,7 +44,7 @@ export interface LoggerOptions {
   logger?: Logger;
   /** Where a new logger writes; default stdout. Ignored with `logger`. */
   destination?: DestinationStream;
-  /** Extra keys to redact, in addition to {@link DEFAULT_REDACT_KEYS}. */
+  /** Extra keys to redact (exact names, case-insensitive), in addition to those matching {@link SECRET_KEY_PATTERN}. */
   redact?: readonly string[];
   /** Where the active span is read from; default the global OpenTelemetry context API. */
   context?: ActiveContextSource;
@@ -384,8 +387,11 @@ function withTraceFields(object: Record<string, unknown>, source: ActiveContextS
 
 /**
  * Creates a pino logger (or wraps the host's) with base fields `service`, `version`, `environment`, trace
- * correlation (`trace_id`, `span_id`, `trace_flags` of the active span on every line) and default redaction of
- * credentials ({@link DEFAULT_REDACT_KEYS}, replaced by `[Redacted]`).
+ * correlation (`trace_id`, `span_id`, `trace_flags` of the active span on every line) and redaction of credentials:
+ * values of keys matching {@link SECRET_KEY_PATTERN} (and `redact`) at any depth become `[Redacted]`
+ * ({@link redactSensitive}, also in Errors, child bindings and serializer output), and the message, error messages
+ * and stacks and text fields are scrubbed ({@link scrubSecrets}). When wrapping a host logger, its serializers'
+ * output is redacted too; its own `redact` paths still apply.
  *
  * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for an unknown level
  */

@@ -1,9 +1,12 @@
 // Issue #26 items 7 and 8 in the Express middleware: logged headers, span exceptions from errorRecorder(), and job
 // error messages in ops responses.
+
+import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTestTelemetry, type TestTelemetry } from '@slakit/core/testing';
 import express from 'express5';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { errorRecorder, instrument } from './instrument.js';
 import { type OpsLedger, opsRouter } from './ops.js';
@@ -68,6 +71,66 @@ describe('instrument({ logging: { headers: true } })', () => {
     expect(line?.headers['x-tenant']).toBe('acme');
     expect(line?.headers.accept).toBe('text/plain');
     for (const name of Object.keys(SECRET_HEADERS)) expect(line?.headers[name]).toBe('[Redacted]');
+  });
+});
+
+describe('logged headers (fast-check)', () => {
+  it('any header whose name holds a secret word is redacted, whatever its case and affixes; others are kept', () => {
+    const kit = createTestTelemetry();
+    kits.push(kit);
+    const mw = instrument({
+      telemetry: kit.telemetry,
+      logging: { headers: true, sampleSuccess: 1 },
+      tracing: { enabled: false },
+    });
+    const affix = fc.stringMatching(/^[a-z0-9-]{0,8}$/);
+    const secretName = fc
+      .tuple(
+        affix,
+        fc.constantFrom('auth', 'token', 'secret', 'api-key', 'apikey', 'session', 'signature', 'cookie', 'pass', 'credential'),
+        affix,
+      )
+      .map(([a, w, b]) => `${a}${w}${b}`);
+    const plainName = fc.constantFrom(
+      'accept',
+      'host',
+      'x-tenant',
+      'x-request-id',
+      'content-type',
+      'user-agent',
+      'x-forwarded-for',
+    );
+    let n = 0;
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(secretName, { minLength: 1, maxLength: 6 }),
+        fc.uniqueArray(plainName, { maxLength: 4 }),
+        (secret, plain) => {
+          kit.logs.clear();
+          const headers: Record<string, string> = {};
+          const planted: string[] = [];
+          for (const name of secret) {
+            const value = `HDR${n++}SECRET`;
+            headers[name] = value;
+            planted.push(value);
+          }
+          for (const name of plain) headers[name] = `plain-${name}`;
+          const res = Object.assign(new EventEmitter(), {
+            statusCode: 200,
+            headersSent: true,
+            writableEnded: true,
+            setHeader() {},
+          });
+          const req = { method: 'GET', url: '/x', headers, socket: {}, baseUrl: '', route: { path: '/x' } };
+          mw(req as never, res as never, () => {});
+          res.emit('close');
+          const raw = kit.logs.raw();
+          for (const v of planted) expect(raw).not.toContain(v);
+          for (const name of plain) expect(raw).toContain(`plain-${name}`);
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });
 
