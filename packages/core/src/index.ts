@@ -104,6 +104,7 @@ export {
   DEFAULT_REDACT_KEYS,
   isoTimestamp,
   type LoggerOptions,
+  MAX_REDACT_BREADTH,
   MAX_REDACT_DEPTH,
   MAX_REDACT_NODES,
   REDACTED,

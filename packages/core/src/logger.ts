@@ -54,6 +54,11 @@ export interface LoggerOptions {
 export const MAX_REDACT_DEPTH = 8;
 /** Objects and arrays examined per log line at most; beyond it nested containers are replaced by `[Truncated]`. */
 export const MAX_REDACT_NODES = 2000;
+/**
+ * Entries examined per nested object or array at most (pino prints 100 by default); the rest is left out of the line
+ * (an array gets a last item `"[N more items]"`, an object a key `"[Truncated]"`).
+ */
+export const MAX_REDACT_BREADTH = 1000;
 
 const PLAIN = 0;
 const SECRET = 1;
@@ -64,8 +69,17 @@ const RAW_HEADERS = 3;
 const TEXT_KEY =
   /url|ur[il]s?$|href|connection|connstr|message|msg|stack|error|reason|detail|description|summary|cause|query|command|cmd|output/i;
 const keyKinds = new Map<string, number>();
+const extraKinds = new WeakMap<ReadonlySet<string>, Map<string, number>>();
 function keyKind(key: string, extra: ReadonlySet<string>): number {
-  let kind = extra.size === 0 ? keyKinds.get(key) : undefined;
+  let cache = keyKinds;
+  if (extra.size > 0) {
+    cache = extraKinds.get(extra) as Map<string, number>;
+    if (cache === undefined) {
+      cache = new Map();
+      extraKinds.set(extra, cache);
+    }
+  }
+  let kind = cache.get(key);
   if (kind === undefined) {
     const lower = key.toLowerCase();
     kind =
@@ -76,10 +90,8 @@ function keyKind(key: string, extra: ReadonlySet<string>): number {
           : lower === 'rawheaders' || lower === 'rawtrailers'
             ? RAW_HEADERS
             : PLAIN;
-    if (extra.size === 0) {
-      if (keyKinds.size >= 4096) keyKinds.clear();
-      keyKinds.set(key, kind);
-    }
+    if (cache.size >= 4096) cache.clear();
+    cache.set(key, kind);
   }
   return kind;
 }
@@ -199,21 +211,39 @@ function redactRawHeaders(list: unknown[], w: Walk, depth: number): unknown {
 
 function redactContainer(source: object, w: Walk, depth: number, fresh: boolean): unknown {
   if (Array.isArray(source)) {
+    const length = Math.min(source.length, MAX_REDACT_BREADTH);
     let out: unknown[] | undefined = fresh ? source : undefined;
-    for (let i = 0; i < source.length; i++) {
+    for (let i = 0; i < length; i++) {
       const item = source[i];
       const red = walk(item, w, depth + 1);
       if (red !== item) {
-        out ??= source.slice();
+        out ??= source.slice(0, length);
         out[i] = red;
       }
+    }
+    if (source.length > length) {
+      out = (out ?? source).slice(0, length);
+      out.push(`[${source.length - length} more items]`);
     }
     return out ?? source;
   }
   const record = source as Record<string, unknown>;
   let out: Record<string, unknown> | undefined = fresh ? record : undefined;
+  let seen = 0;
   for (const key in record) {
     if (!Object.hasOwn(record, key)) continue;
+    if (++seen > MAX_REDACT_BREADTH) {
+      // The rest is not examined, so it is not logged.
+      const kept: Record<string, unknown> = {};
+      let k = 0;
+      for (const name in out ?? record) {
+        if (!Object.hasOwn(out ?? record, name)) continue;
+        if (k++ >= MAX_REDACT_BREADTH) break;
+        kept[name] = (out ?? record)[name];
+      }
+      kept['[Truncated]'] = `more than ${MAX_REDACT_BREADTH} keys`;
+      return kept;
+    }
     const item = record[key];
     let red: unknown;
     const kind = keyKind(key, w.extra);

@@ -329,6 +329,21 @@ describe('logger: redaction by key pattern at any depth (issue #26 item 8)', () 
     expect(cyclic.token).toBe('CYCLE-TOKEN');
   });
 
+  it('bounds the work on huge objects and arrays without letting their secrets through', () => {
+    const out = capture();
+    const logger = createLogger({ destination: out.destination, redact: ['ssn'] });
+    const wide: Record<string, unknown> = {};
+    for (let i = 0; i < 5000; i++) wide[`k${i}`] = i;
+    wide.zz_password = 'WIDE-PW';
+    const long = Array.from({ length: 50_000 }, (_, i) => ({ i }));
+    long.push({ token: 'LONG-TOKEN' } as never);
+    logger.info({ nested: { wide, long, ssn: '123-45-6789' } }, 'huge');
+    const raw = out.raw();
+    for (const s of ['WIDE-PW', 'LONG-TOKEN', '123-45-6789']) expect(raw).not.toContain(s);
+    expect(out.lines()).toHaveLength(1);
+    expect(wide.zz_password).toBe('WIDE-PW');
+  });
+
   it('applies the same redaction when wrapping a host pino logger', () => {
     const out = capture();
     const logger = createLogger({ logger: pino(out.destination) });
