@@ -114,8 +114,12 @@ export {
   DEFAULT_REDACT_KEYS,
   isoTimestamp,
   type LoggerOptions,
+  MAX_REDACT_BREADTH,
+  MAX_REDACT_DEPTH,
+  MAX_REDACT_NODES,
   REDACTED,
   rateLimitedLog,
+  recordException,
   redactSensitive,
   sanitizeMessage,
   traceFields,
@@ -137,6 +141,7 @@ export {
   prometheusName,
 } from './prometheus.js';
 export { type IoRedisLike, type NodeRedisLike, type RedisClientLike, type RedisCommand, redisCommand } from './redis.js';
+export { isSecretKey, SECRET_KEY_PATTERN, scrubErrorStack, scrubSecrets, TEXT_REDACTED } from './secrets.js';
 export {
   createTelemetry,
   type ProvidersMode,

@@ -175,7 +175,10 @@ describe('redactSensitive', () => {
     });
     expect(out.keep).toBe(dirty.keep);
     expect(dirty.user.Password).toBe('x'); // the caller's object is not mutated
-    expect(redactSensitive({ a: { b: { c: { password: 'deep' } } } }, keys)).toEqual({ a: { b: { c: { password: 'deep' } } } }); // depth limit 3
+    // Any depth (issue #26): the old limit of 3 levels let `a.b.c.password` through.
+    expect(redactSensitive({ a: { b: { c: { password: 'deep' } } } }, keys)).toEqual({
+      a: { b: { c: { password: '[Redacted]' } } },
+    });
   });
 });
 

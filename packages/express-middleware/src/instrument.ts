@@ -11,7 +11,14 @@ import {
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
-import { type BoundHistogram, type BoundSum, httpDurationBuckets, invalidOption, type Telemetry } from '@slakit/core';
+import {
+  type BoundHistogram,
+  type BoundSum,
+  httpDurationBuckets,
+  invalidOption,
+  recordException,
+  type Telemetry,
+} from '@slakit/core';
 import { createMetricsRoute, DEFAULT_METRICS_PATH, type MetricsRouteOptions } from './metrics-route.js';
 import {
   type ExpressRequestLike,
@@ -67,7 +74,11 @@ export interface InstrumentOptions {
     enabled?: boolean;
     /** Share of 1xx/2xx/3xx requests logged, 0..1; default 0.1. 4xx and 5xx are always logged. */
     sampleSuccess?: number;
-    /** Log request headers (redacted by the logger); default false. Bodies are never logged. */
+    /**
+     * Log request headers; default false. Bodies are never logged. The logger redacts every header whose name matches
+     * the secret-key pattern of @slakit/core (`SECRET_KEY_PATTERN`: `authorization`, `cookie`, `x-api-key`,
+     * `x-auth-token`, `x-amz-security-token`, `x-hub-signature-256`, `x-session-id`, …), not a fixed list.
+     */
     headers?: boolean;
   };
   /**
@@ -444,8 +455,10 @@ export function instrument(options: InstrumentOptions): Middleware {
 }
 
 /**
- * Express error middleware that records the thrown error's class as `error_type` (and on the span), then passes the
- * error on unchanged. Mount it after your routes: `app.use(errorRecorder())`.
+ * Express error middleware that records the thrown error's class as `error_type` (and on the span, as an `exception`
+ * event whose message and stack are scrubbed of secrets: URL credentials, `password=…`-style pairs, tokens — see
+ * `recordException()` of @slakit/core), then passes the error on unchanged. Mount it after your routes:
+ * `app.use(errorRecorder())`.
  */
 export function errorRecorder(): (
   err: unknown,
@@ -456,7 +469,8 @@ export function errorRecorder(): (
   return function slakitErrorRecorder(err, req, _res, next) {
     thrownTypes.set(req, errorTypeOf(err));
     const span = requestSpans.get(req);
-    if (span && err instanceof Error) span.recordException(err);
+    // Scrubbed of secrets (a driver's message may carry a DSN's password); any thrown value, not only Errors.
+    if (span) recordException(span, err);
     next(err);
   };
 }

@@ -8,6 +8,7 @@ import {
   describeValue,
   invalidOption,
   loadEnvConfig,
+  recordException,
   SlakitError,
   systemClock,
   type Telemetry,
@@ -190,21 +191,6 @@ function returnedProcessed(returned: unknown): number | undefined {
 function errorInfo(error: unknown): NonNullable<RunResult['error']> {
   const { name, code, message } = describeError(error);
   return { type: name, code, message };
-}
-
-/** What a span records for a thrown value: the safe description (and a sanitised stack when one can be read). */
-function spanException(
-  error: unknown,
-  info: NonNullable<RunResult['error']>,
-): { name: string; message: string; code: string; stack?: string } {
-  let stack: string | undefined;
-  try {
-    const s = error !== null && typeof error === 'object' ? (error as { stack?: unknown }).stack : undefined;
-    if (typeof s === 'string') stack = describeError(s, { maxMessageLength: 4000 }).message;
-  } catch {
-    // an unreadable stack is left out
-  }
-  return { name: info.type, message: info.message, code: info.code ?? info.type, ...(stack ? { stack } : {}) };
 }
 
 function validate(name: string, options: WithSlaOptions, warning: number, critical: number): void {
@@ -585,7 +571,7 @@ export function withSla<I = unknown>(
     if (span) {
       span.setAttribute('job.outcome', outcome);
       if (outcome !== 'succeeded') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
-      if (thrown && result.error) span.recordException(spanException(thrown.error, result.error));
+      if (thrown) recordException(span, thrown.error); // message and stack scrubbed of secrets
       span.end();
     }
     const summary = {

@@ -26,6 +26,7 @@ import {
   type AlertValues,
   alertFingerprint,
   cleanAnnotations,
+  cleanValues,
   labelsMatch,
   type NotificationReason,
   severityRank,
@@ -520,7 +521,7 @@ export function createAlerter(options: AlerterOptions = {}): Alerter {
       if (severityRank(severity) < severityRank(minSeverity)) return { fingerprint, action: 'filtered' };
       const now = clock.now();
       const annotations = cleanAnnotations(alert.annotations);
-      const values = { ...alert.values };
+      const values = cleanValues(alert.values);
       const existing = states.get(fingerprint);
       if (existing) {
         existing.annotations = annotations;

@@ -1,5 +1,6 @@
 import { SEVERITIES, type Severity } from '../env.js';
 import { describeValue, SlakitError } from '../errors.js';
+import { sanitizeMessage } from '../secrets.js';
 
 /**
  * Labels identify an alert: `alertname`, `severity`, `service` and its subject (`job`, `queue`, `check` or `slo`),
@@ -140,11 +141,21 @@ export function labelsMatch(
   return Object.entries(subset).every(([k, v]) => v === undefined || labels[k] === v);
 }
 
-/** Annotations with undefined values dropped and long texts truncated (4 KiB). */
+/**
+ * Annotations with undefined values dropped, secrets scrubbed ({@link sanitizeMessage}: URL credentials, `key=value`
+ * secrets, tokens) and long texts truncated (4 KiB), before any sink or the history sees them.
+ */
 export function cleanAnnotations(annotations: AlertAnnotations | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(annotations ?? {})) {
-    if (typeof v === 'string' && v !== '') out[k] = v.length > 4096 ? `${v.slice(0, 4093)}...` : v;
+    if (typeof v === 'string' && v !== '') out[k] = sanitizeMessage(v, 4096);
   }
+  return out;
+}
+
+/** A copy of alert values with string values scrubbed of secrets ({@link sanitizeMessage}, 4 KiB). */
+export function cleanValues(values: AlertValues | undefined): AlertValues {
+  const out: AlertValues = {};
+  for (const [k, v] of Object.entries(values ?? {})) out[k] = typeof v === 'string' ? sanitizeMessage(v, 4096) : v;
   return out;
 }

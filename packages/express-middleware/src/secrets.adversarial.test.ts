@@ -1,0 +1,213 @@
+// Issue #26 items 7 and 8 in the Express middleware: logged headers, span exceptions from errorRecorder(), and job
+// error messages in ops responses.
+
+import { EventEmitter } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createTestTelemetry, type TestTelemetry } from '@slakit/core/testing';
+import express from 'express5';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { errorRecorder, instrument } from './instrument.js';
+import { type OpsLedger, opsRouter } from './ops.js';
+
+const servers: Server[] = [];
+const kits: TestTelemetry[] = [];
+afterEach(async () => {
+  await Promise.all(
+    servers.splice(0).map(
+      (s) =>
+        new Promise<void>((r) => {
+          s.closeAllConnections();
+          s.close(() => r());
+        }),
+    ),
+  );
+  await Promise.all(kits.splice(0).map((k) => k.close()));
+});
+
+async function listen(app: express.Express): Promise<string> {
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  servers.push(server);
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+// The headers of issue #26 item 8 and the ones redacted before it, each with a distinct value.
+const SECRET_HEADERS: Record<string, string> = {
+  'x-auth-token': 'H-AUTH-TOKEN',
+  'x-access-token': 'H-ACCESS-TOKEN',
+  'x-csrf-token': 'H-CSRF-TOKEN',
+  'api-key': 'H-API-KEY',
+  'x-amz-security-token': 'H-AMZ-TOKEN',
+  'x-goog-api-key': 'H-GOOG-KEY',
+  'x-hub-signature-256': 'sha256=H-HUB-SIG',
+  'x-slack-signature': 'v0=H-SLACK-SIG',
+  'x-forwarded-authorization': 'Bearer H-FWD-AUTH',
+  'x-session-id': 'H-SESSION-ID',
+  authentication: 'H-AUTHENTICATION',
+  authorization: 'Bearer H-AUTHORIZATION',
+  cookie: 'sid=H-COOKIE',
+  'x-api-key': 'H-X-API-KEY',
+  'proxy-authorization': 'Basic H-PROXY-AUTH',
+  'x-my-private-key': 'H-PRIVATE-KEY',
+};
+
+describe('instrument({ logging: { headers: true } })', () => {
+  it('redacts every credential header by name pattern and keeps the others', async () => {
+    const kit = createTestTelemetry();
+    kits.push(kit);
+    const app = express();
+    app.use(instrument({ telemetry: kit.telemetry, logging: { headers: true, sampleSuccess: 1 } }) as never);
+    app.get('/x', (_req, res) => void res.send('ok'));
+    const url = await listen(app);
+    const res = await fetch(`${url}/x`, { headers: { ...SECRET_HEADERS, 'x-tenant': 'acme', accept: 'text/plain' } });
+    expect(res.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 20));
+    const raw = kit.logs.raw();
+    for (const value of Object.values(SECRET_HEADERS)) expect(raw).not.toContain(value.replace(/^\w+[= ]/, ''));
+    const line = kit.logs.lines.find((l) => l.route === '/x') as { headers: Record<string, string> } | undefined;
+    expect(line?.headers['x-tenant']).toBe('acme');
+    expect(line?.headers.accept).toBe('text/plain');
+    for (const name of Object.keys(SECRET_HEADERS)) expect(line?.headers[name]).toBe('[Redacted]');
+  });
+});
+
+describe('logged headers (fast-check)', () => {
+  it('any header whose name holds a secret word is redacted, whatever its case and affixes; others are kept', () => {
+    const kit = createTestTelemetry();
+    kits.push(kit);
+    const mw = instrument({
+      telemetry: kit.telemetry,
+      logging: { headers: true, sampleSuccess: 1 },
+      tracing: { enabled: false },
+    });
+    const affix = fc.stringMatching(/^[a-z0-9-]{0,8}$/);
+    const secretName = fc
+      .tuple(
+        affix,
+        fc.constantFrom('auth', 'token', 'secret', 'api-key', 'apikey', 'session', 'signature', 'cookie', 'pass', 'credential'),
+        affix,
+      )
+      .map(([a, w, b]) => `${a}${w}${b}`);
+    const plainName = fc.constantFrom(
+      'accept',
+      'host',
+      'x-tenant',
+      'x-request-id',
+      'content-type',
+      'user-agent',
+      'x-forwarded-for',
+    );
+    let n = 0;
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(secretName, { minLength: 1, maxLength: 6 }),
+        fc.uniqueArray(plainName, { maxLength: 4 }),
+        (secret, plain) => {
+          kit.logs.clear();
+          const headers: Record<string, string> = {};
+          const planted: string[] = [];
+          for (const name of secret) {
+            const value = `HDR${n++}SECRET`;
+            headers[name] = value;
+            planted.push(value);
+          }
+          for (const name of plain) headers[name] = `plain-${name}`;
+          const res = Object.assign(new EventEmitter(), {
+            statusCode: 200,
+            headersSent: true,
+            writableEnded: true,
+            setHeader() {},
+          });
+          const req = { method: 'GET', url: '/x', headers, socket: {}, baseUrl: '', route: { path: '/x' } };
+          mw(req as never, res as never, () => {});
+          res.emit('close');
+          const raw = kit.logs.raw();
+          for (const v of planted) expect(raw).not.toContain(v);
+          for (const name of plain) expect(raw).toContain(`plain-${name}`);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
+
+describe('errorRecorder()', () => {
+  it("records the thrown error on the span without the DSN's password or other secrets", async () => {
+    const kit = createTestTelemetry();
+    kits.push(kit);
+    const app = express();
+    app.use(instrument({ telemetry: kit.telemetry }) as never);
+    app.get('/db', () => {
+      throw Object.assign(new Error('connect postgres://app:SPAN-DSN-PASSWORD@db.internal:5432/app failed, token=SPAN-TOK'), {
+        code: 'ECONNREFUSED',
+      });
+    });
+    app.get('/string', () => {
+      throw 'client_secret=SPAN-STRING-SECRET';
+    });
+    app.use(errorRecorder() as never);
+    app.use(((_err: unknown, _req: unknown, res: { status(n: number): { send(b: string): void } }, _next: unknown) => {
+      res.status(500).send('failed');
+    }) as never);
+    const url = await listen(app);
+    expect((await fetch(`${url}/db`)).status).toBe(500);
+    expect((await fetch(`${url}/string`)).status).toBe(500);
+    await new Promise((r) => setTimeout(r, 20));
+    const spans = kit.spans.finished();
+    const events = spans.flatMap((s) => s.events);
+    expect(events.filter((e) => e.name === 'exception')).toHaveLength(2);
+    const text = JSON.stringify(events);
+    for (const s of ['SPAN-DSN-PASSWORD', 'SPAN-TOK', 'SPAN-STRING-SECRET']) expect(text).not.toContain(s);
+    const db = events.find((e) => String(e.attributes?.['exception.message']).includes('postgres'));
+    expect(db?.attributes?.['exception.message']).toBe(
+      'connect postgres://[redacted]@db.internal:5432/app failed, token=[redacted]',
+    );
+    expect(db?.attributes?.['exception.type']).toBe('ECONNREFUSED');
+  });
+});
+
+describe('opsRouter: job error messages', () => {
+  it('serves the issue #26 item 7 message scrubbed (a ledger row written before the fix, or by another writer)', async () => {
+    const message =
+      'GET https://www.googleapis.com/oauth2/v3/userinfo?access_token=ya29.LIVE-TOKEN failed (sk_live_ABC123) ' +
+      'client_secret=CS-987 refresh_token: RT-1 {"password":"p4ss"} PGPASSWORD=pw1 ' +
+      'https://hooks.slack.com/services/T1/B2/SLACKHOOK https://api.telegram.org/bot123:TGTOKEN/send';
+    const ledger: OpsLedger = {
+      async recent(job) {
+        return [
+          {
+            runId: 'r1',
+            job,
+            outcome: 'failed',
+            startedAt: new Date(0),
+            finishedAt: new Date(1000),
+            durationSeconds: 1,
+            budgetSeconds: 10,
+            processed: 0,
+            errorCode: 'ERR',
+            errorMessage: message,
+          },
+        ];
+      },
+      async stats() {
+        return { count: 1, successRate: 0 };
+      },
+      async lastSuccess() {
+        return undefined;
+      },
+    };
+    const job = Object.assign(async () => undefined, { jobName: 'sync', budgetSeconds: 10 });
+    const app = express();
+    app.use(opsRouter({ ledger, jobs: [job] }) as never);
+    const url = await listen(app);
+    const res = await fetch(`${url}/ops/jobs/sync`);
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body).toContain('errorMessage');
+    for (const s of ['LIVE-TOKEN', 'ABC123', 'CS-987', 'RT-1', 'p4ss', 'pw1', 'SLACKHOOK', 'TGTOKEN'])
+      expect(body).not.toContain(s);
+  });
+});
