@@ -1,6 +1,8 @@
 import { type Context, isSpanContextValid, context as otelContext, trace } from '@opentelemetry/api';
 import pino, { type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino';
 import { invalidOption } from './errors.js';
+import { validateOptions } from './validation/options.js';
+import { loggerOptionsSchema } from './validation/schemas.js';
 
 /** Keys redacted by default (case-insensitive) at the top level and up to two levels deep, e.g. `req.headers.cookie`. */
 export const DEFAULT_REDACT_KEYS: readonly string[] = Object.freeze([
@@ -133,6 +135,7 @@ function withTraceFields(object: Record<string, unknown>, source: ActiveContextS
  * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for an unknown level
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
+  validateOptions(loggerOptionsSchema, options);
   if (options.level !== undefined && !LEVELS.includes(options.level)) {
     throw invalidOption('level', options.level, `one of ${LEVELS.join(', ')}`);
   }

@@ -33,6 +33,8 @@ import {
 } from './model.js';
 import { logSink } from './sinks/log.js';
 import type { AlertStore } from './store.js';
+import { validateOptions } from '../validation/options.js';
+import { alerterOptionsSchema } from '../validation/schemas.js';
 
 /** Re-route an alert still firing after a delay (seeds: page on-call after 30 min, email the lead after 24 h). */
 export interface Escalation {
@@ -183,6 +185,7 @@ function actionName(alertname: string, action: RemediationAction): string {
  *   name), `ERR_SLAKIT_UNKNOWN_REFERENCE` (a route or escalation naming a sink that is not configured)
  */
 export function createAlerter(options: AlerterOptions = {}): Alerter {
+  validateOptions(alerterOptionsSchema, options);
   const env = loadEnvConfig(options.env ?? process.env);
   positive('dedupWindowSeconds', options.dedupWindowSeconds, true);
   positive('resendIntervalSeconds', options.resendIntervalSeconds);

@@ -1,6 +1,8 @@
 import type { AlertSink, DeliveryOptions } from '../delivery.js';
 import type { AlertNotification } from '../model.js';
 import { checkUrl, postJson } from './http.js';
+import { validateOptions } from '../../validation/options.js';
+import { SINK_OPTION_SCHEMAS } from '../../validation/schemas.js';
 
 /** Options of {@link alertmanagerSink}. */
 export interface AlertmanagerSinkOptions {
@@ -41,6 +43,7 @@ export function alertmanagerAlerts(
  * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a URL that is not http(s)
  */
 export function alertmanagerSink(url: string, options: AlertmanagerSinkOptions = {}): AlertSink {
+  validateOptions(SINK_OPTION_SCHEMAS.alertmanagerSink, options);
   const base = checkUrl('url', url).replace(/\/+$/, '');
   const refreshSeconds = options.refreshSeconds ?? 60;
   return {

@@ -2,6 +2,8 @@ import { invalidOption } from '../../errors.js';
 import { type AlertSink, type DeliveryOptions, SinkDeliveryError } from '../delivery.js';
 import type { AlertNotification } from '../model.js';
 import { checkUrl, postJson } from './http.js';
+import { validateOptions } from '../../validation/options.js';
+import { SINK_OPTION_SCHEMAS } from '../../validation/schemas.js';
 
 /** Options of {@link telegramSink}. */
 export interface TelegramSinkOptions {
@@ -38,6 +40,7 @@ export function telegramText(n: AlertNotification): string {
  * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` without a token or chat ids
  */
 export function telegramSink(options: TelegramSinkOptions): AlertSink {
+  validateOptions(SINK_OPTION_SCHEMAS.telegramSink, options);
   if (typeof options?.botToken !== 'string' || options.botToken.trim() === '') {
     throw invalidOption('botToken', '[redacted]', 'a non-empty Telegram bot token');
   }

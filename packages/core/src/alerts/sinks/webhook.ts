@@ -1,5 +1,7 @@
 import type { AlertSink, DeliveryOptions } from '../delivery.js';
 import { checkUrl, postJson, seedPayloadFields } from './http.js';
+import { validateOptions } from '../../validation/options.js';
+import { SINK_OPTION_SCHEMAS } from '../../validation/schemas.js';
 
 /** Options of {@link webhookSink}. */
 export interface WebhookSinkOptions {
@@ -19,6 +21,7 @@ export interface WebhookSinkOptions {
  * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a URL that is not http(s) (the URL is not echoed)
  */
 export function webhookSink(url: string, options: WebhookSinkOptions = {}): AlertSink {
+  validateOptions(SINK_OPTION_SCHEMAS.webhookSink, options);
   const target = checkUrl('url', url);
   return {
     name: options.name ?? 'webhook',

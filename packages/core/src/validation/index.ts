@@ -1,0 +1,42 @@
+export {
+  DELIVERY_LIMITS,
+  deliveryOptionsSchema,
+  integerAtLeast,
+  MAX_MS,
+  MAX_SECONDS,
+  nonNegativeMs,
+  nonNegativeSeconds,
+  openRatio,
+  positiveMs,
+  positiveSeconds,
+  QUEUE_FIELDS,
+  RULE_FIELDS,
+  runbookUrlOption,
+  SINK_COMMON_FIELDS,
+  SLA_FIELDS,
+  severity,
+  unitRatio,
+} from './fields.js';
+export {
+  coded,
+  didYouMean,
+  editDistance,
+  FORBIDDEN_KEYS,
+  formatField,
+  knownKeysError,
+  type OptionProblem,
+  type OptionSchema,
+  opt,
+  optionProblems,
+  unknownKeyText,
+  type ValidateOptions,
+  validateOptions,
+} from './options.js';
+export { describeValue, fieldKind, LOCATOR_FIELD, REDACTED_VALUE, redactText, redactUrl, redactValue, SECRET_FIELD } from './redact.js';
+export {
+  alerterOptionsSchema,
+  DUCK,
+  loggerOptionsSchema,
+  SINK_OPTION_SCHEMAS,
+  telemetryOptionsSchema,
+} from './schemas.js';
