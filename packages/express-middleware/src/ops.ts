@@ -8,8 +8,10 @@ import {
   type Severity,
   type SlakitConfig,
   sanitizeMessage,
+  validateOptions,
 } from '@slakit/core';
 import type { Logger } from 'pino';
+import { opsRouterOptionsSchema } from './options-schema.js';
 import type { SloTracker } from './slo-tracker.js';
 
 /** The parts of a run record the ops API returns (a `RunRecord` of @slakit/job-wrapper fits). */
@@ -202,6 +204,7 @@ function alertView(e: HistoryEntry) {
 export function opsRouter(
   options: OpsRouterOptions,
 ): (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void {
+  validateOptions(opsRouterOptionsSchema, options);
   const prefix = (options.prefix ?? '/ops').replace(/\/+$/, '');
   if (!/^\/[A-Za-z0-9._~/-]*$/.test(prefix)) throw invalidOption('prefix', options.prefix, 'a path such as /ops');
   for (const key of ['authorize', 'authorizeRead'] as const)

@@ -1,5 +1,6 @@
-import { type Clock, systemClock } from '@slakit/core';
+import { type Clock, systemClock, validateOptions } from '@slakit/core';
 import { createLease, type LeaseInfo, type LeaseStore } from './lease.js';
+import { postgresAdvisoryLeasesOptionsSchema } from './options-schema.js';
 import { type PgQueryable, tableName } from './postgres.js';
 
 /** A dedicated, unpooled `pg` Client (connected). */
@@ -31,6 +32,7 @@ export function postgresAdvisoryLeases(
   connect: () => Promise<PgSessionClient>,
   options: PostgresAdvisoryLeasesOptions = {},
 ): PostgresAdvisoryLeaseStore {
+  validateOptions(postgresAdvisoryLeasesOptionsSchema, options);
   const fenceTable = tableName('fenceTable', options.fenceTable ?? 'slakit_advisory_fences');
   const clock = options.clock ?? systemClock;
   const lockId = 'hashtextextended($1, 0)';

@@ -5,6 +5,8 @@ import { loadEnvConfig, SEVERITIES, type Severity } from '../env.js';
 import { describeValue, invalidOption, SlakitError } from '../errors.js';
 import { createLogger, rateLimitedLog } from '../logger.js';
 import type { Telemetry } from '../telemetry.js';
+import { validateOptions } from '../validation/options.js';
+import { alerterOptionsSchema } from '../validation/schemas.js';
 import {
   type AlertSink,
   createDeliverer,
@@ -33,8 +35,6 @@ import {
 } from './model.js';
 import { logSink } from './sinks/log.js';
 import type { AlertStore } from './store.js';
-import { validateOptions } from '../validation/options.js';
-import { alerterOptionsSchema } from '../validation/schemas.js';
 
 /** Re-route an alert still firing after a delay (seeds: page on-call after 30 min, email the lead after 24 h). */
 export interface Escalation {

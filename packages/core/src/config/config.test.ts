@@ -240,7 +240,9 @@ describe('loadConfigFile', () => {
     ).rejects.toMatchObject({
       code: 'ERR_SLAKIT_INVALID_CONFIG',
       field: 'jobs.j.budgetSeconds',
-      message: expect.stringMatching(/invalid\.json: invalid slakit config: jobs\.j\.budgetSeconds must be a number of seconds > 0, got "10"/),
+      message: expect.stringMatching(
+        /invalid\.json: invalid slakit config: jobs\.j\.budgetSeconds must be a number of seconds > 0, got "10"/,
+      ),
     });
   });
 });

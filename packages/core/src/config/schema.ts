@@ -21,7 +21,13 @@ function namedRecord<T extends z.ZodType>(pattern: RegExp, what: string, value: 
     .superRefine((input, ctx) => {
       for (const key of Object.keys(input)) {
         if (FORBIDDEN_KEYS.has(key) || !pattern.test(key))
-          ctx.addIssue({ code: 'custom', path: [key], message: `must be a ${what} name matching ${pattern}`, input: key, params: { key: true } });
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `must be a ${what} name matching ${pattern}`,
+            input: key,
+            params: { key: true },
+          });
       }
     })
     .pipe(z.record(z.string(), value));
@@ -37,8 +43,6 @@ const MATCHERS =
 const name = (what: string) => z.string().regex(NAME, { error: `must be a ${what} name matching ${NAME}` });
 const duration = z.string().regex(PROMETHEUS_DURATION, { error: 'must be a Prometheus duration such as 30s, 5m, 1h, 30d' });
 const positive = z.number({ error: 'must be a number' }).finite().gt(0, { error: 'must be > 0' });
-const count = z.number({ error: 'must be a number' }).int({ error: 'must be an integer' }).gt(0, { error: 'must be > 0' });
-const ratio = z.number({ error: 'must be a number' }).gt(0, { error: 'must be > 0' }).lt(1, { error: 'must be < 1' });
 const percent = z.number({ error: 'must be a number' }).gt(0, { error: 'must be > 0' }).lt(100, { error: 'must be < 100' });
 const envName = z.string().regex(ENV_NAME, { error: 'must be an environment variable name such as SLACK_WEBHOOK_URL' });
 const httpUrl = z.string().refine((v) => /^https?:\/\/[^\s]+$/.test(v), { error: 'must be an http(s) URL' });
@@ -64,26 +68,42 @@ const slo = z.discriminatedUnion('kind', [availabilitySlo, latencySlo], {
 });
 
 const job = z
-  .strictObject({
-    /** SLA budget of one run, in seconds (shared with `withSla()`: > 0, at most 10 years). */
-    budgetSeconds: SLA_FIELDS.budgetSeconds,
-    /** Cron expression (croner syntax) of the job's schedule; enables missed-run rules. */
-    schedule: z.string().min(1).optional(),
-    timezone: z.string().min(1).optional(),
-    /** Extra time after a period before a missing success is critical; default 10 % of the period (≥ 60 s). */
-    graceSeconds: nonNegativeSeconds().optional(),
-    /** Percent of the budget that warns (shared with `withSla()`: > 0 and ≤ 1000); default 80. */
-    warningPercent: SLA_FIELDS.warningPercent.default(80),
-    /** Percent of the budget that is critical (shared with `withSla()`: > 0 and ≤ 1000); default 100. */
-    criticalPercent: SLA_FIELDS.criticalPercent.default(100),
-    /** Success rate over 24 h below which the job is critical; default 0.95. */
-    successRateThreshold: RULE_FIELDS.successRateThreshold.default(0.95),
-    /** Throughput below this share of its 7-day average warns; default 0.5. */
-    throughputRatio: RULE_FIELDS.throughputRatio.default(0.5),
-    /** Consecutive failures that are critical; default 3. */
-    consecutiveFailures: RULE_FIELDS.consecutiveFailures.default(3),
-    description: z.string().optional(),
-  }, { error: knownKeysError(['budgetSeconds', 'schedule', 'timezone', 'graceSeconds', 'warningPercent', 'criticalPercent', 'successRateThreshold', 'throughputRatio', 'consecutiveFailures', 'description']) })
+  .strictObject(
+    {
+      /** SLA budget of one run, in seconds (shared with `withSla()`: > 0, at most 10 years). */
+      budgetSeconds: SLA_FIELDS.budgetSeconds,
+      /** Cron expression (croner syntax) of the job's schedule; enables missed-run rules. */
+      schedule: z.string().min(1).optional(),
+      timezone: z.string().min(1).optional(),
+      /** Extra time after a period before a missing success is critical; default 10 % of the period (≥ 60 s). */
+      graceSeconds: nonNegativeSeconds().optional(),
+      /** Percent of the budget that warns (shared with `withSla()`: > 0 and ≤ 1000); default 80. */
+      warningPercent: SLA_FIELDS.warningPercent.default(80),
+      /** Percent of the budget that is critical (shared with `withSla()`: > 0 and ≤ 1000); default 100. */
+      criticalPercent: SLA_FIELDS.criticalPercent.default(100),
+      /** Success rate over 24 h below which the job is critical; default 0.95. */
+      successRateThreshold: RULE_FIELDS.successRateThreshold.default(0.95),
+      /** Throughput below this share of its 7-day average warns; default 0.5. */
+      throughputRatio: RULE_FIELDS.throughputRatio.default(0.5),
+      /** Consecutive failures that are critical; default 3. */
+      consecutiveFailures: RULE_FIELDS.consecutiveFailures.default(3),
+      description: z.string().optional(),
+    },
+    {
+      error: knownKeysError([
+        'budgetSeconds',
+        'schedule',
+        'timezone',
+        'graceSeconds',
+        'warningPercent',
+        'criticalPercent',
+        'successRateThreshold',
+        'throughputRatio',
+        'consecutiveFailures',
+        'description',
+      ]),
+    },
+  )
   .superRefine((value, ctx) => {
     if (value.warningPercent >= value.criticalPercent)
       ctx.addIssue({
@@ -107,13 +127,16 @@ const job = z
   });
 
 const queue = z
-  .strictObject({
-    depthWarning: QUEUE_FIELDS.depthWarning.default(100),
-    depthCritical: QUEUE_FIELDS.depthCritical.default(500),
-    ageWarningHours: QUEUE_FIELDS.ageWarningHours.default(48),
-    ageEscalationHours: QUEUE_FIELDS.ageEscalationHours.default(168),
-    description: z.string().optional(),
-  }, { error: knownKeysError(['depthWarning', 'depthCritical', 'ageWarningHours', 'ageEscalationHours', 'description']) })
+  .strictObject(
+    {
+      depthWarning: QUEUE_FIELDS.depthWarning.default(100),
+      depthCritical: QUEUE_FIELDS.depthCritical.default(500),
+      ageWarningHours: QUEUE_FIELDS.ageWarningHours.default(48),
+      ageEscalationHours: QUEUE_FIELDS.ageEscalationHours.default(168),
+      description: z.string().optional(),
+    },
+    { error: knownKeysError(['depthWarning', 'depthCritical', 'ageWarningHours', 'ageEscalationHours', 'description']) },
+  )
   .superRefine((value, ctx) => {
     if (value.depthWarning >= value.depthCritical)
       ctx.addIssue({ code: 'custom', path: ['depthWarning'], message: 'must be < depthCritical', input: value.depthWarning });
@@ -135,10 +158,12 @@ const receiver = z.discriminatedUnion(
       webhookUrlEnv: envName.default('SLACK_WEBHOOK_URL'),
       channel: z.string().min(1).optional(),
     }),
-    strict({ type: z.literal('webhook'), url: httpUrl.optional(), urlEnv: envName.optional() })
-      .refine((v) => (v.url === undefined) !== (v.urlEnv === undefined), {
+    strict({ type: z.literal('webhook'), url: httpUrl.optional(), urlEnv: envName.optional() }).refine(
+      (v) => (v.url === undefined) !== (v.urlEnv === undefined),
+      {
         error: 'must set exactly one of url (a URL without secrets) or urlEnv',
-      }),
+      },
+    ),
   ],
   { error: 'must have type "pagerduty", "slack" or "webhook"' },
 );
@@ -177,16 +202,19 @@ const prometheus = strict({
 
 /** The zod schema of the slakit config (exported for tooling; prefer {@link defineConfig} / {@link validateConfig}). */
 export const configSchema = z
-  .strictObject({
-    /** Service name (the `service` label of every generated alert). */
-    service: z.string().regex(SERVICE, { error: `must be a service name matching ${SERVICE}` }),
-    prometheus: prometheus.default({ selector: '', evaluationInterval: '30s' }),
-    slos: z.array(slo).default([]),
-    jobs: namedRecord(NAME, 'job', job).default({}),
-    queues: namedRecord(NAME, 'queue', queue).default({}),
-    health: health.default({ failingFor: '5m' }),
-    alerting: alerting.prefault({}),
-  }, { error: knownKeysError(['service', 'prometheus', 'slos', 'jobs', 'queues', 'health', 'alerting']) })
+  .strictObject(
+    {
+      /** Service name (the `service` label of every generated alert). */
+      service: z.string().regex(SERVICE, { error: `must be a service name matching ${SERVICE}` }),
+      prometheus: prometheus.default({ selector: '', evaluationInterval: '30s' }),
+      slos: z.array(slo).default([]),
+      jobs: namedRecord(NAME, 'job', job).default({}),
+      queues: namedRecord(NAME, 'queue', queue).default({}),
+      health: health.default({ failingFor: '5m' }),
+      alerting: alerting.prefault({}),
+    },
+    { error: knownKeysError(['service', 'prometheus', 'slos', 'jobs', 'queues', 'health', 'alerting']) },
+  )
   .superRefine((value, ctx) => {
     const seen = new Set<string>();
     value.slos.forEach((s, i) => {
@@ -235,10 +263,14 @@ export function validateConfig(input: unknown, source?: string): SlakitConfig {
     result = configSchema.safeParse(input);
   } catch {
     // a hostile getter or proxy
-    throw new SlakitError('ERR_SLAKIT_INVALID_CONFIG', `${source ? `${source}: ` : ''}invalid slakit config: must be a plain object`, {
-      field: '(root)',
-      accepted: 'see docs/configuration.md',
-    });
+    throw new SlakitError(
+      'ERR_SLAKIT_INVALID_CONFIG',
+      `${source ? `${source}: ` : ''}invalid slakit config: must be a plain object`,
+      {
+        field: '(root)',
+        accepted: 'see docs/configuration.md',
+      },
+    );
   }
   if (!result.success) {
     // A misspelt option explains a missing one: unknown keys are reported first.
@@ -256,7 +288,8 @@ export function validateConfig(input: unknown, source?: string): SlakitConfig {
       }
       if (issue.code === 'invalid_type' && valueAt(input, path) === undefined) message = 'is required';
       else if (issue.code === 'invalid_key') message = issue.issues[0]?.message ?? message;
-      else if (issue.code === 'custom' && valueAt(input, path) === undefined && !isKey && issue.input === undefined) message = 'is required';
+      else if (issue.code === 'custom' && valueAt(input, path) === undefined && !isKey && issue.input === undefined)
+        message = 'is required';
       // Shared option schemas (validation/fields.ts) describe what they accept: "a number of seconds > 0".
       if (!/^(must|is|has) /.test(message)) message = `must be ${message}`;
       const shown = isKey ? `key ${describeValue(path[path.length - 1])}` : describeValue(valueAt(input, path), formatPath(path));

@@ -14,7 +14,8 @@ export const MAX_MS = MAX_SECONDS * 1000;
 /** `> 0` seconds, at most {@link MAX_SECONDS}. */
 export const positiveSeconds = (accepted = 'a number of seconds > 0') => opt.number(accepted, (v) => v > 0 && v <= MAX_SECONDS);
 /** `≥ 0` seconds, at most {@link MAX_SECONDS}. */
-export const nonNegativeSeconds = (accepted = 'a number of seconds ≥ 0') => opt.number(accepted, (v) => v >= 0 && v <= MAX_SECONDS);
+export const nonNegativeSeconds = (accepted = 'a number of seconds ≥ 0') =>
+  opt.number(accepted, (v) => v >= 0 && v <= MAX_SECONDS);
 /** `> 0` ms, at most {@link MAX_MS}. */
 export const positiveMs = (accepted = 'a number of ms > 0') => opt.number(accepted, (v) => v > 0 && v <= MAX_MS);
 /** `≥ 0` ms, at most {@link MAX_MS}. */
@@ -68,7 +69,10 @@ export const deliveryOptionsSchema = opt.object(
     backoffMs: nonNegativeMs('a number of ms ≥ 0'),
     maxBackoffMs: nonNegativeMs('a number of ms ≥ 0'),
     maxQueue: opt.integer(`an integer from 1 to ${DELIVERY_LIMITS.maxQueue}`, (v) => v >= 1 && v <= DELIVERY_LIMITS.maxQueue),
-    concurrency: opt.integer(`an integer from 1 to ${DELIVERY_LIMITS.concurrency}`, (v) => v >= 1 && v <= DELIVERY_LIMITS.concurrency),
+    concurrency: opt.integer(
+      `an integer from 1 to ${DELIVERY_LIMITS.concurrency}`,
+      (v) => v >= 1 && v <= DELIVERY_LIMITS.concurrency,
+    ),
   },
   'an object { timeoutMs?, retries?, backoffMs?, maxBackoffMs?, maxQueue?, concurrency? }',
 );

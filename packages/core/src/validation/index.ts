@@ -32,7 +32,16 @@ export {
   type ValidateOptions,
   validateOptions,
 } from './options.js';
-export { describeValue, fieldKind, LOCATOR_FIELD, REDACTED_VALUE, redactText, redactUrl, redactValue, SECRET_FIELD } from './redact.js';
+export {
+  describeValue,
+  fieldKind,
+  LOCATOR_FIELD,
+  REDACTED_VALUE,
+  redactText,
+  redactUrl,
+  redactValue,
+  SECRET_FIELD,
+} from './redact.js';
 export {
   alerterOptionsSchema,
   DUCK,

@@ -44,10 +44,12 @@ export const opt = {
   string: (accepted = 'a string', test: (v: string) => boolean = () => true) =>
     z.custom<string>((v) => typeof v === 'string' && test(v), { error: accepted }),
   /** A non-empty string. */
-  text: (accepted = 'a non-empty string') => z.custom<string>((v) => typeof v === 'string' && v.trim() !== '', { error: accepted }),
+  text: (accepted = 'a non-empty string') =>
+    z.custom<string>((v) => typeof v === 'string' && v.trim() !== '', { error: accepted }),
   boolean: (accepted = 'true or false') => z.custom<boolean>((v) => typeof v === 'boolean', { error: accepted }),
   /** A function. */
-  function: (accepted = 'a function') => z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', { error: accepted }),
+  function: (accepted = 'a function') =>
+    z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', { error: accepted }),
   /** One of `values`. */
   oneOf: <T extends string | number | boolean>(values: readonly T[], accepted = `one of ${values.join(', ')}`) =>
     z.custom<T>((v) => (values as readonly unknown[]).includes(v), { error: accepted }),
@@ -64,13 +66,20 @@ export const opt = {
   custom: <T = unknown>(accepted: string, test: (v: unknown) => boolean) => z.custom<T>(test, { error: accepted }),
   /** Any value (documented but not checked here; the factory checks it). */
   any: () => z.unknown(),
-  /** A value that matches one of the schemas. */
-  union: (schemas: readonly OptionSchema[], accepted: string) =>
-    z.custom((v) => schemas.some((s) => s.safeParse(v).success), { error: accepted }),
+  /**
+   * A value that matches one of the schemas. When a branch got inside an object (`rules: { minRuns: 0 }`), that
+   * branch's problem is reported (`rules.minRuns`); otherwise `accepted`.
+   */
+  union: (schemas: readonly [OptionSchema, OptionSchema, ...OptionSchema[]], accepted: string) =>
+    z.union(schemas as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]], { error: accepted }),
+  /** `false`, or a value of `schema` (e.g. `rules: false | { … }`). */
+  falseOr: (schema: OptionSchema, accepted: string) =>
+    z.union([z.literal(false, { error: accepted }), schema], { error: accepted }),
   /** An array of items (each validated with its index in the path). */
   array: (item: OptionSchema, accepted: string, { min = 0, max = Number.POSITIVE_INFINITY } = {}) =>
     z.array(item, { error: accepted }).check((ctx) => {
-      if (ctx.value.length < min || ctx.value.length > max) ctx.issues.push({ code: 'custom', message: accepted, input: ctx.value });
+      if (ctx.value.length < min || ctx.value.length > max)
+        ctx.issues.push({ code: 'custom', message: accepted, input: ctx.value });
     }),
   /**
    * A plain options object with exactly these keys (every key optional unless listed in `required`); other keys are
@@ -79,12 +88,11 @@ export const opt = {
   object: (shape: Record<string, OptionSchema>, accepted = 'an options object', { required = [] as readonly string[] } = {}) => {
     const keys = Object.keys(shape);
     const full: Record<string, OptionSchema> = {};
-    for (const key of keys) full[key] = required.includes(key) ? (shape[key] as OptionSchema) : (shape[key] as OptionSchema).optional();
+    for (const key of keys)
+      full[key] = required.includes(key) ? (shape[key] as OptionSchema) : (shape[key] as OptionSchema).optional();
     return z
       .custom<Record<string, unknown>>(isObject, { error: accepted })
-      .pipe(
-        z.strictObject(full, { error: knownKeysError(keys) }),
-      );
+      .pipe(z.strictObject(full, { error: knownKeysError(keys) }));
   },
   /**
    * An object of named entries (`jobs`, `remediations`): keys must match `key` (when given) and may never be
@@ -99,7 +107,9 @@ export const opt = {
             ctx.addIssue({
               code: 'custom',
               path: [k],
-              message: key ? coded(key.code ?? 'ERR_SLAKIT_INVALID_OPTION', key.accepted) : 'a name other than __proto__, constructor, prototype',
+              message: key
+                ? coded(key.code ?? 'ERR_SLAKIT_INVALID_OPTION', key.accepted)
+                : 'a name other than __proto__, constructor, prototype',
               input: k,
               params: { key: true },
             });
@@ -189,9 +199,38 @@ export interface OptionProblem {
   text: string;
 }
 
+/** Replaces a union's issue by the issues of its most specific branch when one reached inside the value. */
+function flattenUnions(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const out: z.core.$ZodIssue[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'invalid_union' && Array.isArray(issue.errors)) {
+      let best: z.core.$ZodIssue[] | undefined;
+      let depth = 0;
+      for (const branch of issue.errors) {
+        const d = Math.max(0, ...branch.map((b) => b.path.length + (b.code === 'unrecognized_keys' ? 1 : 0)));
+        if (d > depth) {
+          depth = d;
+          best = branch;
+        }
+      }
+      if (best) {
+        out.push(...flattenUnions(best.map((b) => ({ ...b, path: [...issue.path, ...b.path] }) as z.core.$ZodIssue)));
+        continue;
+      }
+    }
+    out.push(issue);
+  }
+  return out;
+}
+
 /** Turns zod issues into slakit problems (unknown keys first: a misspelt option explains a missing one). */
-export function optionProblems(issues: readonly z.core.$ZodIssue[], input: unknown, prefix = '', root = 'options'): OptionProblem[] {
-  const sorted = [...issues].sort(
+export function optionProblems(
+  issues: readonly z.core.$ZodIssue[],
+  input: unknown,
+  prefix = '',
+  root = 'options',
+): OptionProblem[] {
+  const sorted = flattenUnions(issues).sort(
     (a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'),
   );
   return sorted.map((issue) => {
@@ -227,7 +266,9 @@ export function optionProblems(issues: readonly z.core.$ZodIssue[], input: unkno
       field,
       value,
       accepted,
-      text: isKey ? `${field} is not an accepted name: must be ${accepted}, got key ${shown}` : `${field} must be ${accepted}, got ${shown}`,
+      text: isKey
+        ? `${field} is not an accepted name: must be ${accepted}, got key ${shown}`
+        : `${field} must be ${accepted}, got ${shown}`,
     };
   });
 }
@@ -252,13 +293,22 @@ export function validateOptions<T>(schema: OptionSchema, options: T, settings: V
     result = schema.safeParse(options);
   } catch {
     // A hostile getter or proxy: report the options as a whole.
-    throw new SlakitError('ERR_SLAKIT_INVALID_OPTION', `${settings.root ?? (settings.prefix || 'options')} must be a plain options object`, {
-      field: settings.root ?? (settings.prefix || 'options'),
-      accepted: 'a plain options object',
-    });
+    throw new SlakitError(
+      'ERR_SLAKIT_INVALID_OPTION',
+      `${settings.root ?? (settings.prefix || 'options')} must be a plain options object`,
+      {
+        field: settings.root ?? (settings.prefix || 'options'),
+        accepted: 'a plain options object',
+      },
+    );
   }
   if (result.success) return options;
-  const problems = optionProblems(result.error.issues, options, settings.prefix ?? '', settings.root ?? (settings.prefix || 'options'));
+  const problems = optionProblems(
+    result.error.issues,
+    options,
+    settings.prefix ?? '',
+    settings.root ?? (settings.prefix || 'options'),
+  );
   const first = problems[0] as OptionProblem;
   throw new SlakitError(first.code, first.text, { field: first.field, value: first.value, accepted: first.accepted });
 }

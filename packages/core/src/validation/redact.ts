@@ -89,7 +89,8 @@ function decodeSafe(text: string): string {
 
 function scrub(text: string): string {
   let out = text.replace(KEY_VALUE, `$1$2${MASK}`);
-  for (const shape of TOKEN_SHAPES) out = out.replace(shape, (m, scheme?: unknown) => (typeof scheme === 'string' ? `${scheme} ${MASK}` : MASK));
+  for (const shape of TOKEN_SHAPES)
+    out = out.replace(shape, (_m, scheme?: unknown) => (typeof scheme === 'string' ? `${scheme} ${MASK}` : MASK));
   return out;
 }
 
@@ -219,7 +220,9 @@ function preview(value: unknown, depth: number, seen: WeakSet<object>): string {
     } catch {
       item = '[getter]';
     }
-    const shown = Array.isArray(obj) ? preview(item, depth + 1, seen) : `${JSON.stringify(key)}:${preview(item, depth + 1, seen)}`;
+    const shown = Array.isArray(obj)
+      ? preview(item, depth + 1, seen)
+      : `${JSON.stringify(key)}:${preview(item, depth + 1, seen)}`;
     parts.push(shown);
     length += shown.length + 1;
     if (length > MAX_TEXT) break;

@@ -25,7 +25,10 @@ const isPlainRecord = (v: unknown) => isObject(v) && !Array.isArray(v);
 export const DUCK = {
   telemetry: opt.custom('the object returned by createTelemetry()', isPlainRecord),
   logger: opt.custom('a pino logger', isPlainRecord),
-  alerter: opt.custom('the object returned by createAlerter()', (v) => isPlainRecord(v) && typeof (v as { fire?: unknown }).fire === 'function'),
+  alerter: opt.custom(
+    'the object returned by createAlerter()',
+    (v) => isPlainRecord(v) && typeof (v as { fire?: unknown }).fire === 'function',
+  ),
   clock: opt.custom('a Clock ({ now, setTimeout, clearTimeout, setInterval, clearInterval })', isPlainRecord),
   env: opt.custom('an object of environment variables', isPlainRecord),
   /** An object of string values (headers, labels, attributes). */
@@ -206,9 +209,6 @@ export const SINK_OPTION_SCHEMAS = {
     },
     ['botToken', 'chatIds'],
   ),
-  memoryAlertStore: opt.object(
-    { maxKeys: integerAtLeast(1), now: DUCK.now },
-    'an object { maxKeys?, now? }',
-  ),
+  memoryAlertStore: opt.object({ maxKeys: integerAtLeast(1), now: DUCK.now }, 'an object { maxKeys?, now? }'),
   redisAlertStore: opt.object({ prefix: opt.string() }, 'an object { prefix? }'),
 } as const;

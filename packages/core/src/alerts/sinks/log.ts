@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { AlertSink, DeliveryOptions } from '../delivery.js';
 import { validateOptions } from '../../validation/options.js';
 import { SINK_OPTION_SCHEMAS } from '../../validation/schemas.js';
+import type { AlertSink, DeliveryOptions } from '../delivery.js';
 
 /** Options of {@link logSink}. */
 export interface LogSinkOptions {

@@ -1,9 +1,9 @@
 import { invalidOption } from '../../errors.js';
+import { validateOptions } from '../../validation/options.js';
+import { SINK_OPTION_SCHEMAS } from '../../validation/schemas.js';
 import type { AlertSink, DeliveryOptions } from '../delivery.js';
 import type { AlertNotification } from '../model.js';
 import { checkUrl, postJson } from './http.js';
-import { validateOptions } from '../../validation/options.js';
-import { SINK_OPTION_SCHEMAS } from '../../validation/schemas.js';
 
 /** Options of {@link pagerDutySink}. */
 export interface PagerDutySinkOptions {

@@ -1,7 +1,7 @@
 import { invalidOption } from '../../errors.js';
-import type { AlertSink, DeliveryOptions } from '../delivery.js';
 import { validateOptions } from '../../validation/options.js';
 import { SINK_OPTION_SCHEMAS } from '../../validation/schemas.js';
+import type { AlertSink, DeliveryOptions } from '../delivery.js';
 
 /** The part of a Sentry client (`@sentry/node` or any hub) this sink uses. */
 export interface SentryLike {

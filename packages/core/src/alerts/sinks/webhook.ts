@@ -1,7 +1,7 @@
-import type { AlertSink, DeliveryOptions } from '../delivery.js';
-import { checkUrl, postJson, seedPayloadFields } from './http.js';
 import { validateOptions } from '../../validation/options.js';
 import { SINK_OPTION_SCHEMAS } from '../../validation/schemas.js';
+import type { AlertSink, DeliveryOptions } from '../delivery.js';
+import { checkUrl, postJson, seedPayloadFields } from './http.js';
 
 /** Options of {@link webhookSink}. */
 export interface WebhookSinkOptions {
