@@ -87,7 +87,9 @@ describe('item 9: SlakitError never echoes a secret (message, value, printed for
   });
 
   it('an Alertmanager sink with a PagerDuty-style routing key in an unknown option', () => {
-    const e = thrown(() => alertmanagerSink('https://am.example.com', { routingKey: 'R0utingKeyABCDEF0123456789abcdef' } as never));
+    const e = thrown(() =>
+      alertmanagerSink('https://am.example.com', { routingKey: 'R0utingKeyABCDEF0123456789abcdef' } as never),
+    );
     expectNoSecret(e, 'R0utingKeyABCDEF0123456789abcdef');
   });
 
@@ -99,7 +101,9 @@ describe('item 9: SlakitError never echoes a secret (message, value, printed for
 
   it('token shapes in any string value (JWT, sk_live_, ghp_, AWS) are scrubbed', () => {
     const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyIn0.c2lnbmF0dXJlc2lnbmF0dXJl';
-    const e = thrown(() => createTelemetry({ env: {}, providers: `${jwt} sk_live_51HABCDEF ghp_0123456789abcdefABCD AKIAABCDEFGHIJKLMNOP` as never }));
+    const e = thrown(() =>
+      createTelemetry({ env: {}, providers: `${jwt} sk_live_51HABCDEF ghp_0123456789abcdefABCD AKIAABCDEFGHIJKLMNOP` as never }),
+    );
     expectNoSecret(e, jwt, 'sk_live_51HABCDEF', 'ghp_0123456789abcdefABCD', 'AKIAABCDEFGHIJKLMNOP');
   });
 });
@@ -141,7 +145,9 @@ describe('item 12: per-sink delivery options are validated at createAlerter()', 
   it('valid delivery options are accepted', async () => {
     const alerter = createAlerter({
       env: {},
-      sinks: [sink('chat', { delivery: { retries: 0, concurrency: 1, maxQueue: 1, timeoutMs: 1, backoffMs: 0, maxBackoffMs: 0 } })],
+      sinks: [
+        sink('chat', { delivery: { retries: 0, concurrency: 1, maxQueue: 1, timeoutMs: 1, backoffMs: 0, maxBackoffMs: 0 } }),
+      ],
     });
     await alerter.close();
   });
