@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Engine, ENGINES, findBinary, installHint, missingEngines, provision } from './provision.js';
+import { ENGINES, type Engine, findBinary, installHint, missingEngines, provision } from './provision.js';
 
 const ghost: Engine = { name: 'Ghost', debianPackage: 'ghost-engine', binaries: ['slakit-no-such-binary-x1'] };
 const shell: Engine = { name: 'Shell', debianPackage: 'bash', binaries: ['bash'] };

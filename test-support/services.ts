@@ -61,7 +61,9 @@ export function freePort(): Promise<number> {
 export function binary(name: string, debianPackage: string): string {
   const path = findBinary(name);
   if (path) return path;
-  throw new Error(`${name} is not installed: run \`apt-get update && apt-get install -y ${debianPackage}\` (the test command does this as root)`);
+  throw new Error(
+    `${name} is not installed: run \`apt-get update && apt-get install -y ${debianPackage}\` (the test command does this as root)`,
+  );
 }
 
 /** Polls `check` until it returns a value other than undefined, or throws after `timeoutMs`. */

@@ -1,9 +1,10 @@
-import { describeValue, SlakitError } from '../errors.js';
+import { describeValue, invalidOption, SlakitError } from '../errors.js';
 import { cronPeriodSeconds, defaultGraceSeconds } from './period.js';
 import type { JobConfig, QueueConfig, SlakitConfig, SlakitConfigInput } from './schema.js';
 import { validateConfig } from './schema.js';
 
-function unknown(kind: 'job' | 'queue', name: string, config: SlakitConfig, known: string[]): SlakitError {
+function unknown(kind: 'job' | 'queue', name: unknown, config: SlakitConfig, known: string[]): SlakitError {
+  if (typeof name !== 'string') return invalidOption(kind, name, `the name of a ${kind} of the config (a string)`);
   return new SlakitError(
     'ERR_SLAKIT_UNKNOWN_REFERENCE',
     `${kind} ${describeValue(name)} is not in the config of service ${config.service} (${kind}s: ${known.join(', ') || 'none'})`,

@@ -127,10 +127,10 @@ const LIMIT = { depth: 4, keys: 50 };
  * comment). Returns `value` itself when nothing had to change, so identities of clients and functions are kept.
  */
 export function redactValue(value: unknown, field?: string): unknown {
-  return redactAt(value, fieldKind(field), 0, new WeakSet());
+  return redactAt(value, fieldKind(field), 0, new Map());
 }
 
-function redactAt(value: unknown, kind: 'secret' | 'locator' | 'plain', depth: number, seen: WeakSet<object>): unknown {
+function redactAt(value: unknown, kind: 'secret' | 'locator' | 'plain', depth: number, seen: Map<object, unknown>): unknown {
   if (value === undefined || value === null || typeof value === 'boolean') return value;
   if (kind === 'secret') return REDACTED_VALUE;
   if (typeof value === 'string') {
@@ -139,9 +139,10 @@ function redactAt(value: unknown, kind: 'secret' | 'locator' | 'plain', depth: n
     return out === value ? value : out;
   }
   if (typeof value !== 'object') return value; // numbers, bigints, symbols, functions
-  if (seen.has(value)) return value;
+  // A shared or circular reference gets the same redacted copy (a cycle still being copied shows `[circular]`).
+  if (seen.has(value)) return seen.get(value);
   if (depth >= LIMIT.depth) return '[object]';
-  seen.add(value);
+  seen.set(value, '[circular]');
   if (value instanceof URL) return redactUrl(value.href);
   if (value instanceof Date || value instanceof RegExp) return value;
   let keys: string[];
@@ -166,7 +167,9 @@ function redactAt(value: unknown, kind: 'secret' | 'locator' | 'plain', depth: n
     Object.defineProperty(copy, key, { value: redacted, enumerable: true, writable: true, configurable: true });
   }
   if (keys.length > LIMIT.keys) changed = true;
-  return changed ? copy : value;
+  const out = changed ? copy : value;
+  seen.set(value, out);
+  return out;
 }
 
 const MAX_TEXT = 80;
@@ -227,5 +230,6 @@ function preview(value: unknown, depth: number, seen: WeakSet<object>): string {
     length += shown.length + 1;
     if (length > MAX_TEXT) break;
   }
+  seen.delete(obj); // only cycles are [circular]; a shared object is shown each time
   return Array.isArray(obj) ? `[${parts.join(',')}]` : `{${parts.join(',')}}`;
 }

@@ -20,16 +20,26 @@ import { type OptionSchema, opt } from './options.js';
 
 const isObject = (v: unknown) => typeof v === 'object' && v !== null;
 const isPlainRecord = (v: unknown) => isObject(v) && !Array.isArray(v);
+const LOGGER_METHODS = ['child', 'info', 'warn', 'error', 'debug'] as const;
+function hasMethods(v: unknown, methods: readonly string[]): boolean {
+  return isObject(v) && methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function');
+}
 
 /** Duck types shared by every package's schemas (slakit never imports the client libraries to check them). */
 export const DUCK = {
-  telemetry: opt.custom('the object returned by createTelemetry()', isPlainRecord),
-  logger: opt.custom('a pino logger', isPlainRecord),
-  alerter: opt.custom(
-    'the object returned by createAlerter()',
-    (v) => isPlainRecord(v) && typeof (v as { fire?: unknown }).fire === 'function',
+  telemetry: opt.custom(
+    'the object returned by createTelemetry()',
+    (v) =>
+      isPlainRecord(v) &&
+      isObject((v as { meter?: unknown }).meter) &&
+      hasMethods((v as { logger?: unknown }).logger, LOGGER_METHODS) &&
+      hasMethods(v, ['forceFlush', 'shutdown']),
   ),
-  clock: opt.custom('a Clock ({ now, setTimeout, clearTimeout, setInterval, clearInterval })', isPlainRecord),
+  logger: opt.custom('a pino logger', (v) => hasMethods(v, LOGGER_METHODS)),
+  alerter: opt.custom('the object returned by createAlerter()', (v) => hasMethods(v, ['fire', 'resolve'])),
+  clock: opt.custom('a Clock ({ now, setTimeout, clearTimeout, setInterval, clearInterval })', (v) =>
+    hasMethods(v, ['now', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval']),
+  ),
   env: opt.custom('an object of environment variables', isPlainRecord),
   /** An object of string values (headers, labels, attributes). */
   stringRecord: (accepted = 'an object of string values') =>
@@ -49,7 +59,7 @@ export const loggerOptionsSchema = opt.object(
     environment: opt.string(),
     level: opt.string('one of fatal, error, warn, info, debug, trace, silent'),
     logger: DUCK.logger,
-    destination: opt.custom('a pino destination stream (an object with write())', (v) => isObject(v)),
+    destination: opt.client(['write'], 'a pino destination stream (an object with write())'),
     redact: opt.array(opt.string(), 'an array of key names'),
     context: opt.client(['active'], 'an object with active() (the OpenTelemetry context API)'),
   },
@@ -88,7 +98,7 @@ export const telemetryOptionsSchema = opt.object(
       },
       'an object { endpoint?, headers?, sampleRatio?, exporter?, batch?, maxQueueSize?, exportTimeoutMs? }',
     ),
-    logger: opt.custom('a pino logger or logger options', isPlainRecord),
+    logger: opt.union([DUCK.logger, loggerOptionsSchema], 'a pino logger or logger options { level?, destination?, redact? }'),
     shutdownTimeoutMs: positiveMs(),
   },
   'an object of telemetry options',
