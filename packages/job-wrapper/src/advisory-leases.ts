@@ -1,4 +1,4 @@
-import { type Clock, systemClock, validateOptions } from '@slakit/core';
+import { type Clock, invalidOption, systemClock, validateOptions } from '@slakit/core';
 import { createLease, type LeaseInfo, type LeaseStore } from './lease.js';
 import { postgresAdvisoryLeasesOptionsSchema } from './options-schema.js';
 import { type PgQueryable, tableName } from './postgres.js';
@@ -32,6 +32,8 @@ export function postgresAdvisoryLeases(
   connect: () => Promise<PgSessionClient>,
   options: PostgresAdvisoryLeasesOptions = {},
 ): PostgresAdvisoryLeaseStore {
+  if (typeof connect !== 'function')
+    throw invalidOption('connect', connect, 'a function returning a dedicated, unpooled pg Client (() => Promise<Client>)');
   validateOptions(postgresAdvisoryLeasesOptionsSchema, options);
   const fenceTable = tableName('fenceTable', options.fenceTable ?? 'slakit_advisory_fences');
   const clock = options.clock ?? systemClock;
