@@ -9,6 +9,10 @@ import { DUCK, opt, unitRatio } from '@slakit/core';
 
 const authorize = opt.function('a function (req) => boolean');
 const isObject = (v: unknown) => typeof v === 'object' && v !== null;
+const slaJob = opt.custom(
+  'a job returned by withSla()',
+  (v) => typeof v === 'function' && typeof (v as { jobName?: unknown }).jobName === 'string',
+);
 
 /** `metricsRoute(telemetry, options)` and `instrument({ metricsEndpoint })`. */
 export const metricsRouteOptionsSchema = opt.object(
@@ -58,7 +62,13 @@ export const opsRouterOptionsSchema = opt.object(
     alerter: DUCK.alerter,
     ledger: opt.custom('a RunLedger (memoryLedger(), postgresLedger(pool))', isObject),
     health: opt.custom('the object returned by createHealth()', isObject),
-    jobs: opt.custom('an object or an array of jobs returned by withSla()', isObject),
+    jobs: opt.union(
+      [
+        opt.array(slaJob, 'an array of jobs returned by withSla()'),
+        opt.record(slaJob, 'an object of jobs returned by withSla()'),
+      ],
+      'an object or an array of jobs returned by withSla()',
+    ),
     slo: opt.custom('a SloTracker (createSloTracker(config))', isObject),
     config: opt.custom('a config from defineConfig()', isObject),
     authorize,
