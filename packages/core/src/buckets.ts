@@ -23,6 +23,7 @@ export function httpDurationBuckets(sloThresholdsSeconds: readonly number[] = []
  * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for an extra value that is not a finite number > 0
  */
 export function mergeBuckets(base: readonly number[], extra: readonly number[], field = 'buckets'): number[] {
+  if (!Array.isArray(extra)) throw invalidOption(field, extra, 'an array of finite numbers of seconds > 0');
   extra.forEach((value, i) => {
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
       throw invalidOption(`${field}[${i}]`, value, 'a finite number of seconds > 0');

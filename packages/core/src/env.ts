@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeValue, SlakitError } from './errors.js';
+import { describeValue, invalidOption, SlakitError } from './errors.js';
 
 /** Alert severities, lowest first. */
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
@@ -208,9 +208,20 @@ const SECRET_VARS = new Set(['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_T
 
 function read<K extends keyof typeof VARS>(env: Record<string, string | undefined>, name: K): VarValue<K> {
   const spec: VarSpec<unknown> = VARS[name];
-  const raw = env[name];
+  const raw: unknown = Object.hasOwn(env, name) ? env[name] : undefined;
   // The OpenTelemetry spec treats an empty value as unset; so do we for every variable.
-  if (raw === undefined || raw.trim() === '') return spec.fallback as VarValue<K>;
+  if (raw === undefined || (typeof raw === 'string' && raw.trim() === '')) return spec.fallback as VarValue<K>;
+  if (typeof raw !== 'string') {
+    throw new SlakitError(
+      'ERR_SLAKIT_INVALID_ENV',
+      `${name} must be a string (${spec.accepted}), got ${describeValue(raw, name)}`,
+      {
+        field: name,
+        value: SECRET_VARS.has(name) ? '[redacted]' : raw,
+        accepted: spec.accepted,
+      },
+    );
+  }
   const parsed = spec.schema.safeParse(raw);
   if (!parsed.success) {
     const shown = SECRET_VARS.has(name) ? '"[redacted]"' : describeValue(raw);
@@ -248,6 +259,7 @@ function tracesEndpoint(generic: string | undefined, specific: string | undefine
  *   `ERR_SLAKIT_THRESHOLD_ORDER` when a warning threshold is not below its critical one
  */
 export function loadEnvConfig(env: Record<string, string | undefined> = process.env): EnvConfig {
+  if (env === null || typeof env !== 'object') throw invalidOption('env', env, 'an object of environment variables');
   const warningPercent = read(env, 'SLA_WARNING_THRESHOLD_PERCENT');
   const criticalPercent = read(env, 'SLA_CRITICAL_THRESHOLD_PERCENT');
   ordered('SLA_WARNING_THRESHOLD_PERCENT', warningPercent, 'SLA_CRITICAL_THRESHOLD_PERCENT', criticalPercent);

@@ -1,3 +1,5 @@
+import { describeValue, redactText, redactValue } from './validation/redact.js';
+
 /**
  * The one table of slakit error codes. Every code is stable (never renamed or reused), documented in
  * `docs/errors.md` (a test fails when one is missing) and thrown only while configuring — never at run time.
@@ -21,6 +23,8 @@ export const SLAKIT_ERROR_CODES = {
   ERR_SLAKIT_INVALID_CONFIG: 'The slakit SLO/SLA config has an invalid entry.',
   /** A config file could not be found, read or parsed. */
   ERR_SLAKIT_CONFIG_FILE: 'A slakit config file could not be read.',
+  /** An options object passed to a slakit factory has a key the factory does not know (a typo, usually). */
+  ERR_SLAKIT_UNKNOWN_OPTION: 'An options object has a key the factory does not know.',
 } as const;
 
 /** A stable slakit error code; see `docs/errors.md`. */
@@ -30,7 +34,7 @@ export type SlakitErrorCode = keyof typeof SLAKIT_ERROR_CODES;
 export interface SlakitErrorDetails {
   /** Path of the offending option or the name of the environment variable, e.g. `budgetSeconds`. */
   field?: string;
-  /** The value that was rejected (secrets are never put here). */
+  /** The value that was rejected (redacted by the error: secret fields and credentials in URLs never stay here). */
   value?: unknown;
   /** Human-readable description of the accepted values, e.g. `a number > 0`. */
   accepted?: string;
@@ -50,32 +54,22 @@ export class SlakitError extends Error {
   /** What would have been accepted, when known. */
   readonly accepted: string | undefined;
 
+  /**
+   * The message and `value` are redacted here, whoever builds the error: credentials in URLs, secret query values,
+   * `password=…` pairs and token shapes never reach `message`; `value` of a secret-named field is `[redacted]`.
+   */
   constructor(code: SlakitErrorCode, message: string, details: SlakitErrorDetails = {}) {
-    super(message);
+    super(redactText(String(message)));
     this.name = 'SlakitError';
     this.code = code;
-    this.field = details.field;
-    this.value = details.value;
+    this.field = details.field === undefined ? undefined : redactText(String(details.field));
+    this.value = redactValue(details.value, details.field);
     this.accepted = details.accepted;
   }
 }
 
-/** Formats a value for an error message: strings quoted, long values truncated. */
-export function describeValue(value: unknown): string {
-  let text: string;
-  if (typeof value === 'string') text = JSON.stringify(value);
-  else if (typeof value === 'bigint') text = `${value}n`;
-  else if (typeof value === 'function') text = '[function]';
-  else if (value === undefined) text = 'undefined';
-  else {
-    try {
-      text = JSON.stringify(value) ?? String(value);
-    } catch {
-      text = String(value);
-    }
-  }
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
+/** Formats a value for an error message (secrets redacted, `NaN`/`Infinity` by name); see `validation/redact.ts`. */
+export { describeValue };
 
 /**
  * Builds the standard "invalid option" error: `<field> must be <accepted>, got <value>`.
@@ -89,7 +83,7 @@ export function invalidOption(
   accepted: string,
   code: SlakitErrorCode = 'ERR_SLAKIT_INVALID_OPTION',
 ): SlakitError {
-  return new SlakitError(code, `${field} must be ${accepted}, got ${describeValue(value)}`, {
+  return new SlakitError(code, `${field} must be ${accepted}, got ${describeValue(value, field)}`, {
     field,
     value,
     accepted,

@@ -2,6 +2,8 @@ import { type Context, type Exception, isSpanContextValid, context as otelContex
 import pino, { type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino';
 import { invalidOption } from './errors.js';
 import { isSecretKey, SECRET_KEY_PATTERN, sanitizeMessage, scrubErrorStack, scrubSecrets } from './secrets.js';
+import { validateOptions } from './validation/options.js';
+import { loggerOptionsSchema } from './validation/schemas.js';
 
 export { isSecretKey, SECRET_KEY_PATTERN, sanitizeMessage, scrubErrorStack, scrubSecrets, TEXT_REDACTED } from './secrets.js';
 
@@ -426,6 +428,7 @@ function withTraceFields(object: Record<string, unknown>, source: ActiveContextS
  * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for an unknown level
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
+  validateOptions(loggerOptionsSchema, options);
   if (options.level !== undefined && !LEVELS.includes(options.level)) {
     throw invalidOption('level', options.level, `one of ${LEVELS.join(', ')}`);
   }

@@ -40,6 +40,8 @@ import { invalidOption } from './errors.js';
 import { createAggregatingFastMetrics, createDelegatingFastMetrics, type FastMetrics } from './fast-metrics.js';
 import { createLogger, rateLimitedLog } from './logger.js';
 import { createMetricsHandler, type MetricsHandler, PrometheusConventionReader } from './prometheus.js';
+import { validateOptions as validateSchema } from './validation/options.js';
+import { telemetryOptionsSchema } from './validation/schemas.js';
 
 /** Instrumentation scope name of every slakit instrument. */
 export const SLAKIT_SCOPE = 'slakit';
@@ -229,6 +231,7 @@ function validateOptions(options: TelemetryOptions): void {
  * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` / `ERR_SLAKIT_INVALID_ENV` for bad options or variables
  */
 export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
+  validateSchema(telemetryOptionsSchema, options);
   validateOptions(options);
   const env = loadEnvConfig(options.env ?? process.env);
   const mode = options.providers ?? 'auto';

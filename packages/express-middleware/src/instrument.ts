@@ -18,8 +18,10 @@ import {
   invalidOption,
   recordException,
   type Telemetry,
+  validateOptions,
 } from '@slakit/core';
 import { createMetricsRoute, DEFAULT_METRICS_PATH, type MetricsRouteOptions } from './metrics-route.js';
+import { instrumentOptionsSchema } from './options-schema.js';
 import {
   type ExpressRequestLike,
   METHOD_VALUES as METHODS,
@@ -173,6 +175,7 @@ function ratio(field: string, value: unknown, fallback: number): number {
  * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for bad options
  */
 export function instrument(options: InstrumentOptions): Middleware {
+  validateOptions(instrumentOptionsSchema, options);
   const telemetry = options?.telemetry;
   if (!telemetry || typeof telemetry.meter?.createHistogram !== 'function') {
     throw invalidOption('telemetry', telemetry, 'the object returned by createTelemetry()');

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import { invalidOption, type Telemetry } from '@slakit/core';
+import { invalidOption, type Telemetry, validateOptions } from '@slakit/core';
 import type { Middleware } from './instrument.js';
+import { metricsRouteOptionsSchema } from './options-schema.js';
 import { type ExpressRequestLike, urlPath } from './route.js';
 
 /** The scrape path of {@link metricsRoute} and `instrument({ metricsEndpoint: true })`. */
@@ -20,6 +21,7 @@ export interface MetricsRouteOptions {
  * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for bad options
  */
 export function metricsRoute(telemetry: Telemetry, options: MetricsRouteOptions = {}): Middleware {
+  validateOptions(metricsRouteOptionsSchema, options);
   return createMetricsRoute(telemetry, options, '');
 }
 

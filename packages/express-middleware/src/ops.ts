@@ -8,9 +8,11 @@ import {
   type Severity,
   type SlakitConfig,
   sanitizeMessage,
+  validateOptions,
 } from '@slakit/core';
 import type { Logger } from 'pino';
 import { csrfRefusal, OPS_CSRF_HEADER, parseOrigin } from './ops-csrf.js';
+import { opsRouterOptionsSchema } from './options-schema.js';
 import { safeErrorCode } from './safe-error.js';
 import type { SloTracker } from './slo-tracker.js';
 
@@ -257,6 +259,7 @@ function alertView(e: HistoryEntry) {
 export function opsRouter(
   options: OpsRouterOptions,
 ): (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void {
+  validateOptions(opsRouterOptionsSchema, options);
   const prefix = (options.prefix ?? '/ops').replace(/\/+$/, '');
   if (!/^\/[A-Za-z0-9._~/-]*$/.test(prefix)) throw invalidOption('prefix', options.prefix, 'a path such as /ops');
   for (const key of ['authorize', 'authorizeRead'] as const)

@@ -1,4 +1,13 @@
-import { type Clock, invalidOption, type SlakitConfig, type SlakitConfigInput, systemClock, validateConfig } from '@slakit/core';
+import {
+  type Clock,
+  invalidOption,
+  type SlakitConfig,
+  type SlakitConfigInput,
+  systemClock,
+  validateConfig,
+  validateOptions,
+} from '@slakit/core';
+import { sloTrackerOptionsSchema } from './options-schema.js';
 
 /** Compliance of one SLO over a time range, from the in-process view. */
 export interface SloCompliance {
@@ -44,6 +53,7 @@ export interface SloTrackerOptions {
  * @throws SlakitError for an invalid config or retention
  */
 export function createSloTracker(config: SlakitConfig | SlakitConfigInput, options: SloTrackerOptions = {}): SloTracker {
+  validateOptions(sloTrackerOptionsSchema, options);
   const c = validateConfig(config);
   const retention = options.retentionMinutes ?? 10_080;
   if (!Number.isInteger(retention) || retention < 1 || retention > 527_040)

@@ -58,7 +58,8 @@ export function resolveChecks(checks: Record<string, HealthCheck> | NamedHealthC
   if (!checks || typeof checks !== 'object')
     throw invalidOption('checks', checks, 'an object of named checks, or an array of checks with a name');
   const entries: [string, HealthCheck, string][] = Array.isArray(checks)
-    ? checks.map((c, i) => [c?.name, c, `checks[${i}]`] as [string, HealthCheck, string])
+    ? // Array.from, not map: a sparse array's holes are checks too (reported as missing), never skipped
+      Array.from(checks, (c, i) => [c?.name, c, `checks[${i}]`] as [string, HealthCheck, string])
     : Object.entries(checks).map(([name, c]) => [name, c, `checks.${name}`] as [string, HealthCheck, string]);
   const out: ResolvedCheck[] = [];
   const seen = new Set<string>();

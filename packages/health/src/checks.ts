@@ -8,8 +8,10 @@ import {
   type RedisClientLike,
   redisCommand,
   splitUrlCredentials,
+  validateOptions,
 } from '@slakit/core';
 import type { CheckResult, HealthCheck } from './check.js';
+import { CHECK_OPTION_SCHEMAS } from './options-schema.js';
 
 type Options = Omit<HealthCheck, 'run' | 'kind'>;
 
@@ -28,6 +30,7 @@ export function postgres(
   pool: PgLike,
   options: Options & { requiredIndexes?: string[]; requiredTables?: { name: string; columns?: string[] }[] } = {},
 ): HealthCheck {
+  validateOptions(CHECK_OPTION_SCHEMAS.postgres, options);
   if (!pool || typeof pool.query !== 'function') throw invalidOption('pool', pool, 'a pg Pool or Client');
   const { requiredIndexes = [], requiredTables = [], ...rest } = options;
   return {
@@ -73,6 +76,7 @@ export function redis(
   client: RedisClientLike,
   options: Options & { lockRoundTrip?: boolean; probeKey?: string } = {},
 ): HealthCheck {
+  validateOptions(CHECK_OPTION_SCHEMAS.redis, options);
   const command = redisCommand(client);
   const { lockRoundTrip = false, probeKey = 'slakit:health:probe', ...rest } = options;
   return {
@@ -122,6 +126,7 @@ export function http(
     expectStatus?: number | ((status: number) => boolean);
   } = {},
 ): HealthCheck {
+  validateOptions(CHECK_OPTION_SCHEMAS.http, options);
   if (!splitUrlCredentials(url)) throw invalidOption('url', '[url]', 'an http(s) URL');
   const { method = 'GET', headers: rawHeaders, expectStatus, ...rest } = options;
   const headers = checkHeaders('headers', rawHeaders);
@@ -156,6 +161,7 @@ export function env(
   names: string[],
   options: Options & { formats?: Record<string, 'url' | 'nonEmpty' | RegExp>; source?: Record<string, string | undefined> } = {},
 ): HealthCheck {
+  validateOptions(CHECK_OPTION_SCHEMAS.env, options);
   if (!Array.isArray(names) || names.some((n) => typeof n !== 'string' || n === ''))
     throw invalidOption('names', names, 'an array of variable names');
   const { formats = {}, source, ...rest } = options;
@@ -186,6 +192,7 @@ export function env(
 
 /** Event-loop delay (p99 since the last run, ms): warn above `warnMs` (100), fail above `failMs` (1000). A liveness check. */
 export function eventLoopDelay(options: Options & { warnMs?: number; failMs?: number } = {}): HealthCheck {
+  validateOptions(CHECK_OPTION_SCHEMAS.eventLoopDelay, options);
   const { warnMs = 100, failMs = 1000, ...rest } = options;
   let histogram: IntervalHistogram | undefined;
   return {
@@ -211,6 +218,7 @@ export function eventLoopDelay(options: Options & { warnMs?: number; failMs?: nu
 
 /** Heap used / heap limit: warn above `heapRatioWarn` (0.85), fail above `heapRatioFail` (0.95). A liveness check. */
 export function memory(options: Options & { heapRatioWarn?: number; heapRatioFail?: number } = {}): HealthCheck {
+  validateOptions(CHECK_OPTION_SCHEMAS.memory, options);
   const { heapRatioWarn = 0.85, heapRatioFail = 0.95, ...rest } = options;
   if (!(heapRatioWarn < heapRatioFail))
     throw invalidOption(
@@ -237,6 +245,7 @@ export function memory(options: Options & { heapRatioWarn?: number; heapRatioFai
 
 /** Free disk space at `path` (bytes): fail below `minFreeBytes` (default 100 MiB). */
 export function diskSpace(path: string, options: Options & { minFreeBytes?: number } = {}): HealthCheck {
+  validateOptions(CHECK_OPTION_SCHEMAS.diskSpace, options);
   const { minFreeBytes = 100 * 1024 * 1024, ...rest } = options;
   return {
     componentType: 'system',
@@ -265,6 +274,7 @@ export function staleLeases(
   store: LeaseLister,
   options: Options & { maxAgeSeconds?: number; now?: () => number } = {},
 ): HealthCheck {
+  validateOptions(CHECK_OPTION_SCHEMAS.staleLeases, options);
   if (!store || typeof store.listLeases !== 'function') throw invalidOption('store', store, 'an object with listLeases()');
   const { maxAgeSeconds = 300, now = Date.now, ...rest } = options;
   return {
@@ -290,6 +300,7 @@ export function custom(
   fn: (signal: AbortSignal) => Promise<CheckResult | boolean> | CheckResult | boolean,
   options: Options & { kind?: 'dependency' | 'local' } = {},
 ): HealthCheck {
+  validateOptions(CHECK_OPTION_SCHEMAS.custom, options);
   if (typeof fn !== 'function') throw invalidOption('fn', fn, 'a function');
   return {
     ...options,

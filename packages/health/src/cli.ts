@@ -109,8 +109,7 @@ export async function main(argv: string[], out: (line: string) => void = console
     body = JSON.parse(res.body.toString('utf8')) as HealthBody;
   } catch {}
   if (res.status >= 300 && res.status < 400) return fail(`HTTP_${res.status}`);
-  if (!body || typeof body !== 'object' || typeof body.status !== 'string')
-    return fail('INVALID_BODY');
+  if (!body || typeof body !== 'object' || typeof body.status !== 'string') return fail('INVALID_BODY');
   try {
     out(renderReport(body));
   } catch {

@@ -1,8 +1,18 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { type Alerter, type Clock, createLogger, invalidOption, systemClock, type Telemetry, withDeadline } from '@slakit/core';
+import {
+  type Alerter,
+  type Clock,
+  createLogger,
+  invalidOption,
+  systemClock,
+  type Telemetry,
+  validateOptions,
+  withDeadline,
+} from '@slakit/core';
 import type { Logger } from 'pino';
 import { type CheckStatus, type HealthCheck, type NamedHealthCheck, type Role, resolveChecks } from './check.js';
+import { healthOptionsSchema } from './options-schema.js';
 import { decodeSegment, mergeVary, parseTarget, wantsVerbose } from './request.js';
 import { type CheckState, createRunner } from './runner.js';
 
@@ -128,6 +138,7 @@ function positive(field: string, value: unknown): void {
  * @throws SlakitError for bad options and bad checks (see `docs/errors.md`)
  */
 export function createHealth(options: HealthOptions): Health {
+  validateOptions(healthOptionsSchema, options);
   const checks = resolveChecks(options?.checks);
   positive('endpointDeadlineMs', options.endpointDeadlineMs);
   positive('drainDelayMs', options.drainDelayMs);

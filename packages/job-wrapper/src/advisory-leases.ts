@@ -1,5 +1,6 @@
-import { type Clock, systemClock } from '@slakit/core';
+import { type Clock, invalidOption, systemClock, validateOptions } from '@slakit/core';
 import { createLease, type LeaseInfo, type LeaseStore } from './lease.js';
+import { postgresAdvisoryLeasesOptionsSchema } from './options-schema.js';
 import { type PgQueryable, tableName } from './postgres.js';
 
 /** A dedicated, unpooled `pg` Client (connected). */
@@ -31,6 +32,9 @@ export function postgresAdvisoryLeases(
   connect: () => Promise<PgSessionClient>,
   options: PostgresAdvisoryLeasesOptions = {},
 ): PostgresAdvisoryLeaseStore {
+  if (typeof connect !== 'function')
+    throw invalidOption('connect', connect, 'a function returning a dedicated, unpooled pg Client (() => Promise<Client>)');
+  validateOptions(postgresAdvisoryLeasesOptionsSchema, options);
   const fenceTable = tableName('fenceTable', options.fenceTable ?? 'slakit_advisory_fences');
   const clock = options.clock ?? systemClock;
   const lockId = 'hashtextextended($1, 0)';

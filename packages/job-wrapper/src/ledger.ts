@@ -1,4 +1,5 @@
-import { invalidOption, safeText } from '@slakit/core';
+import { invalidOption, safeText, validateOptions } from '@slakit/core';
+import { memoryLedgerOptionsSchema, postgresLedgerOptionsSchema } from './options-schema.js';
 import { checkPool, type PgQueryable, tableName } from './postgres.js';
 import type { RunOutcome, RunResult } from './with-sla.js';
 
@@ -94,6 +95,7 @@ function median(values: number[]): number | undefined {
 
 /** In-memory ledger (the default): the last `maxRuns` (10000) runs of this process. */
 export function memoryLedger(options: { maxRuns?: number; now?: () => number } = {}): RunLedger {
+  validateOptions(memoryLedgerOptionsSchema, options);
   const maxRuns = options.maxRuns ?? 10_000;
   if (!Number.isInteger(maxRuns) || maxRuns < 1) throw invalidOption('maxRuns', maxRuns, 'an integer ≥ 1');
   const now = options.now ?? Date.now;
@@ -219,6 +221,7 @@ export interface PostgresLedger extends RunLedger {
  * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a pool without `query()` or a bad table name
  */
 export function postgresLedger(pool: PgQueryable, options: { table?: string } = {}): PostgresLedger {
+  validateOptions(postgresLedgerOptionsSchema, options);
   const db = checkPool('pool', pool);
   const table = tableName('table', options.table ?? 'slakit_job_runs');
   const cols =

@@ -1,5 +1,6 @@
-import { type Clock, systemClock } from '@slakit/core';
+import { type Clock, systemClock, validateOptions } from '@slakit/core';
 import { createLease, type LeaseInfo, type LeaseStore } from './lease.js';
+import { memoryLeasesOptionsSchema } from './options-schema.js';
 
 interface Entry extends Omit<LeaseInfo, 'state' | 'acquiredAt' | 'heartbeatAt' | 'expiresAt'> {
   token: number;
@@ -15,6 +16,7 @@ interface Entry extends Omit<LeaseInfo, 'state' | 'acquiredAt' | 'heartbeatAt' |
  * store. Bounded: released and expired entries beyond `maxKeys` (default 10000) are forgotten oldest first.
  */
 export function memoryLeases(options: { clock?: Clock; maxKeys?: number } = {}): LeaseStore {
+  validateOptions(memoryLeasesOptionsSchema, options);
   const clock = options.clock ?? systemClock;
   const maxKeys = options.maxKeys ?? 10_000;
   const entries = new Map<string, Entry>();

@@ -1,5 +1,6 @@
-import { type Clock, systemClock } from '@slakit/core';
+import { type Clock, systemClock, validateOptions } from '@slakit/core';
 import { createLease, type LeaseStore } from './lease.js';
+import { postgresLeasesOptionsSchema } from './options-schema.js';
 import { checkPool, type PgQueryable, tableName } from './postgres.js';
 
 /** DDL of the lease table (also in docs/job-wrapper.md for teams that migrate themselves). */
@@ -39,6 +40,7 @@ export interface PostgresLeaseStore extends LeaseStore {
  * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a pool without `query()` or a bad table name
  */
 export function postgresLeases(pool: PgQueryable, options: PostgresLeasesOptions = {}): PostgresLeaseStore {
+  validateOptions(postgresLeasesOptionsSchema, options);
   const db = checkPool('pool', pool);
   const table = tableName('table', options.table ?? 'slakit_leases');
   const clock = options.clock ?? systemClock;

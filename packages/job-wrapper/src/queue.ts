@@ -10,8 +10,10 @@ import {
   SlakitError,
   systemClock,
   type Telemetry,
+  validateOptions,
 } from '@slakit/core';
 import type { Logger } from 'pino';
+import { postgresQueueProbeOptionsSchema, watchQueueOptionsSchema } from './options-schema.js';
 import { checkPool, type PgQueryable, tableName } from './postgres.js';
 import { runbookFor } from './runbook.js';
 
@@ -111,6 +113,7 @@ function validSnapshot(s: unknown): s is QueueSnapshot {
  * @throws SlakitError `ERR_SLAKIT_INVALID_NAME`, `ERR_SLAKIT_INVALID_OPTION`, `ERR_SLAKIT_THRESHOLD_ORDER`
  */
 export function watchQueue(name: string, options: WatchQueueOptions): QueueMonitor {
+  validateOptions(watchQueueOptionsSchema, options);
   if (typeof name !== 'string' || !NAME.test(name)) {
     throw new SlakitError('ERR_SLAKIT_INVALID_NAME', `queue name must match [a-z][a-z0-9_]*, got ${describeValue(name)}`, {
       field: 'name',
@@ -280,6 +283,7 @@ const COLUMN = /^[a-z_][a-z0-9_]*$/;
  * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a bad pool, table or column name
  */
 export function postgresQueueProbe(pool: PgQueryable, options: PostgresQueueProbeOptions): () => Promise<QueueSnapshot> {
+  validateOptions(postgresQueueProbeOptionsSchema, options);
   const db = checkPool('pool', pool);
   const table = tableName('table', options?.table);
   const col = (field: string, value: string) => {

@@ -1,5 +1,6 @@
-import { type Clock, invalidOption, type RedisClientLike, redisCommand, systemClock } from '@slakit/core';
+import { type Clock, invalidOption, type RedisClientLike, redisCommand, systemClock, validateOptions } from '@slakit/core';
 import { createLease, type LeaseInfo, type LeaseStore } from './lease.js';
+import { redisLeasesOptionsSchema } from './options-schema.js';
 
 // One round trip each. Keys of one lease share a hash tag, the index is global: a single Redis primary is assumed.
 const ACQUIRE = `
@@ -49,6 +50,7 @@ export interface RedisLeasesOptions {
  * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` when `client` is not a Redis client
  */
 export function redisLeases(client: RedisClientLike, options: RedisLeasesOptions = {}): LeaseStore {
+  validateOptions(redisLeasesOptionsSchema, options);
   const command = redisCommand(client);
   const prefix = options.prefix ?? 'slakit:lease:';
   const retentionMs = options.retentionMs ?? 86_400_000;

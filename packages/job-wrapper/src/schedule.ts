@@ -11,10 +11,12 @@ import {
   SlakitError,
   systemClock,
   type Telemetry,
+  validateOptions,
 } from '@slakit/core';
 import { Cron } from 'croner';
 import type { Logger } from 'pino';
 import { jobInstruments } from './instruments.js';
+import { scheduleOptionsSchema } from './options-schema.js';
 import { runbookFor } from './runbook.js';
 import type { RunResult, SlaJob } from './with-sla.js';
 
@@ -73,6 +75,7 @@ export interface Schedule {
  *   watchdogIntervalMs
  */
 export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {}): Schedule {
+  validateOptions(scheduleOptionsSchema, options);
   if (typeof job !== 'function' || typeof job.jobName !== 'string')
     throw invalidOption('job', job, 'a job returned by withSla()');
   const clock = options.clock ?? systemClock;

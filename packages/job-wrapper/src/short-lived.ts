@@ -7,9 +7,11 @@ import {
   SlakitError,
   splitUrlCredentials,
   type Telemetry,
+  validateOptions,
   withDeadline,
 } from '@slakit/core';
 import type { RunLedger } from './ledger.js';
+import { pushgatewayOptionsSchema, runOnceOptionsSchema } from './options-schema.js';
 import type { RunOptions, RunResult, SlaJob } from './with-sla.js';
 
 /** Sends a finished run's metrics somewhere (e.g. {@link pushgatewayPush}). */
@@ -56,6 +58,7 @@ function withoutFamily(text: string, family: string): string {
  * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a bad URL (not echoed), header, timeout or grouping label
  */
 export function pushgatewayPush(options: PushgatewayOptions): MetricsPush {
+  validateOptions(pushgatewayOptionsSchema, options);
   if (!(typeof options?.url === 'string' && splitUrlCredentials(options.url))) {
     // The URL is not echoed: it may hold credentials.
     throw new SlakitError('ERR_SLAKIT_INVALID_OPTION', 'url must be an http(s) URL of a Pushgateway', {
@@ -118,6 +121,7 @@ export interface RunOnceOptions<I> {
  * warned about — make such a job a daemon with `schedule()`.
  */
 export async function runOnce<I>(job: SlaJob<I>, options: RunOnceOptions<I>): Promise<RunResult> {
+  validateOptions(runOnceOptionsSchema, options);
   if (typeof job !== 'function' || typeof job.jobName !== 'string')
     throw invalidOption('job', job, 'a job returned by withSla()');
   if (!options?.telemetry) throw invalidOption('telemetry', options?.telemetry, 'the object returned by createTelemetry()');

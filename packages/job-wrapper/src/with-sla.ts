@@ -12,6 +12,7 @@ import {
   SlakitError,
   systemClock,
   type Telemetry,
+  validateOptions,
   withDeadline,
 } from '@slakit/core';
 import type { Logger } from 'pino';
@@ -19,6 +20,7 @@ import { jobInstruments } from './instruments.js';
 import { defaultOwner, type Lease, type LeaseOwner, type LeaseStore } from './lease.js';
 import { memoryLedger, type RunLedger, recordOf } from './ledger.js';
 import { memoryLeases } from './memory-leases.js';
+import { withSlaOptionsSchema } from './options-schema.js';
 import { baselineBefore, evaluateRules, type RuleContext, type RuleOptions } from './rules.js';
 import { runbookFor } from './runbook.js';
 
@@ -258,6 +260,7 @@ export function withSla<I = unknown>(
   fn: (ctx: JobContext<I>) => Promise<JobReturn> | JobReturn,
   options: WithSlaOptions,
 ): SlaJob<I> {
+  validateOptions(withSlaOptionsSchema, options);
   if (typeof fn !== 'function') throw invalidOption('fn', fn, 'the job function');
   const env = loadEnvConfig(options?.env ?? process.env);
   const warningPercent = options?.warningPercent ?? env.sla.warningPercent;

@@ -374,7 +374,7 @@ describe('configuration errors', () => {
     [
       'a route for an unknown severity',
       { sinks: [sink], routes: { fatal: ['chat'] } as never },
-      'ERR_SLAKIT_INVALID_OPTION',
+      'ERR_SLAKIT_UNKNOWN_OPTION',
       'routes.fatal',
     ],
   ])('rejects %s', (_label, options, code, field) => {

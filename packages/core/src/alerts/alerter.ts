@@ -5,6 +5,8 @@ import { loadEnvConfig, SEVERITIES, type Severity } from '../env.js';
 import { describeValue, invalidOption, SlakitError } from '../errors.js';
 import { createLogger, rateLimitedLog } from '../logger.js';
 import type { Telemetry } from '../telemetry.js';
+import { validateOptions } from '../validation/options.js';
+import { alerterOptionsSchema } from '../validation/schemas.js';
 import {
   type AlertSink,
   createDeliverer,
@@ -188,6 +190,7 @@ function actionName(alertname: string, action: RemediationAction): string {
  *   name), `ERR_SLAKIT_UNKNOWN_REFERENCE` (a route or escalation naming a sink that is not configured)
  */
 export function createAlerter(options: AlerterOptions = {}): Alerter {
+  validateOptions(alerterOptionsSchema, options);
   const env = loadEnvConfig(options.env ?? process.env);
   positive('dedupWindowSeconds', options.dedupWindowSeconds, true);
   positive('resendIntervalSeconds', options.resendIntervalSeconds);

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { invalidOption } from '../errors.js';
 import { type RedisClientLike, redisCommand } from '../redis.js';
+import { validateOptions } from '../validation/options.js';
+import { SINK_OPTION_SCHEMAS } from '../validation/schemas.js';
 
 /**
  * Shared dedup state: several alerters (replicas of one service) claim the right to send a notification; only the
@@ -13,6 +15,7 @@ export interface AlertStore {
 
 /** In-process store: shares dedup between alerters of one process. Bounded to `maxKeys` (default 10000). */
 export function memoryAlertStore(options: { maxKeys?: number; now?: () => number } = {}): AlertStore {
+  validateOptions(SINK_OPTION_SCHEMAS.memoryAlertStore, options);
   const now = options.now ?? Date.now;
   const maxKeys = options.maxKeys ?? 10_000;
   const expiries = new Map<string, number>();
@@ -43,6 +46,7 @@ export interface RedisAlertStoreOptions {
  * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` when `client` is not a Redis client
  */
 export function redisAlertStore(client: RedisClientLike, options: RedisAlertStoreOptions = {}): AlertStore {
+  validateOptions(SINK_OPTION_SCHEMAS.redisAlertStore, options);
   const command = redisCommand(client);
   const prefix = options.prefix ?? 'slakit:alert:';
   if (typeof prefix !== 'string') throw invalidOption('prefix', prefix, 'a string');

@@ -83,7 +83,11 @@ describe('defineConfig / validateConfig', () => {
       'slos[0].window',
       'Prometheus duration',
     ],
-    [{ ...base, jobs: { cleanup_pdfs: { budgetSeconds: 0 } } }, 'jobs.cleanup_pdfs.budgetSeconds', 'must be > 0, got 0'],
+    [
+      { ...base, jobs: { cleanup_pdfs: { budgetSeconds: 0 } } },
+      'jobs.cleanup_pdfs.budgetSeconds',
+      'must be a number of seconds > 0, got 0',
+    ],
     [
       { ...base, jobs: { cleanup_pdfs: { budgetSeconds: 10, warningPercent: 100 } } },
       'jobs.cleanup_pdfs.warningPercent',
@@ -121,7 +125,7 @@ describe('defineConfig / validateConfig', () => {
       jobs: { j: { budgetSeconds: -1 } },
     });
     expect(e.message).toContain('slos[0].objective must be > 0, got 0');
-    expect(e.message).toContain('jobs.j.budgetSeconds must be > 0, got -1');
+    expect(e.message).toContain('jobs.j.budgetSeconds must be a number of seconds > 0, got -1');
   });
 });
 
@@ -236,7 +240,9 @@ describe('loadConfigFile', () => {
     ).rejects.toMatchObject({
       code: 'ERR_SLAKIT_INVALID_CONFIG',
       field: 'jobs.j.budgetSeconds',
-      message: expect.stringMatching(/invalid\.json: invalid slakit config: jobs\.j\.budgetSeconds must be a number, got "10"/),
+      message: expect.stringMatching(
+        /invalid\.json: invalid slakit config: jobs\.j\.budgetSeconds must be a number of seconds > 0, got "10"/,
+      ),
     });
   });
 });

@@ -1,14 +1,20 @@
-import { SlakitError } from '../errors.js';
+import { describeValue, invalidOption, SlakitError } from '../errors.js';
 import { cronPeriodSeconds, defaultGraceSeconds } from './period.js';
 import type { JobConfig, QueueConfig, SlakitConfig, SlakitConfigInput } from './schema.js';
 import { validateConfig } from './schema.js';
 
-function unknown(kind: 'job' | 'queue', name: string, config: SlakitConfig, known: string[]): SlakitError {
+function unknown(kind: 'job' | 'queue', name: unknown, config: SlakitConfig, known: string[]): SlakitError {
+  if (typeof name !== 'string') return invalidOption(kind, name, `the name of a ${kind} of the config (a string)`);
   return new SlakitError(
     'ERR_SLAKIT_UNKNOWN_REFERENCE',
-    `${kind} ${JSON.stringify(name)} is not in the config of service ${config.service} (${kind}s: ${known.join(', ') || 'none'})`,
+    `${kind} ${describeValue(name)} is not in the config of service ${config.service} (${kind}s: ${known.join(', ') || 'none'})`,
     { field: `${kind}s.${name}`, value: name, accepted: known.join(', ') || `a ${kind} declared in the config` },
   );
+}
+
+/** The entry `name` of a record, only when it is an own entry (`toString`, `__proto__` never resolve to a method). */
+function own<T>(record: Record<string, T>, name: unknown): T | undefined {
+  return typeof name === 'string' && Object.hasOwn(record, name) ? record[name] : undefined;
 }
 
 /**
@@ -36,7 +42,7 @@ export interface JobSlaFromConfig {
  */
 export function jobSla(config: SlakitConfig | SlakitConfigInput, job: string): JobSlaFromConfig {
   const c = validateConfig(config);
-  const j: JobConfig | undefined = c.jobs[job];
+  const j: JobConfig | undefined = own(c.jobs, job);
   if (!j) throw unknown('job', job, c, Object.keys(c.jobs));
   return {
     budgetSeconds: j.budgetSeconds,
@@ -68,7 +74,7 @@ export interface JobScheduleFromConfig {
  */
 export function jobSchedule(config: SlakitConfig | SlakitConfigInput, job: string): JobScheduleFromConfig | undefined {
   const c = validateConfig(config);
-  const j = c.jobs[job];
+  const j = own(c.jobs, job);
   if (!j) throw unknown('job', job, c, Object.keys(c.jobs));
   if (j.schedule === undefined) return undefined;
   const periodSeconds = cronPeriodSeconds(j.schedule, j.timezone);
@@ -88,7 +94,7 @@ export function jobSchedule(config: SlakitConfig | SlakitConfigInput, job: strin
  */
 export function queueThresholds(config: SlakitConfig | SlakitConfigInput, queue: string): Omit<QueueConfig, 'description'> {
   const c = validateConfig(config);
-  const q = c.queues[queue];
+  const q = own(c.queues, queue);
   if (!q) throw unknown('queue', queue, c, Object.keys(c.queues));
   return {
     depthWarning: q.depthWarning,

@@ -1,6 +1,37 @@
 import { z } from 'zod';
 import { describeValue, SlakitError } from '../errors.js';
+import { nonNegativeSeconds, QUEUE_FIELDS, RULE_FIELDS, SLA_FIELDS } from '../validation/fields.js';
+import { FORBIDDEN_KEYS, knownKeysError, unknownKeyText } from '../validation/options.js';
 import { cronPeriodSeconds, PROMETHEUS_DURATION } from './period.js';
+
+/** A strict object whose unknown keys are reported with a did-you-mean against its known keys. */
+function strict<T extends z.core.$ZodLooseShape>(shape: T) {
+  return z.strictObject(shape, { error: knownKeysError(Object.keys(shape)) });
+}
+
+/**
+ * An object of named entries: keys must match `pattern`, and never `__proto__`/`constructor`/`prototype` (which a
+ * plain object would drop, or resolve to one of its methods).
+ */
+function namedRecord<T extends z.ZodType>(pattern: RegExp, what: string, value: T) {
+  return z
+    .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
+      error: `must be an object of ${what}s by name`,
+    })
+    .superRefine((input, ctx) => {
+      for (const key of Object.keys(input)) {
+        if (FORBIDDEN_KEYS.has(key) || !pattern.test(key))
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `must be a ${what} name matching ${pattern}`,
+            input: key,
+            params: { key: true },
+          });
+      }
+    })
+    .pipe(z.record(z.string(), value));
+}
 
 const NAME = /^[a-z][a-z0-9_]*$/;
 const SERVICE = /^[a-z][a-z0-9_-]*$/;
@@ -12,8 +43,6 @@ const MATCHERS =
 const name = (what: string) => z.string().regex(NAME, { error: `must be a ${what} name matching ${NAME}` });
 const duration = z.string().regex(PROMETHEUS_DURATION, { error: 'must be a Prometheus duration such as 30s, 5m, 1h, 30d' });
 const positive = z.number({ error: 'must be a number' }).finite().gt(0, { error: 'must be > 0' });
-const count = z.number({ error: 'must be a number' }).int({ error: 'must be an integer' }).gt(0, { error: 'must be > 0' });
-const ratio = z.number({ error: 'must be a number' }).gt(0, { error: 'must be > 0' }).lt(1, { error: 'must be < 1' });
 const percent = z.number({ error: 'must be a number' }).gt(0, { error: 'must be > 0' }).lt(100, { error: 'must be < 100' });
 const envName = z.string().regex(ENV_NAME, { error: 'must be an environment variable name such as SLACK_WEBHOOK_URL' });
 const httpUrl = z.string().refine((v) => /^https?:\/\/[^\s]+$/.test(v), { error: 'must be an http(s) URL' });
@@ -27,8 +56,8 @@ const sloBase = {
   description: z.string().optional(),
 };
 
-const availabilitySlo = z.strictObject({ ...sloBase, kind: z.literal('availability') });
-const latencySlo = z.strictObject({
+const availabilitySlo = strict({ ...sloBase, kind: z.literal('availability') });
+const latencySlo = strict({
   ...sloBase,
   kind: z.literal('latency'),
   /** A request is good when it completes within this many seconds. */
@@ -39,24 +68,42 @@ const slo = z.discriminatedUnion('kind', [availabilitySlo, latencySlo], {
 });
 
 const job = z
-  .strictObject({
-    /** SLA budget of one run, in seconds. */
-    budgetSeconds: positive,
-    /** Cron expression (croner syntax) of the job's schedule; enables missed-run rules. */
-    schedule: z.string().min(1).optional(),
-    timezone: z.string().min(1).optional(),
-    /** Extra time after a period before a missing success is critical; default 10 % of the period (≥ 60 s). */
-    graceSeconds: z.number().finite().min(0, { error: 'must be ≥ 0' }).optional(),
-    warningPercent: positive.default(80),
-    criticalPercent: positive.default(100),
-    /** Success rate over 24 h below which the job is critical; default 0.95. */
-    successRateThreshold: ratio.default(0.95),
-    /** Throughput below this share of its 7-day average warns; default 0.5. */
-    throughputRatio: ratio.default(0.5),
-    /** Consecutive failures that are critical; default 3. */
-    consecutiveFailures: count.default(3),
-    description: z.string().optional(),
-  })
+  .strictObject(
+    {
+      /** SLA budget of one run, in seconds (shared with `withSla()`: > 0, at most 10 years). */
+      budgetSeconds: SLA_FIELDS.budgetSeconds,
+      /** Cron expression (croner syntax) of the job's schedule; enables missed-run rules. */
+      schedule: z.string().min(1).optional(),
+      timezone: z.string().min(1).optional(),
+      /** Extra time after a period before a missing success is critical; default 10 % of the period (≥ 60 s). */
+      graceSeconds: nonNegativeSeconds().optional(),
+      /** Percent of the budget that warns (shared with `withSla()`: > 0 and ≤ 1000); default 80. */
+      warningPercent: SLA_FIELDS.warningPercent.default(80),
+      /** Percent of the budget that is critical (shared with `withSla()`: > 0 and ≤ 1000); default 100. */
+      criticalPercent: SLA_FIELDS.criticalPercent.default(100),
+      /** Success rate over 24 h below which the job is critical; default 0.95. */
+      successRateThreshold: RULE_FIELDS.successRateThreshold.default(0.95),
+      /** Throughput below this share of its 7-day average warns; default 0.5. */
+      throughputRatio: RULE_FIELDS.throughputRatio.default(0.5),
+      /** Consecutive failures that are critical; default 3. */
+      consecutiveFailures: RULE_FIELDS.consecutiveFailures.default(3),
+      description: z.string().optional(),
+    },
+    {
+      error: knownKeysError([
+        'budgetSeconds',
+        'schedule',
+        'timezone',
+        'graceSeconds',
+        'warningPercent',
+        'criticalPercent',
+        'successRateThreshold',
+        'throughputRatio',
+        'consecutiveFailures',
+        'description',
+      ]),
+    },
+  )
   .superRefine((value, ctx) => {
     if (value.warningPercent >= value.criticalPercent)
       ctx.addIssue({
@@ -80,13 +127,16 @@ const job = z
   });
 
 const queue = z
-  .strictObject({
-    depthWarning: count.default(100),
-    depthCritical: count.default(500),
-    ageWarningHours: positive.default(48),
-    ageEscalationHours: positive.default(168),
-    description: z.string().optional(),
-  })
+  .strictObject(
+    {
+      depthWarning: QUEUE_FIELDS.depthWarning.default(100),
+      depthCritical: QUEUE_FIELDS.depthCritical.default(500),
+      ageWarningHours: QUEUE_FIELDS.ageWarningHours.default(48),
+      ageEscalationHours: QUEUE_FIELDS.ageEscalationHours.default(168),
+      description: z.string().optional(),
+    },
+    { error: knownKeysError(['depthWarning', 'depthCritical', 'ageWarningHours', 'ageEscalationHours', 'description']) },
+  )
   .superRefine((value, ctx) => {
     if (value.depthWarning >= value.depthCritical)
       ctx.addIssue({ code: 'custom', path: ['depthWarning'], message: 'must be < depthCritical', input: value.depthWarning });
@@ -102,22 +152,23 @@ const queue = z
 const receiver = z.discriminatedUnion(
   'type',
   [
-    z.strictObject({ type: z.literal('pagerduty'), routingKeyEnv: envName.default('PAGERDUTY_ROUTING_KEY') }),
-    z.strictObject({
+    strict({ type: z.literal('pagerduty'), routingKeyEnv: envName.default('PAGERDUTY_ROUTING_KEY') }),
+    strict({
       type: z.literal('slack'),
       webhookUrlEnv: envName.default('SLACK_WEBHOOK_URL'),
       channel: z.string().min(1).optional(),
     }),
-    z
-      .strictObject({ type: z.literal('webhook'), url: httpUrl.optional(), urlEnv: envName.optional() })
-      .refine((v) => (v.url === undefined) !== (v.urlEnv === undefined), {
+    strict({ type: z.literal('webhook'), url: httpUrl.optional(), urlEnv: envName.optional() }).refine(
+      (v) => (v.url === undefined) !== (v.urlEnv === undefined),
+      {
         error: 'must set exactly one of url (a URL without secrets) or urlEnv',
-      }),
+      },
+    ),
   ],
   { error: 'must have type "pagerduty", "slack" or "webhook"' },
 );
 
-const alerting = z.strictObject({
+const alerting = strict({
   /** Base URL of the runbooks; `runbook_url` = `<base>/<AlertName>.md`. */
   runbookBaseUrl: httpUrl.default('https://github.com/slakit/slakit/blob/main/docs/runbooks'),
   /** Critical alerts go here (Alertmanager `pager` receiver); default PagerDuty with `PAGERDUTY_ROUTING_KEY`. */
@@ -132,14 +183,14 @@ const alerting = z.strictObject({
   warningRepeatInterval: duration.default('4h'),
 });
 
-const health = z.strictObject({
+const health = strict({
   /** Checks that page when failing; default every check reported by `health_check_status`. */
   criticalChecks: z.array(z.string().min(1)).optional(),
   /** How long a check must fail before `HealthCheckFailing` fires; default 5m. */
   failingFor: duration.default('5m'),
 });
 
-const prometheus = z.strictObject({
+const prometheus = strict({
   /** Label matchers added to every series selector of the generated rules and dashboards; default none. */
   selector: z
     .string()
@@ -151,16 +202,19 @@ const prometheus = z.strictObject({
 
 /** The zod schema of the slakit config (exported for tooling; prefer {@link defineConfig} / {@link validateConfig}). */
 export const configSchema = z
-  .strictObject({
-    /** Service name (the `service` label of every generated alert). */
-    service: z.string().regex(SERVICE, { error: `must be a service name matching ${SERVICE}` }),
-    prometheus: prometheus.default({ selector: '', evaluationInterval: '30s' }),
-    slos: z.array(slo).default([]),
-    jobs: z.record(name('job'), job).default({}),
-    queues: z.record(name('queue'), queue).default({}),
-    health: health.default({ failingFor: '5m' }),
-    alerting: alerting.prefault({}),
-  })
+  .strictObject(
+    {
+      /** Service name (the `service` label of every generated alert). */
+      service: z.string().regex(SERVICE, { error: `must be a service name matching ${SERVICE}` }),
+      prometheus: prometheus.default({ selector: '', evaluationInterval: '30s' }),
+      slos: z.array(slo).default([]),
+      jobs: namedRecord(NAME, 'job', job).default({}),
+      queues: namedRecord(NAME, 'queue', queue).default({}),
+      health: health.default({ failingFor: '5m' }),
+      alerting: alerting.prefault({}),
+    },
+    { error: knownKeysError(['service', 'prometheus', 'slos', 'jobs', 'queues', 'health', 'alerting']) },
+  )
   .superRefine((value, ctx) => {
     const seen = new Set<string>();
     value.slos.forEach((s, i) => {
@@ -191,7 +245,7 @@ export function formatPath(path: readonly PropertyKey[]): string {
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let cur = input;
   for (const key of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
+    if (cur === null || typeof cur !== 'object' || !Object.hasOwn(cur, key)) return undefined;
     cur = (cur as Record<PropertyKey, unknown>)[key];
   }
   return cur;
@@ -204,7 +258,20 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
  */
 export function validateConfig(input: unknown, source?: string): SlakitConfig {
   if (input instanceof Object && (input as { [VALIDATED]?: true })[VALIDATED]) return input as SlakitConfig;
-  const result = configSchema.safeParse(input);
+  let result: ReturnType<typeof configSchema.safeParse>;
+  try {
+    result = configSchema.safeParse(input);
+  } catch {
+    // a hostile getter or proxy
+    throw new SlakitError(
+      'ERR_SLAKIT_INVALID_CONFIG',
+      `${source ? `${source}: ` : ''}invalid slakit config: must be a plain object`,
+      {
+        field: '(root)',
+        accepted: 'see docs/configuration.md',
+      },
+    );
+  }
   if (!result.success) {
     // A misspelt option explains a missing one: unknown keys are reported first.
     const issues = [...result.error.issues].sort(
@@ -213,12 +280,20 @@ export function validateConfig(input: unknown, source?: string): SlakitConfig {
     const problems = issues.map((issue) => {
       let path = issue.path;
       let message = issue.message;
+      const isKey = (issue as { params?: { key?: boolean } }).params?.key === true;
       if (issue.code === 'unrecognized_keys') {
-        path = [...issue.path, issue.keys[0] as string];
-        message = 'is not a known option';
-      } else if (issue.code === 'invalid_type' && valueAt(input, path) === undefined) message = 'is required';
+        const key = String(issue.keys[0]);
+        path = [...issue.path, key];
+        return { field: formatPath(path), text: `${formatPath(path)} ${unknownKeyText(key, issue.message)}` };
+      }
+      if (issue.code === 'invalid_type' && valueAt(input, path) === undefined) message = 'is required';
       else if (issue.code === 'invalid_key') message = issue.issues[0]?.message ?? message;
-      return { field: formatPath(path), text: `${formatPath(path)} ${message}, got ${describeValue(valueAt(input, path))}` };
+      else if (issue.code === 'custom' && valueAt(input, path) === undefined && !isKey && issue.input === undefined)
+        message = 'is required';
+      // Shared option schemas (validation/fields.ts) describe what they accept: "a number of seconds > 0".
+      if (!/^(must|is|has) /.test(message)) message = `must be ${message}`;
+      const shown = isKey ? `key ${describeValue(path[path.length - 1])}` : describeValue(valueAt(input, path), formatPath(path));
+      return { field: formatPath(path), text: `${formatPath(path)} ${message}, got ${shown}` };
     });
     const first = problems[0] as { field: string };
     throw new SlakitError(

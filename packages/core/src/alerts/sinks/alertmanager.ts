@@ -1,4 +1,6 @@
 import { checkHeaders } from '../../outbound.js';
+import { validateOptions } from '../../validation/options.js';
+import { SINK_OPTION_SCHEMAS } from '../../validation/schemas.js';
 import type { AlertSink, DeliveryOptions } from '../delivery.js';
 import type { AlertNotification } from '../model.js';
 import { checkUrl, postJson } from './http.js';
@@ -43,6 +45,7 @@ export function alertmanagerAlerts(
  * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a URL that is not http(s) or an invalid header (not echoed)
  */
 export function alertmanagerSink(url: string, options: AlertmanagerSinkOptions = {}): AlertSink {
+  validateOptions(SINK_OPTION_SCHEMAS.alertmanagerSink, options);
   const base = checkUrl('url', url).replace(/\/+$/, '');
   const headers = checkHeaders('headers', options.headers);
   const refreshSeconds = options.refreshSeconds ?? 60;

@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { validateOptions } from '../../validation/options.js';
+import { SINK_OPTION_SCHEMAS } from '../../validation/schemas.js';
 import type { AlertSink, DeliveryOptions } from '../delivery.js';
 
 /** Options of {@link logSink}. */
@@ -15,6 +17,7 @@ const LEVEL = { info: 'info', warning: 'warn', critical: 'error' } as const;
  * resolutions, with labels, annotations, values and the fingerprint. Kind `log` (routed for every severity).
  */
 export function logSink(logger: Logger, options: LogSinkOptions = {}): AlertSink {
+  validateOptions(SINK_OPTION_SCHEMAS.logSink, options);
   return {
     name: options.name ?? 'log',
     kind: 'log',

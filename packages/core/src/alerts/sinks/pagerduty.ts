@@ -1,4 +1,6 @@
 import { invalidOption } from '../../errors.js';
+import { validateOptions } from '../../validation/options.js';
+import { SINK_OPTION_SCHEMAS } from '../../validation/schemas.js';
 import type { AlertSink, DeliveryOptions } from '../delivery.js';
 import type { AlertNotification } from '../model.js';
 import { checkUrl, postJson } from './http.js';
@@ -52,6 +54,7 @@ export function pagerDutyEvent(n: AlertNotification, routingKey: string, source?
  * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` without a routing key
  */
 export function pagerDutySink(options: PagerDutySinkOptions): AlertSink {
+  validateOptions(SINK_OPTION_SCHEMAS.pagerDutySink, options);
   if (typeof options?.routingKey !== 'string' || options.routingKey.trim() === '') {
     throw invalidOption('routingKey', '[redacted]', 'a non-empty PagerDuty Events API v2 integration key');
   }

@@ -1,4 +1,6 @@
 import { invalidOption } from '../../errors.js';
+import { validateOptions } from '../../validation/options.js';
+import { SINK_OPTION_SCHEMAS } from '../../validation/schemas.js';
 import type { AlertSink, DeliveryOptions } from '../delivery.js';
 
 /** The part of a Sentry client (`@sentry/node` or any hub) this sink uses. */
@@ -26,6 +28,7 @@ const LEVEL: Record<string, string> = { critical: 'fatal', warning: 'warning', i
  * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` when `sentry` has no `captureMessage`
  */
 export function sentrySink(sentry: SentryLike, options: SentrySinkOptions = {}): AlertSink {
+  validateOptions(SINK_OPTION_SCHEMAS.sentrySink, options);
   if (!sentry || typeof sentry.captureMessage !== 'function') {
     throw invalidOption('sentry', sentry, 'a Sentry client with captureMessage(message, context)');
   }

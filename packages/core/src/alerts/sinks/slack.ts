@@ -1,3 +1,5 @@
+import { validateOptions } from '../../validation/options.js';
+import { SINK_OPTION_SCHEMAS } from '../../validation/schemas.js';
 import type { AlertSink, DeliveryOptions } from '../delivery.js';
 import type { AlertNotification } from '../model.js';
 import { checkUrl, postJson } from './http.js';
@@ -67,6 +69,7 @@ export function slackMessage(n: AlertNotification): Record<string, unknown> {
  * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a URL that is not http(s)
  */
 export function slackSink(webhookUrl: string, options: SlackSinkOptions = {}): AlertSink {
+  validateOptions(SINK_OPTION_SCHEMAS.slackSink, options);
   const target = checkUrl('webhookUrl', webhookUrl);
   return {
     name: options.name ?? 'slack',

@@ -1,4 +1,6 @@
 import { invalidOption } from '../../errors.js';
+import { validateOptions } from '../../validation/options.js';
+import { SINK_OPTION_SCHEMAS } from '../../validation/schemas.js';
 import { type AlertSink, type DeliveryOptions, SinkDeliveryError } from '../delivery.js';
 import type { AlertNotification } from '../model.js';
 import { checkUrl, postJson } from './http.js';
@@ -45,6 +47,7 @@ export function telegramText(n: AlertNotification): string {
  * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` without a well-formed token or without chat ids
  */
 export function telegramSink(options: TelegramSinkOptions): AlertSink {
+  validateOptions(SINK_OPTION_SCHEMAS.telegramSink, options);
   // The token becomes a path segment of the API URL: `/`, `?`, `#`, `%`, `@` or spaces would change the URL.
   if (typeof options?.botToken !== 'string' || !/^[A-Za-z0-9:_-]{1,200}$/.test(options.botToken)) {
     throw invalidOption('botToken', '[redacted]', 'a Telegram bot token (letters, digits, ":", "_", "-")');

@@ -1,4 +1,6 @@
 import { checkHeaders } from '../../outbound.js';
+import { validateOptions } from '../../validation/options.js';
+import { SINK_OPTION_SCHEMAS } from '../../validation/schemas.js';
 import type { AlertSink, DeliveryOptions } from '../delivery.js';
 import { checkUrl, postJson, seedPayloadFields } from './http.js';
 
@@ -25,6 +27,7 @@ export interface WebhookSinkOptions {
  * header (CR/LF/NUL in a value, a bad name; the value is not echoed)
  */
 export function webhookSink(url: string, options: WebhookSinkOptions = {}): AlertSink {
+  validateOptions(SINK_OPTION_SCHEMAS.webhookSink, options);
   const target = checkUrl('url', url);
   const headers = checkHeaders('headers', options.headers);
   return {
