@@ -73,6 +73,7 @@ export const opsRouterOptionsSchema = opt.object(
     config: opt.custom('a config from defineConfig()', isObject),
     authorize,
     authorizeRead: authorize,
+    allowedOrigins: opt.custom('an array of origins such as https://console.example.com', Array.isArray),
     prefix: opt.string('a path such as /ops'),
     logger: DUCK.logger,
   },

@@ -90,6 +90,10 @@ export const healthOptionsSchema = opt.object(
     description: opt.string(),
     endpointDeadlineMs: positiveMs(),
     authorize: opt.function('a function (req) => boolean'),
+    authorizeHeaders: opt.array(
+      opt.string('an HTTP header name', (v) => /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(v)),
+      'an array of HTTP header names',
+    ),
     telemetry: DUCK.telemetry,
     alerter: DUCK.alerter,
     logger: DUCK.logger,

@@ -171,6 +171,7 @@ export const pushgatewayOptionsSchema = opt.object(
     job: opt.text('a non-empty grouping job name'),
     grouping: DUCK.stringRecord('an object of label values'),
     headers: DUCK.stringRecord('an object of header values'),
+    timeoutMs: opt.number('a number of ms > 0', (v) => v > 0),
   },
   'an options object { url, … }',
   { required: ['url'] },
