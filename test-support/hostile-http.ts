@@ -1,8 +1,10 @@
 // Hostile HTTP peers for the outbound adversarial tests (sinks, `slakit report`, health http(), Pushgateway push):
 // servers that redirect, stream endless bodies, trickle bytes, never answer, or speak raw bytes.
+
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
 export interface Recorded {
   method: string;
@@ -139,4 +141,24 @@ export async function redirectPair(
 export function rssMb(): number {
   (globalThis as { gc?: () => void }).gc?.();
   return process.memoryUsage().rss / 1024 / 1024;
+}
+
+/**
+ * Registers the hooks every hostile-server test file needs: after each test the servers passed to `track` are closed
+ * and no unhandled rejection may have happened. Call once at the top level of a test file.
+ */
+export function trackServers(): <T extends { close: () => Promise<void> }>(server: T) => T {
+  const rejections: unknown[] = [];
+  const onRejection = (r: unknown) => rejections.push(r);
+  const servers: { close: () => Promise<void> }[] = [];
+  beforeAll(() => process.on('unhandledRejection', onRejection));
+  afterAll(() => process.off('unhandledRejection', onRejection));
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+    expect(rejections).toEqual([]);
+  });
+  return (server) => {
+    servers.push(server);
+    return server;
+  };
 }

@@ -1,19 +1,11 @@
 // The shared outbound request helper: body bounds at the edge, deadlines, schemes, credentials, never a throw.
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { httpServer } from '../../../test-support/hostile-http.js';
+import { httpServer, trackServers } from '../../../test-support/hostile-http.js';
 import { SlakitError } from './errors.js';
 import { checkHeaders, OutboundError, outboundRequest, splitUrlCredentials } from './outbound.js';
 
-const rejections: unknown[] = [];
-const onRejection = (r: unknown) => rejections.push(r);
-beforeAll(() => process.on('unhandledRejection', onRejection));
-afterAll(() => process.off('unhandledRejection', onRejection));
-const servers: { close: () => Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-  expect(rejections).toEqual([]);
-});
+const track = trackServers();
 
 const codeOf = (promise: Promise<unknown>) =>
   promise.then(
@@ -31,7 +23,7 @@ describe('outboundRequest', () => {
       if (answer.declare) res.setHeader('content-length', answer.size);
       res.end(Buffer.alloc(answer.size, 'b'));
     });
-    servers.push(server);
+    track(server);
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 0, max: 3000 }),
@@ -57,7 +49,7 @@ describe('outboundRequest', () => {
 
   it('never follows a redirect: the 3xx and its Location are the answer', async () => {
     const server = await httpServer((_r, res) => res.writeHead(307, { location: 'http://127.0.0.1:9/x' }).end());
-    servers.push(server);
+    track(server);
     const res = await outboundRequest(server.url, { method: 'POST', body: '{}' });
     expect(res.status).toBe(307);
     expect(res.headers.location).toBe('http://127.0.0.1:9/x');
@@ -65,14 +57,14 @@ describe('outboundRequest', () => {
 
   it('a deadline beyond 2^31-1 ms is not clamped to 1 ms by Node', async () => {
     const server = await httpServer((_r, res) => setTimeout(() => res.end('late'), 50));
-    servers.push(server);
+    track(server);
     const res = await outboundRequest(server.url, { timeoutMs: 2 ** 40 });
     expect(res.body.toString()).toBe('late');
   });
 
   it('aborts: an already aborted signal, the reason code, a deadline', async () => {
     const server = await httpServer(() => {});
-    servers.push(server);
+    track(server);
     expect(await codeOf(outboundRequest(server.url, { signal: AbortSignal.abort() }))).toBe('ABORTED');
     const withCode = new AbortController();
     const pending = outboundRequest(server.url, { signal: withCode.signal });
@@ -93,7 +85,7 @@ describe('outboundRequest', () => {
 
   it('https to a plain-HTTP port fails with a code; IPv6 literals work', async () => {
     const server = await httpServer((_r, res) => res.end('ok'));
-    servers.push(server);
+    track(server);
     expect(await codeOf(outboundRequest(`https://127.0.0.1:${server.port}/`, { timeoutMs: 2000 }))).toMatch(/^[A-Z][A-Z0-9_]+$/);
     const code = await codeOf(outboundRequest(`http://[::1]:${server.port}/`, { timeoutMs: 2000 }));
     // The server listens on 127.0.0.1 only: ::1 is refused (or unavailable) — a code either way, never a throw.

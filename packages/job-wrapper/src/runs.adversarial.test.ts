@@ -132,7 +132,7 @@ describe('a queue probe that resolves garbage', () => {
   }
 });
 
-it('a queue snapshot whose oldestIds hold hostile members still alerts, with placeholder ids', async () => {
+it('a queue snapshot whose oldestIds hold hostile members still alerts, each unreadable id shown as a question mark', async () => {
   const sent: Record<string, unknown>[] = [];
   const alerter = createAlerter({
     env: {},

@@ -11,6 +11,7 @@ import {
   rssMb,
   streamHugeBody,
   type TestServer,
+  trackServers,
   trickle,
 } from '../../../../test-support/hostile-http.js';
 import { main } from '../cli.js';
@@ -58,19 +59,7 @@ async function run(argv: string[], env: Record<string, string | undefined> = {})
   return { code, out: out.join('\n'), err: err.join('\n'), all: `${out.join('\n')}\n${err.join('\n')}` };
 }
 
-const rejections: unknown[] = [];
-const onRejection = (r: unknown) => rejections.push(r);
-beforeAll(() => process.on('unhandledRejection', onRejection));
-afterAll(() => process.off('unhandledRejection', onRejection));
-const servers: { close: () => Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-  expect(rejections).toEqual([]);
-});
-const track = <T extends { close: () => Promise<void> }>(s: T): T => {
-  servers.push(s);
-  return s;
-};
+const track = trackServers();
 
 describe('item 11: the report bounds Prometheus answers', () => {
   // First in the file, so the RSS baseline is not disturbed by the other tests.

@@ -10,6 +10,7 @@ import {
   rssMb,
   streamHugeBody,
   type TestServer,
+  trackServers,
   trickle,
 } from '../../../../../test-support/hostile-http.js';
 import { systemClock } from '../../clock.js';
@@ -59,19 +60,7 @@ function deliverOnce(sink: AlertSink): Promise<{ result: DeliveryResult; code: s
   return new Promise((resolve) => deliverer.enqueue(notification(), (result, code) => resolve({ result, code })));
 }
 
-const rejections: unknown[] = [];
-const onRejection = (r: unknown) => rejections.push(r);
-beforeAll(() => process.on('unhandledRejection', onRejection));
-afterAll(() => process.off('unhandledRejection', onRejection));
-const servers: { close: () => Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-  expect(rejections).toEqual([]);
-});
-const track = <T extends { close: () => Promise<void> }>(s: T): T => {
-  servers.push(s);
-  return s;
-};
+const track = trackServers();
 
 describe('item 11: response bodies are bounded', () => {
   // First in the file, so the RSS baseline is not disturbed by the other tests.
