@@ -1,6 +1,6 @@
 // The shared outbound request helper: body bounds at the edge, deadlines, schemes, credentials, never a throw.
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { httpServer, trackServers } from '../../../test-support/hostile-http.js';
 import { SlakitError } from './errors.js';
 import { checkHeaders, OutboundError, outboundRequest, splitUrlCredentials } from './outbound.js';

@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import { sanitizeMessage } from '@slakit/core';
+import { sanitizeMessage, validateOptions } from '@slakit/core';
 import type { Logger } from 'pino';
 import { errorTypeOf } from './instrument.js';
+import { errorHandlerOptionsSchema } from './options-schema.js';
 import { type ExpressRequestLike, normalizeMethod, routeTemplate } from './route.js';
 
 /** Options of {@link errorHandler}. */
@@ -72,6 +73,7 @@ function statusOf(error: unknown): number {
 export function errorHandler(
   options: ErrorHandlerOptions = {},
 ): (err: unknown, req: ExpressRequestLike, res: ServerResponse, next: (err?: unknown) => void) => void {
+  validateOptions(errorHandlerOptionsSchema, options);
   const logger = options.logger;
   return function slakitErrorHandler(err, req, res, _next) {
     const status = statusOf(err);

@@ -2,7 +2,7 @@ import { DUCK, opt, unitRatio } from '@slakit/core';
 
 /**
  * Options schemas of @slakit/express-middleware's factories (`instrument`, `metricsRoute`, `opsRouter`,
- * `createSloTracker`), built with core's `opt` helpers. Each factory calls `validateOptions(<schema>, options)` first:
+ * `errorHandler`, `createSloTracker`), built with core's `opt` helpers. Each factory calls `validateOptions(<schema>, options)` first:
  * unknown keys are `ERR_SLAKIT_UNKNOWN_OPTION` with a did-you-mean, wrong types name the field
  * (`ignorePaths must be an array of path strings or RegExps, got "/health"`).
  */
@@ -79,6 +79,9 @@ export const opsRouterOptionsSchema = opt.object(
   },
   'an object of ops router options',
 );
+
+/** `errorHandler(options)`. */
+export const errorHandlerOptionsSchema = opt.object({ logger: DUCK.logger }, 'an object { logger? }');
 
 /** `createSloTracker(config, options)`. */
 export const sloTrackerOptionsSchema = opt.object(

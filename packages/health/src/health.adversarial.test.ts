@@ -538,6 +538,27 @@ describe('beyond the issue: whatever a check returns or throws never breaks a re
     }
   });
 
+  it('a custom() check echoing a driver message with credentials: the detailed view carries no secret', async () => {
+    const leak = 'connect failed: postgres://app:Hunter2Secret@db:5432/app password=Hunter2Secret';
+    const health = make({
+      checks: {
+        leaky: custom(async () => ({ status: 'fail', output: leak, observedValue: `token=Hunter2Secret ${'x'.repeat(400)}` }), {
+          roles: ['readiness'],
+        }),
+      },
+      authorize: () => true,
+    });
+    await new Promise((r) => setTimeout(r, 50)); // the first background run
+    const port = await listen((req, res) => {
+      if (!health.handle(req, res)) res.end();
+    });
+    const res = await rawGet(port, '/health?verbose');
+    const check = JSON.parse(res.body).checks['leaky:status'][0];
+    expect(check.output).toContain('connect failed');
+    expect(res.body).not.toContain('Hunter2Secret');
+    expect(check.observedValue.length).toBeLessThanOrEqual(256);
+  });
+
   it('rejects non-string version/releaseId/serviceId/description and bad authorizeHeaders while configuring', () => {
     for (const [key, value] of [
       ['version', 10n],

@@ -1,4 +1,4 @@
-import { type Clock, runWithDeadline, systemClock } from '@slakit/core';
+import { type Clock, runWithDeadline, sanitizeMessage, systemClock } from '@slakit/core';
 import { type CheckResult, failureCode, type ResolvedCheck } from './check.js';
 
 /** The latest result of a check. */
@@ -142,7 +142,7 @@ const INVALID: CheckResult = { status: 'fail', output: 'INVALID_RESULT' };
 /**
  * Copies the fields of the IETF format out of whatever a check returned, so nothing it returns can break a
  * response: a non-finite, bigint or object `observedValue` is dropped, strings are bounded, a throwing getter or
- * an unknown status gives `fail` / `INVALID_RESULT`.
+ * an unknown status gives `fail` / `INVALID_RESULT`; text fields are scrubbed of secrets (`sanitizeMessage`).
  */
 function normalize(result: unknown): CheckResult {
   try {
@@ -152,9 +152,10 @@ function normalize(result: unknown): CheckResult {
     const out: CheckResult = { status };
     if (typeof observedValue === 'number' ? Number.isFinite(observedValue) : typeof observedValue === 'boolean')
       out.observedValue = observedValue as number | boolean;
-    else if (typeof observedValue === 'string') out.observedValue = observedValue.slice(0, 256);
-    if (typeof observedUnit === 'string') out.observedUnit = observedUnit.slice(0, 64);
-    if (typeof output === 'string') out.output = output.slice(0, 256);
+    // free text a check author wrote (a custom() check may echo a driver message): scrubbed like ops/ledger text
+    else if (typeof observedValue === 'string') out.observedValue = sanitizeMessage(observedValue, 256);
+    if (typeof observedUnit === 'string') out.observedUnit = sanitizeMessage(observedUnit, 64);
+    if (typeof output === 'string') out.output = sanitizeMessage(output, 256);
     return out;
   } catch {
     return { ...INVALID };

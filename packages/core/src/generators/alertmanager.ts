@@ -42,6 +42,10 @@ export interface AlertmanagerRoute {
   routes?: AlertmanagerRoute[];
 }
 
+// Like slakit's own sinks (outboundRequest): a receiver answering 3xx is a failed delivery, never followed to
+// another host with the alert's labels (Alertmanager follows redirects by default).
+const NO_REDIRECTS = { follow_redirects: false } as const;
+
 function secret(env: string, options: Required<AlertmanagerConfigOptions>, field: string): Record<string, string> {
   return options.secrets === 'env'
     ? { [field]: `\${${env}}` }
@@ -62,6 +66,7 @@ function receiverConfig(
             ...secret(receiver.routingKeyEnv, options, 'routing_key'),
             severity: '{{ .CommonLabels.severity }}',
             send_resolved: true,
+            http_config: NO_REDIRECTS,
           },
         ],
       };
@@ -73,6 +78,7 @@ function receiverConfig(
             ...secret(receiver.webhookUrlEnv, options, 'api_url'),
             ...(receiver.channel ? { channel: receiver.channel } : {}),
             send_resolved: true,
+            http_config: NO_REDIRECTS,
             title: '[{{ .Status | toUpper }}] {{ .CommonLabels.alertname }} ({{ .CommonLabels.service }})',
             text: '{{ range .Alerts }}{{ .Annotations.summary }}\n{{ .Annotations.recommended_action }}\nRunbook: {{ .Annotations.runbook_url }}\n{{ end }}',
           },
@@ -88,7 +94,14 @@ function receiverConfig(
         );
       return {
         name,
-        webhook_configs: [{ url: receiver.url ?? `\${${receiver.urlEnv as string}}`, send_resolved: true, max_alerts: 0 }],
+        webhook_configs: [
+          {
+            url: receiver.url ?? `\${${receiver.urlEnv as string}}`,
+            send_resolved: true,
+            max_alerts: 0,
+            http_config: NO_REDIRECTS,
+          },
+        ],
       };
     }
   }

@@ -131,6 +131,13 @@ describe('generateAlertmanagerConfig', () => {
       equal: ['service', 'job'],
     });
     expect(am.receivers.map((r) => r.name)).toEqual(['pager', 'chat', 'null']);
+    // every notifier refuses redirects, like slakit's own sinks
+    for (const receiver of am.receivers)
+      for (const [key, list] of Object.entries(receiver))
+        if (key.endsWith('_configs'))
+          for (const c of list as { http_config?: unknown }[])
+            expect(c.http_config, receiver.name).toEqual({ follow_redirects: false });
+    expect(am.receivers.filter((r) => Object.keys(r).some((k) => k.endsWith('_configs')))).toHaveLength(2);
   });
 
   it('never inlines a secret: ${ENV} placeholders or *_file paths', () => {

@@ -2,7 +2,7 @@
 // endless or compressed bodies, trickle bytes, never answer, send broken headers or any status code.
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   httpServer,
   rawServer,
