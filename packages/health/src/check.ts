@@ -38,6 +38,9 @@ export interface HealthCheck {
   kind?: 'dependency' | 'local';
 }
 
+/** The options every check factory shares: a {@link HealthCheck} without `run` and `kind`. */
+export type CheckOptions = Omit<HealthCheck, 'run' | 'kind'>;
+
 /** A check with its name, for the array form of `checks`. */
 export type NamedHealthCheck = HealthCheck & { name: string };
 

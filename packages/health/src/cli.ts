@@ -1,5 +1,5 @@
 import { OutboundError, outboundRequest, splitUrlCredentials } from '@slakit/core';
-import type { HealthBody } from './health.js';
+import type { HealthBody } from './types.js';
 
 const MARK = { pass: '✓', warn: '!', fail: '✗' } as const;
 const USAGE = 'usage: slakit-health <health url> [--token T] [--timeout ms]';

@@ -27,6 +27,9 @@ export interface RunnerOptions {
   onResult?: (state: CheckState, previous: CheckResult | undefined) => void;
 }
 
+/** What {@link createRunner} returns. */
+export type Runner = ReturnType<typeof createRunner>;
+
 /**
  * Runs every check in the background on its TTL (± 10 % jitter), one run at a time per check (single-flight),
  * each with a hard deadline that aborts its signal and records `fail` / `TIMEOUT`. Timers are unref'd.
