@@ -46,54 +46,7 @@ export function createRunner(checks: ResolvedCheck[], options: RunnerOptions = {
   const timers = new Map<string, ReturnType<Clock['setTimeout']>>();
   let stopped = true;
 
-  const runOnce = (state: CheckState): Promise<void> => {
-    if (state.running) return state.running;
-    if (state.stuck) {
-      // The previous run passed its deadline and still has not settled: never a second run in flight. The result
-      // stays fail / TIMEOUT (recorded at the deadline); only its time moves on.
-      state.time = clock.now();
-      return Promise.resolve();
-    }
-    const { check } = state;
-    state.runs += 1;
-    const started = performance.now();
-    let settled = false;
-    let abandoned = false;
-    const settle = () => {
-      settled = true;
-      // A late result is ignored; the next scheduled run is a normal one again.
-      if (abandoned) state.stuck = false;
-    };
-    const promise = runWithDeadline(
-      clock,
-      check.timeoutMs,
-      (signal) => {
-        const run = Promise.resolve().then(() => check.run(signal));
-        run.then(settle, settle);
-        return run;
-      },
-      () => Object.assign(new Error('check deadline exceeded'), { name: 'TimeoutError' }),
-    )
-      .then(normalize, (error: unknown): CheckResult => ({ status: 'fail', output: failureCode(error) }))
-      .then((result) => {
-        if (!settled) {
-          abandoned = true;
-          state.stuck = true;
-        }
-        const previous = state.result;
-        state.result = result;
-        state.time = clock.now();
-        state.latencyMs = performance.now() - started;
-        state.running = undefined;
-        try {
-          options.onResult?.(state, previous);
-        } catch {
-          // reporting must never break the runner
-        }
-      });
-    state.running = promise;
-    return promise;
-  };
+  const runOnce = (state: CheckState) => runCheck(state, clock, options.onResult);
 
   const schedule = (state: CheckState) => {
     if (stopped) return;
@@ -140,7 +93,60 @@ export function createRunner(checks: ResolvedCheck[], options: RunnerOptions = {
   };
 }
 
-const INVALID: CheckResult = { status: 'fail', output: 'INVALID_RESULT' };
+/**
+ * Runs one check now with its deadline (single-flight: a run in flight is returned; a stuck run — past its deadline,
+ * not settled — only moves `time` on), stores the normalised result and reports it to `onResult`.
+ */
+function runCheck(state: CheckState, clock: Clock, onResult: RunnerOptions['onResult']): Promise<void> {
+  if (state.running) return state.running;
+  if (state.stuck) {
+    // The previous run passed its deadline and still has not settled: never a second run in flight. The result
+    // stays fail / TIMEOUT (recorded at the deadline); only its time moves on.
+    state.time = clock.now();
+    return Promise.resolve();
+  }
+  const { check } = state;
+  state.runs += 1;
+  const started = performance.now();
+  let settled = false;
+  let abandoned = false;
+  const settle = () => {
+    settled = true;
+    // A late result is ignored; the next scheduled run is a normal one again.
+    if (abandoned) state.stuck = false;
+  };
+  const promise = runWithDeadline(
+    clock,
+    check.timeoutMs,
+    (signal) => {
+      const run = Promise.resolve().then(() => check.run(signal));
+      run.then(settle, settle);
+      return run;
+    },
+    () => Object.assign(new Error('check deadline exceeded'), { name: 'TimeoutError' }),
+  )
+    .then(normalize, (error: unknown): CheckResult => ({ status: 'fail', output: failureCode(error) }))
+    .then((result) => {
+      if (!settled) {
+        abandoned = true;
+        state.stuck = true;
+      }
+      const previous = state.result;
+      state.result = result;
+      state.time = clock.now();
+      state.latencyMs = performance.now() - started;
+      state.running = undefined;
+      try {
+        onResult?.(state, previous);
+      } catch {
+        // reporting must never break the runner
+      }
+    });
+  state.running = promise;
+  return promise;
+}
+
+const INVALID: Readonly<CheckResult> = Object.freeze({ status: 'fail', output: 'INVALID_RESULT' });
 
 /**
  * Copies the fields of the IETF format out of whatever a check returned, so nothing it returns can break a
