@@ -4,8 +4,8 @@ import type { Logger } from 'pino';
 import type { HealthOptions } from './options.js';
 import { decodeSegment, mergeVary, parseTarget, wantsVerbose } from './request.js';
 import type { Runner } from './runner.js';
-import type { HealthBody, HealthState } from './types.js';
-import type { evaluateView, View } from './views.js';
+import type { Health, HealthBody, HealthState } from './types.js';
+import type { View } from './views.js';
 
 const CONTENT_TYPE = 'application/health+json; charset=utf-8';
 
@@ -14,7 +14,7 @@ export interface HandlerContext {
   options: Pick<HealthOptions, 'authorize' | 'authorizeHeaders' | 'basePath'>;
   runner: Pick<Runner, 'states' | 'firstResults'>;
   lifecycle: { readonly state: HealthState };
-  evaluate: (view: View, opts: { detailed?: boolean; check?: string }) => ReturnType<typeof evaluateView>;
+  evaluate: Health['evaluate'];
   logger: Logger;
   /** How long an answer may wait for first results and for `authorize()`, in ms. */
   deadlineMs: number;
