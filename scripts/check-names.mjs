@@ -10,11 +10,11 @@ import ts from 'typescript';
 import { catalogueDir, catalogueNames, loadCatalogue } from './lib/catalogue.mjs';
 import { display, lineOf, parse, sourceFiles, workspacePackages } from './lib/sources.mjs';
 
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A regular expression finding any of the names as a whole word (`job.runs` not in `job.runs_x` nor `x.job.runs`). */
 export function namePattern(names) {
-  const alternatives = [...names].sort((a, b) => b.length - a.length).map(escape);
+  const alternatives = [...names].sort((a, b) => b.length - a.length).map(escapeRegExp);
   return new RegExp(`(?<![A-Za-z0-9_.])(?:${alternatives.join('|')})(?![A-Za-z0-9_]|\\.[A-Za-z0-9_])`, 'g');
 }
 
