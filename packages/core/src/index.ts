@@ -49,6 +49,24 @@ export {
 } from './alerts/index.js';
 export { HTTP_DURATION_BUCKETS, httpDurationBuckets, mergeBuckets } from './buckets.js';
 export {
+  ALERT_CATALOGUE,
+  type AlertDefinition,
+  type AlertName,
+  type AlertRule,
+  type AlertRuntime,
+  JOB_OUTCOMES,
+  LABEL_CATALOGUE,
+  type LabelDefinition,
+  type LabelKey,
+  type LabelName,
+  METRIC_CATALOGUE,
+  type MetricDefinition,
+  type MetricName,
+  type MetricPackage,
+  type OtelMetricName,
+  type PrometheusMetricName,
+} from './catalogue/index.js';
+export {
   type Clock,
   MAX_TIMER_DELAY_MS,
   runWithDeadline,

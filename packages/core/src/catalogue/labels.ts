@@ -1,0 +1,95 @@
+/**
+ * Every label key slakit puts on a metric or an alert: the OpenTelemetry attribute key, its Prometheus label name
+ * (`prometheusLabelName()`: dots become underscores) and, where bounded, its values. Pure data, no imports.
+ */
+
+/** One label key of the catalogue. */
+export interface LabelDefinition {
+  /** Attribute key as recorded (OpenTelemetry), or the alert label as fired. */
+  readonly key: string;
+  /** Label name in the Prometheus exposition. */
+  readonly prometheus: string;
+  /** Where it appears: on metrics, on alerts, on both, or only on generated recording rules. */
+  readonly on: 'metric' | 'alert' | 'both' | 'rule';
+  /** The values it takes, when bounded. */
+  readonly values?: readonly string[];
+  /** What the value is. */
+  readonly description: string;
+}
+
+/** Outcomes of a job run (`outcome` label of `job_runs_total`, `job_run_duration_seconds`). */
+export const JOB_OUTCOMES = ['succeeded', 'failed', 'timed_out', 'lease_lost', 'skipped_locked', 'skipped_overlap'] as const;
+
+/** Every label key, by a stable camelCase name. */
+export const LABEL_CATALOGUE = {
+  alertname: {
+    key: 'alertname',
+    prometheus: 'alertname',
+    on: 'alert',
+    description: 'the alert name (a key of `ALERT_CATALOGUE`)',
+  },
+  severity: {
+    key: 'severity',
+    prometheus: 'severity',
+    on: 'both',
+    values: ['info', 'warning', 'critical'],
+    description: 'alert severity',
+  },
+  service: {
+    key: 'service',
+    prometheus: 'service',
+    on: 'alert',
+    description: 'the service name (added by the alerter from the telemetry when missing; the config `service` in rules)',
+  },
+  job: { key: 'job', prometheus: 'job', on: 'both', description: 'the job name given to `withSla()`' },
+  outcome: { key: 'outcome', prometheus: 'outcome', on: 'metric', values: JOB_OUTCOMES, description: 'outcome of a job run' },
+  queue: { key: 'queue', prometheus: 'queue', on: 'both', description: 'the queue name given to `watchQueue()`' },
+  check: { key: 'check', prometheus: 'check', on: 'both', description: 'the health check name' },
+  slo: { key: 'slo', prometheus: 'slo', on: 'alert', description: 'the SLO name of the config (generated rules only)' },
+  window: {
+    key: 'window',
+    prometheus: 'window',
+    on: 'rule',
+    description: 'the SLO window of the `slo:…_window` recording rules',
+  },
+  alert: { key: 'alert', prometheus: 'alert', on: 'metric', description: 'the alertname a notification is about' },
+  sink: { key: 'sink', prometheus: 'sink', on: 'metric', description: 'the name of the alert sink' },
+  result: {
+    key: 'result',
+    prometheus: 'result',
+    on: 'metric',
+    values: ['sent', 'failed', 'dropped', 'succeeded'],
+    description: 'result of a delivery (`sent`, `failed`, `dropped`) or of a remediation (`succeeded`, `failed`)',
+  },
+  action: { key: 'action', prometheus: 'action', on: 'metric', description: 'the name of a remediation action' },
+  httpRequestMethod: {
+    key: 'http.request.method',
+    prometheus: 'http_request_method',
+    on: 'metric',
+    description: 'HTTP method (semconv; unknown methods are `_OTHER`)',
+  },
+  httpRoute: {
+    key: 'http.route',
+    prometheus: 'http_route',
+    on: 'metric',
+    description: 'matched route template, never the raw URL (`_overflow` past `maxRoutes`)',
+  },
+  httpResponseStatusCode: {
+    key: 'http.response.status_code',
+    prometheus: 'http_response_status_code',
+    on: 'metric',
+    description: 'HTTP response status code',
+  },
+  urlScheme: { key: 'url.scheme', prometheus: 'url_scheme', on: 'metric', values: ['http', 'https'], description: 'URL scheme' },
+  errorType: {
+    key: 'error.type',
+    prometheus: 'error_type',
+    on: 'metric',
+    description: 'class name of the thrown error, `aborted`, or the status code of a 5xx',
+  },
+} as const satisfies Record<string, LabelDefinition>;
+
+/** A label of the catalogue, by its camelCase name. */
+export type LabelName = keyof typeof LABEL_CATALOGUE;
+/** A label key as recorded (`job`, `http.route`, …). */
+export type LabelKey = (typeof LABEL_CATALOGUE)[LabelName]['key'];
