@@ -11,7 +11,7 @@ import {
   generateRules,
   type PrometheusRuleFile,
   toYaml,
-} from '@slakit/core/generators';
+} from '@slakit/cli';
 import { afterAll, describe, expect, it } from 'vitest';
 import { binary } from '../test-support/services.js';
 

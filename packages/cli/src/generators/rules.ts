@@ -1,7 +1,13 @@
-import { cronPeriodSeconds, defaultGraceSeconds, formatDuration } from '../config/period.js';
-import { runbookUrl } from '../config/runtime.js';
-import type { SlakitConfig, SlakitConfigInput, SloConfig } from '../config/schema.js';
-import { validateConfig } from '../config/schema.js';
+import {
+  cronPeriodSeconds,
+  defaultGraceSeconds,
+  formatDuration,
+  runbookUrl,
+  type SlakitConfig,
+  type SlakitConfigInput,
+  type SloConfig,
+  validateConfig,
+} from '@slakit/core';
 import { EXECUTED_OUTCOMES, leMatcher, METRICS, num, quote, selector } from './promql.js';
 
 /** A Prometheus recording rule. */

@@ -1,8 +1,15 @@
-import { PROMETHEUS_DURATION } from '../config/period.js';
-import type { SlakitConfig, SlakitConfigInput } from '../config/schema.js';
-import { validateConfig } from '../config/schema.js';
-import { invalidOption, SlakitError } from '../errors.js';
-import { checkHeaders, OutboundError, outboundRequest, splitUrlCredentials } from '../outbound.js';
+import {
+  checkHeaders,
+  invalidOption,
+  OutboundError,
+  outboundRequest,
+  PROMETHEUS_DURATION,
+  type SlakitConfig,
+  type SlakitConfigInput,
+  SlakitError,
+  splitUrlCredentials,
+  validateConfig,
+} from '@slakit/core';
 import { EXECUTED_OUTCOMES, leMatcher, METRICS, num, quote, selector } from './promql.js';
 
 /** One line of the SLA compliance report. */

@@ -1,10 +1,10 @@
 import type { Dashboard, Panel, RowPanel } from '@grafana/schema';
-import type { SlakitConfig, SlakitConfigInput } from '../config/schema.js';
-import { validateConfig } from '../config/schema.js';
+import { type SlakitConfig, type SlakitConfigInput, validateConfig } from '@slakit/core';
+import type { GrafanaDashboard, GrafanaPanel } from './grafana.js';
 import { EXECUTED_OUTCOMES, leMatcher, METRICS, quote, selector } from './promql.js';
 
 /** The dashboards of one service, keyed by file name (`<service>-http.json`, …). */
-export type DashboardSet = Record<string, Dashboard>;
+export type DashboardSet = Record<string, GrafanaDashboard>;
 
 const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
 const WIDTH = 24;
@@ -310,7 +310,7 @@ function healthDashboard(config: SlakitConfig): Dashboard {
 }
 
 /**
- * Generates the Grafana dashboards of a config (typed with `@grafana/schema`): HTTP RED and SLO burn, jobs (SLA
+ * Generates the Grafana dashboards of a config (built with `@grafana/schema`'s types): HTTP RED and SLO burn, jobs (SLA
  * utilization, success rate, throughput, duration percentiles), queues (depth, age) and health (status table,
  * check latency). Every query uses the config's selector; a `datasource` variable picks the Prometheus.
  * Deterministic output; the queues dashboard is included only when the config has queues.
@@ -329,8 +329,8 @@ export function dashboardQueries(set: DashboardSet): { dashboard: string; panel:
   const out: { dashboard: string; panel: string; expr: string }[] = [];
   for (const [file, d] of Object.entries(set)) {
     for (const p of d.panels ?? []) {
-      for (const t of (p as Panel).targets ?? [])
-        out.push({ dashboard: file, panel: (p as Panel).title ?? '', expr: String(t.expr) });
+      for (const t of (p as GrafanaPanel).targets ?? [])
+        out.push({ dashboard: file, panel: (p as GrafanaPanel).title ?? '', expr: String(t.expr) });
     }
   }
   return out;
