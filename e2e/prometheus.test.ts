@@ -5,7 +5,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from '@slakit/core';
 import {
   dashboardQueries,
   generateAlertmanagerConfig,
@@ -14,6 +13,7 @@ import {
   type SlaReport,
   toYaml,
 } from '@slakit/cli';
+import { defineConfig } from '@slakit/core';
 import { parsePrometheusText } from '@slakit/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binary, waitFor } from '../test-support/services.js';
