@@ -23,11 +23,11 @@ export {
   queryScalar,
   REPORT_MAX_RESPONSE_BYTES,
   type ReportRow,
-  renderReportTable,
   type SlaReport,
   type SlaReportOptions,
   slaReport,
 } from './generators/report.js';
+export { renderReportTable } from './generators/report-table.js';
 export {
   type AlertingRule,
   BURN_RATE_ALERTS,

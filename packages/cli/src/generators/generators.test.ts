@@ -10,7 +10,8 @@ import { generateAlertmanagerConfig } from './alertmanager.js';
 import { dashboardQueries, generateDashboards } from './dashboards.js';
 import { toJson, toYaml } from './output.js';
 import { leMatcher } from './promql.js';
-import { renderReportTable, slaReport } from './report.js';
+import { slaReport } from './report.js';
+import { renderReportTable } from './report-table.js';
 import { type AlertingRule, GENERATED_ALERTS, generateRules, type RecordingRule } from './rules.js';
 
 const input: SlakitConfigInput = {
