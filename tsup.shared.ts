@@ -1,7 +1,10 @@
 import { defineConfig, type Options } from 'tsup';
 
-/** The build every published package uses: dual ESM/CJS with .d.ts/.d.cts for Node ≥ 20. */
-export function packageConfig(entry: Record<string, string> = { index: 'src/index.ts' }) {
+/**
+ * The build every published package uses: dual ESM/CJS with .d.ts/.d.cts for Node ≥ 20. `overrides` replace single
+ * options (e.g. `{ splitting: true }` for a package whose entries must share modules).
+ */
+export function packageConfig(entry: Record<string, string> = { index: 'src/index.ts' }, overrides: Options = {}) {
   const options: Options = {
     entry,
     format: ['esm', 'cjs'],
@@ -11,6 +14,7 @@ export function packageConfig(entry: Record<string, string> = { index: 'src/inde
     target: 'node20',
     platform: 'node',
     splitting: false,
+    ...overrides,
   };
   return defineConfig(options);
 }

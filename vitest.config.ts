@@ -7,7 +7,7 @@ export default defineConfig({
   resolve: {
     // Tests run against the sources; scripts/packages.test.ts checks the built packages separately.
     alias: [
-      { find: /^@slakit\/core\/generators$/, replacement: src('./packages/core/src/generators/index.ts') },
+      { find: /^@slakit\/cli$/, replacement: src('./packages/cli/src/index.ts') },
       { find: /^@slakit\/core\/testing$/, replacement: src('./packages/core/src/testing/index.ts') },
       { find: /^@slakit\/core$/, replacement: src('./packages/core/src/index.ts') },
     ],

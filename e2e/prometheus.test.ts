@@ -5,7 +5,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from '@slakit/core';
 import {
   dashboardQueries,
   generateAlertmanagerConfig,
@@ -13,7 +12,8 @@ import {
   generateRules,
   type SlaReport,
   toYaml,
-} from '@slakit/core/generators';
+} from '@slakit/cli';
+import { defineConfig } from '@slakit/core';
 import { parsePrometheusText } from '@slakit/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { binary, waitFor } from '../test-support/services.js';
@@ -240,7 +240,7 @@ describe('generated rules on a real Prometheus', () => {
   }, 60_000);
 
   it('slakit report prints PASS/FAIL rows matching the injected errors and exits 1', async () => {
-    const bin = fileURLToPath(new URL('../packages/core/bin/slakit.mjs', import.meta.url));
+    const bin = fileURLToPath(new URL('../packages/cli/bin/slakit.mjs', import.meta.url));
     const args = [bin, 'report', '--config', configFile, '--prometheus', prom.url, '--window', '5m'];
     const json = spawnSync(process.execPath, [...args, '--json'], { encoding: 'utf8', timeout: 30_000 });
     expect(json.status, json.stderr).toBe(1);

@@ -4,14 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type AlertingRule, generateAlertmanagerConfig, generateRules, type PrometheusRuleFile, toYaml } from '@slakit/cli';
 import { defineConfig } from '@slakit/core';
-import {
-  type AlertingRule,
-  generateAlertmanagerConfig,
-  generateRules,
-  type PrometheusRuleFile,
-  toYaml,
-} from '@slakit/core/generators';
 import { afterAll, describe, expect, it } from 'vitest';
 import { binary } from '../test-support/services.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = new URL('..', import.meta.url).pathname;
-const packages = ['core', 'health', 'job-wrapper', 'express-middleware'].map((name) => join(root, 'packages', name));
+const packages = ['core', 'health', 'job-wrapper', 'express-middleware', 'cli'].map((name) => join(root, 'packages', name));
 
 function probe(mode: 'esm' | 'cjs') {
   const out = execFileSync(process.execPath, [join(root, 'scripts', 'import-probe.mjs'), mode, ...packages], {
@@ -39,6 +39,10 @@ describe('built packages', () => {
     expect(exported['@slakit/core/testing']).toEqual(
       expect.arrayContaining(['createTestTelemetry', 'createFakeClock', 'parsePrometheusText']),
     );
+    expect(exported['@slakit/cli']).toEqual(
+      expect.arrayContaining(['generateRules', 'generateAlertmanagerConfig', 'generateDashboards', 'loadConfigFile', 'main']),
+    );
+    expect(exported).not.toHaveProperty(['@slakit/core/generators']);
   });
 
   it('ESM and CJS builds export the same names', () => {

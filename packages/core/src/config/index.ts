@@ -1,4 +1,10 @@
-export { cronPeriodSeconds, defaultGraceSeconds, durationSeconds } from './period.js';
+export {
+  cronPeriodSeconds,
+  defaultGraceSeconds,
+  durationSeconds,
+  formatDuration,
+  PROMETHEUS_DURATION,
+} from './period.js';
 export {
   type JobScheduleFromConfig,
   type JobSlaFromConfig,

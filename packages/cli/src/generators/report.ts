@@ -1,8 +1,15 @@
-import { PROMETHEUS_DURATION } from '../config/period.js';
-import type { SlakitConfig, SlakitConfigInput } from '../config/schema.js';
-import { validateConfig } from '../config/schema.js';
-import { invalidOption, SlakitError } from '../errors.js';
-import { checkHeaders, OutboundError, outboundRequest, splitUrlCredentials } from '../outbound.js';
+import {
+  checkHeaders,
+  invalidOption,
+  OutboundError,
+  outboundRequest,
+  PROMETHEUS_DURATION,
+  type SlakitConfig,
+  type SlakitConfigInput,
+  SlakitError,
+  splitUrlCredentials,
+  validateConfig,
+} from '@slakit/core';
 import { EXECUTED_OUTCOMES, leMatcher, METRICS, num, quote, selector } from './promql.js';
 
 /** One line of the SLA compliance report. */
@@ -274,31 +281,4 @@ export async function slaReport(input: SlakitConfig | SlakitConfigInput, options
     rows,
     pass: rows.every((r) => r.status !== 'FAIL'),
   };
-}
-
-function display(row: ReportRow): string {
-  if (row.value === undefined) return '-';
-  if (row.kind === 'latency_percentile') return `${num(Math.round(row.value * 10000) / 10)} ms`;
-  return `${num(Math.round(row.value * 1_000_000) / 10_000)}%`;
-}
-
-/** Renders a report as a plain-text table (one row per objective) with the overall verdict. */
-export function renderReportTable(report: SlaReport): string {
-  const header = ['Objective', 'Value', 'Target', 'Status'];
-  const lines = report.rows.map((r) => [r.name, display(r), r.objective, r.status]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
-  const fmt = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i] as number))
-      .join('  ')
-      .trimEnd();
-  return [
-    `SLA compliance report — service ${report.service}, window ${report.window}, ${report.generatedAt}`,
-    '',
-    fmt(header),
-    fmt(widths.map((w) => '-'.repeat(w))),
-    ...lines.map(fmt),
-    '',
-    `Overall: ${report.pass ? 'PASS' : 'FAIL'} (${report.rows.filter((r) => r.status === 'FAIL').length} failing, ${report.rows.filter((r) => r.status === 'NO_DATA').length} without data)`,
-  ].join('\n');
 }

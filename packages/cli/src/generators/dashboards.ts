@@ -1,118 +1,11 @@
-import type { Dashboard, Panel, RowPanel } from '@grafana/schema';
-import type { SlakitConfig, SlakitConfigInput } from '../config/schema.js';
-import { validateConfig } from '../config/schema.js';
+import type { Dashboard } from '@grafana/schema';
+import { type SlakitConfig, type SlakitConfigInput, validateConfig } from '@slakit/core';
+import { dashboard, Layout } from './dashboard-layout.js';
+import type { GrafanaDashboard, GrafanaPanel } from './grafana.js';
 import { EXECUTED_OUTCOMES, leMatcher, METRICS, quote, selector } from './promql.js';
 
 /** The dashboards of one service, keyed by file name (`<service>-http.json`, …). */
-export type DashboardSet = Record<string, Dashboard>;
-
-const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
-const WIDTH = 24;
-
-interface PanelSpec {
-  title: string;
-  type?: 'timeseries' | 'stat' | 'table';
-  unit?: string;
-  description?: string;
-  /** [PromQL, legend] pairs. */
-  queries: [string, string][];
-  width?: number;
-  height?: number;
-  min?: number;
-  max?: number;
-  thresholds?: { color: string; value: number | null }[];
-  instant?: boolean;
-}
-
-class Layout {
-  private x = 0;
-  private y = 0;
-  private rowHeight = 0;
-  private id = 1;
-  readonly panels: (Panel | RowPanel)[] = [];
-
-  row(title: string): void {
-    this.newline();
-    this.panels.push({
-      type: 'row',
-      title,
-      id: this.id++,
-      collapsed: false,
-      gridPos: { x: 0, y: this.y, w: WIDTH, h: 1 },
-      panels: [],
-    });
-    this.y += 1;
-  }
-
-  add(spec: PanelSpec): void {
-    const w = spec.width ?? 12;
-    const h = spec.height ?? 8;
-    if (this.x + w > WIDTH) this.newline();
-    const panel: Panel = {
-      id: this.id++,
-      type: spec.type ?? 'timeseries',
-      title: spec.title,
-      ...(spec.description ? { description: spec.description } : {}),
-      datasource: DATASOURCE,
-      gridPos: { x: this.x, y: this.y, w, h },
-      fieldConfig: {
-        defaults: {
-          ...(spec.unit ? { unit: spec.unit } : {}),
-          ...(spec.min !== undefined ? { min: spec.min } : {}),
-          ...(spec.max !== undefined ? { max: spec.max } : {}),
-          ...(spec.thresholds ? { thresholds: { mode: 'absolute' as never, steps: spec.thresholds } } : {}),
-        },
-        overrides: [],
-      },
-      options: spec.type === 'table' ? { showHeader: true } : {},
-      targets: spec.queries.map(([expr, legend], i) => ({
-        refId: String.fromCharCode(65 + i),
-        datasource: DATASOURCE,
-        expr,
-        legendFormat: legend,
-        ...(spec.instant || spec.type === 'table' ? { instant: true, range: false, format: 'table' } : { range: true }),
-      })),
-    };
-    this.panels.push(panel);
-    this.x += w;
-    this.rowHeight = Math.max(this.rowHeight, h);
-  }
-
-  private newline(): void {
-    if (this.x > 0) {
-      this.y += this.rowHeight;
-      this.x = 0;
-      this.rowHeight = 0;
-    }
-  }
-}
-
-function dashboard(config: SlakitConfig, key: string, title: string, layout: Layout, tags: string[]): Dashboard {
-  return {
-    uid: `slakit-${config.service}-${key}`.slice(0, 40),
-    title: `${config.service} · ${title}`,
-    tags: ['slakit', config.service, ...tags],
-    editable: true,
-    graphTooltip: 1,
-    schemaVersion: 39,
-    version: 1,
-    refresh: '30s',
-    time: { from: 'now-6h', to: 'now' },
-    timezone: 'browser',
-    templating: {
-      list: [
-        {
-          name: 'datasource',
-          label: 'Prometheus',
-          type: 'datasource',
-          query: 'prometheus',
-        } as never,
-      ],
-    },
-    annotations: { list: [] },
-    panels: layout.panels,
-  };
-}
+export type DashboardSet = Record<string, GrafanaDashboard>;
 
 const RED = [
   { color: 'green', value: null },
@@ -310,7 +203,7 @@ function healthDashboard(config: SlakitConfig): Dashboard {
 }
 
 /**
- * Generates the Grafana dashboards of a config (typed with `@grafana/schema`): HTTP RED and SLO burn, jobs (SLA
+ * Generates the Grafana dashboards of a config (built with `@grafana/schema`'s types): HTTP RED and SLO burn, jobs (SLA
  * utilization, success rate, throughput, duration percentiles), queues (depth, age) and health (status table,
  * check latency). Every query uses the config's selector; a `datasource` variable picks the Prometheus.
  * Deterministic output; the queues dashboard is included only when the config has queues.
@@ -329,8 +222,8 @@ export function dashboardQueries(set: DashboardSet): { dashboard: string; panel:
   const out: { dashboard: string; panel: string; expr: string }[] = [];
   for (const [file, d] of Object.entries(set)) {
     for (const p of d.panels ?? []) {
-      for (const t of (p as Panel).targets ?? [])
-        out.push({ dashboard: file, panel: (p as Panel).title ?? '', expr: String(t.expr) });
+      for (const t of (p as GrafanaPanel).targets ?? [])
+        out.push({ dashboard: file, panel: (p as GrafanaPanel).title ?? '', expr: String(t.expr) });
     }
   }
   return out;

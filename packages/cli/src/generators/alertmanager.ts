@@ -1,6 +1,4 @@
-import type { ReceiverConfig, SlakitConfig, SlakitConfigInput } from '../config/schema.js';
-import { validateConfig } from '../config/schema.js';
-import { invalidOption } from '../errors.js';
+import { invalidOption, type ReceiverConfig, type SlakitConfig, type SlakitConfigInput, validateConfig } from '@slakit/core';
 import type { GeneratedAlert } from './rules.js';
 
 /** How receiver secrets appear in the generated Alertmanager config. Secrets are never inlined. */

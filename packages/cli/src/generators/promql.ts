@@ -1,4 +1,4 @@
-import type { SlakitConfig } from '../config/schema.js';
+import { type SlakitConfig } from '@slakit/core';
 
 /** Metric names the generators query — exactly what the packages export (see docs/metrics.md). */
 export const METRICS = {

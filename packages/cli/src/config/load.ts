@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { SlakitError } from '../errors.js';
-import { type SlakitConfig, validateConfig } from './schema.js';
+import { type SlakitConfig, SlakitError, validateConfig } from '@slakit/core';
 
 const MODULES = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts']);
 const DATA = new Set(['.yaml', '.yml', '.json']);

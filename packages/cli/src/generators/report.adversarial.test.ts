@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type SlakitConfigInput, SlakitError } from '@slakit/core';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -15,8 +16,6 @@ import {
   trickle,
 } from '../../../../test-support/hostile-http.js';
 import { main } from '../cli.js';
-import type { SlakitConfigInput } from '../config/schema.js';
-import { SlakitError } from '../errors.js';
 import { queryScalar, slaReport } from './report.js';
 
 const input: SlakitConfigInput = {

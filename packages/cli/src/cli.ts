@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type SlakitConfig, SlakitError } from '@slakit/core';
 import { loadConfigFile } from './config/load.js';
-import type { SlakitConfig } from './config/schema.js';
-import { SlakitError } from './errors.js';
 import { generateAlertmanagerConfig, type SecretMode } from './generators/alertmanager.js';
 import { generateDashboards } from './generators/dashboards.js';
 import { toJson, toYaml } from './generators/output.js';
-import { prometheusAuthorization, renderReportTable, slaReport } from './generators/report.js';
+import { prometheusAuthorization, slaReport } from './generators/report.js';
+import { renderReportTable } from './generators/report-table.js';
 import { generateRules } from './generators/rules.js';
 
 /** Config files looked up in the current directory when `--config` is not given, in this order. */

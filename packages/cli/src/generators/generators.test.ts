@@ -2,15 +2,16 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defineConfig, type SlakitConfigInput } from '@slakit/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { main } from '../cli.js';
-import { defineConfig, type SlakitConfigInput } from '../config/schema.js';
 import { generateAlertmanagerConfig } from './alertmanager.js';
 import { dashboardQueries, generateDashboards } from './dashboards.js';
 import { toJson, toYaml } from './output.js';
 import { leMatcher } from './promql.js';
-import { renderReportTable, slaReport } from './report.js';
+import { slaReport } from './report.js';
+import { renderReportTable } from './report-table.js';
 import { type AlertingRule, GENERATED_ALERTS, generateRules, type RecordingRule } from './rules.js';
 
 const input: SlakitConfigInput = {

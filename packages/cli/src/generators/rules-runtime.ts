@@ -1,161 +1,11 @@
-import { cronPeriodSeconds, defaultGraceSeconds, formatDuration } from '../config/period.js';
-import { runbookUrl } from '../config/runtime.js';
-import type { SlakitConfig, SlakitConfigInput, SloConfig } from '../config/schema.js';
-import { validateConfig } from '../config/schema.js';
-import { EXECUTED_OUTCOMES, leMatcher, METRICS, num, quote, selector } from './promql.js';
+// The rules of the runtime packages' series: per job (SLA, success rate, throughput, consecutive failures, missed
+// run, lease contention), per queue (depth, age, escalation) and the health check alert.
+import { cronPeriodSeconds, defaultGraceSeconds, formatDuration, type SlakitConfig } from '@slakit/core';
+import { EXECUTED_OUTCOMES, METRICS, num, quote, selector } from './promql.js';
+import { type AlertingRule, alertRule, pct, type RecordingRule, type RuleGroup } from './rule-model.js';
 
-/** A Prometheus recording rule. */
-export interface RecordingRule {
-  record: string;
-  expr: string;
-  labels?: Record<string, string>;
-}
-
-/** A Prometheus alerting rule; every generated one carries the labels and annotations below. */
-export interface AlertingRule {
-  alert: string;
-  expr: string;
-  for?: string;
-  labels: { severity: 'warning' | 'critical'; service: string } & Record<string, string>;
-  annotations: { summary: string; description: string; runbook_url: string; recommended_action: string };
-}
-
-/** A Prometheus rule group. */
-export interface RuleGroup {
-  name: string;
-  interval?: string;
-  rules: (RecordingRule | AlertingRule)[];
-}
-
-/** A Prometheus rule file (`rule_files:` entry). */
-export interface PrometheusRuleFile {
-  groups: RuleGroup[];
-}
-
-/** Names of every alert the rule generator can produce (each has a page in `docs/runbooks/`). */
-export const GENERATED_ALERTS = [
-  'SloErrorBudgetBurnCritical',
-  'SloErrorBudgetBurnWarning',
-  'JobSlaBreachWarning',
-  'JobSlaBreachCritical',
-  'JobSuccessRateLow',
-  'JobThroughputLow',
-  'JobConsecutiveFailures',
-  'JobMissedRun',
-  'JobLeaseContention',
-  'QueueDepthWarning',
-  'QueueDepthCritical',
-  'QueueAgeWarning',
-  'QueueEscalationRequired',
-  'HealthCheckFailing',
-] as const;
-export type GeneratedAlert = (typeof GENERATED_ALERTS)[number];
-
-/** Windows of the SLO error-ratio recording rules (`slo:sli_error:ratio_rate<w>`). */
-export const SLO_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
-
-/**
- * Multi-window multi-burn-rate alerts (Google SRE workbook, ch. 5): both the long and the short window must burn
- * faster than `factor` × the error budget.
- */
-export const BURN_RATE_ALERTS = [
-  { severity: 'critical', long: '1h', short: '5m', factor: 14.4 },
-  { severity: 'critical', long: '6h', short: '30m', factor: 6 },
-  { severity: 'warning', long: '1d', short: '2h', factor: 3 },
-  { severity: 'warning', long: '3d', short: '6h', factor: 1 },
-] as const;
-
-const pct = (value: number) => `${num(value * 100)}%`;
-
-function alertRule(
-  config: SlakitConfig,
-  alert: GeneratedAlert,
-  severity: 'warning' | 'critical',
-  expr: string,
-  extraLabels: Record<string, string>,
-  text: { summary: string; description: string; action: string },
-  forDuration?: string,
-): AlertingRule {
-  return {
-    alert,
-    expr,
-    ...(forDuration ? { for: forDuration } : {}),
-    labels: { severity, service: config.service, ...extraLabels },
-    annotations: {
-      summary: text.summary,
-      description: text.description,
-      runbook_url: runbookUrl(config, alert),
-      recommended_action: text.action,
-    },
-  };
-}
-
-/** The error ratio of an SLO over a window, as a PromQL expression over the raw HTTP histogram. */
-export function sloErrorRatioExpr(config: SlakitConfig, slo: SloConfig, window: string): string {
-  const count = `${METRICS.httpDuration}_count`;
-  if (slo.kind === 'availability') {
-    return `(sum(rate(${count}${selector(config, 'http_response_status_code=~"5.."')}[${window}])) or vector(0))\n/\nsum(rate(${count}${selector(config)}[${window}]))`;
-  }
-  return `1 - (\n  sum(rate(${METRICS.httpDuration}_bucket${selector(config, leMatcher(slo.thresholdSeconds))}[${window}]))\n  /\n  sum(rate(${count}${selector(config)}[${window}]))\n)`;
-}
-
-function sloGroup(config: SlakitConfig, slo: SloConfig): RuleGroup {
-  const labels = { service: config.service, slo: slo.name };
-  const match = `{service=${quote(config.service)},slo=${quote(slo.name)}}`;
-  const budget = 1 - slo.objective / 100;
-  const rules: (RecordingRule | AlertingRule)[] = SLO_WINDOWS.map((w) => ({
-    record: `slo:sli_error:ratio_rate${w}`,
-    expr: sloErrorRatioExpr(config, slo, w),
-    labels,
-  }));
-  rules.push(
-    {
-      record: 'slo:sli_error:ratio_rate_window',
-      expr: `sum_over_time(slo:sli_error:ratio_rate5m${match}[${slo.window}])\n/\ncount_over_time(slo:sli_error:ratio_rate5m${match}[${slo.window}])`,
-      labels: { ...labels, window: slo.window },
-    },
-    { record: 'slo:objective:ratio', expr: `vector(${num(slo.objective / 100)})`, labels },
-    { record: 'slo:error_budget:ratio', expr: `vector(${num(budget)})`, labels },
-    {
-      record: 'slo:error_budget:remaining_ratio',
-      expr: `1 - (slo:sli_error:ratio_rate_window${match} / ${num(budget)})`,
-      labels: { ...labels, window: slo.window },
-    },
-  );
-  const what =
-    slo.kind === 'availability'
-      ? `availability (non-5xx share) objective ${num(slo.objective)}%`
-      : `latency objective: ${num(slo.objective)}% of requests within ${num(slo.thresholdSeconds * 1000)} ms`;
-  for (const severity of ['critical', 'warning'] as const) {
-    const pairs = BURN_RATE_ALERTS.filter((a) => a.severity === severity);
-    const expr = pairs
-      .map(
-        (p) =>
-          `(\n  slo:sli_error:ratio_rate${p.long}${match} > (${num(p.factor)} * ${num(budget)})\n  and\n  slo:sli_error:ratio_rate${p.short}${match} > (${num(p.factor)} * ${num(budget)})\n)`,
-      )
-      .join('\nor\n');
-    rules.push(
-      alertRule(
-        config,
-        severity === 'critical' ? 'SloErrorBudgetBurnCritical' : 'SloErrorBudgetBurnWarning',
-        severity,
-        expr,
-        { slo: slo.name },
-        {
-          summary: `${config.service}: SLO ${slo.name} is burning its error budget ${severity === 'critical' ? 'fast' : 'steadily'}`,
-          description: `The ${what} over ${slo.window} is at risk: the error ratio burns the budget at ${pairs.map((p) => `${p.factor}× over ${p.long}/${p.short}`).join(' or ')}. Current ${pairs[0]?.short} error ratio: {{ $value | humanizePercentage }}.`,
-          action:
-            severity === 'critical'
-              ? 'Page: find the failing route or dependency (HTTP dashboard), roll back the last deploy if it correlates.'
-              : 'Open a ticket: review the error budget trend and the slowest/failing routes this week.',
-        },
-      ),
-    );
-  }
-  return { name: `slakit:${config.service}:slo:${slo.name}`, interval: config.prometheus.evaluationInterval, rules };
-}
-
-function jobsGroup(config: SlakitConfig): RuleGroup | undefined {
+/** Per job: SLA, success-rate, throughput, consecutive-failure, missed-run and lease-contention rules. */
+export function jobsGroup(config: SlakitConfig): RuleGroup | undefined {
   const names = Object.keys(config.jobs).sort();
   if (names.length === 0) return undefined;
   const rules: (RecordingRule | AlertingRule)[] = [];
@@ -270,7 +120,8 @@ function jobsGroup(config: SlakitConfig): RuleGroup | undefined {
   return { name: `slakit:${config.service}:jobs`, interval: config.prometheus.evaluationInterval, rules };
 }
 
-function queuesGroup(config: SlakitConfig): RuleGroup | undefined {
+/** Per queue: depth, age and escalation alerts. */
+export function queuesGroup(config: SlakitConfig): RuleGroup | undefined {
   const names = Object.keys(config.queues).sort();
   if (names.length === 0) return undefined;
   const rules: AlertingRule[] = [];
@@ -332,7 +183,8 @@ function queuesGroup(config: SlakitConfig): RuleGroup | undefined {
   return { name: `slakit:${config.service}:queues`, interval: config.prometheus.evaluationInterval, rules };
 }
 
-function healthGroup(config: SlakitConfig): RuleGroup {
+/** The critical health check alert. */
+export function healthGroup(config: SlakitConfig): RuleGroup {
   const checks = config.health.criticalChecks;
   const s =
     checks && checks.length > 0
@@ -357,21 +209,4 @@ function healthGroup(config: SlakitConfig): RuleGroup {
       ),
     ],
   };
-}
-
-/**
- * Generates the Prometheus rule file of a config: per SLO the error-ratio recording rules (5m … 3d and the SLO
- * window), error budget, and multi-window multi-burn-rate alerts; per job the SLA, success-rate, throughput,
- * consecutive-failure, missed-run and lease-contention alerts; per queue the depth and age alerts; and the health
- * check alert. Deterministic: the same config gives byte-identical output.
- */
-export function generateRules(input: SlakitConfig | SlakitConfigInput): PrometheusRuleFile {
-  const config = validateConfig(input);
-  const groups: RuleGroup[] = [...config.slos].sort((a, b) => a.name.localeCompare(b.name)).map((s) => sloGroup(config, s));
-  const jobs = jobsGroup(config);
-  if (jobs) groups.push(jobs);
-  const queues = queuesGroup(config);
-  if (queues) groups.push(queues);
-  groups.push(healthGroup(config));
-  return { groups };
 }

@@ -1,0 +1,77 @@
+// The shapes of a Prometheus rule file and the one constructor of slakit's alerting rules (shared by the SLO rules in
+// rules.ts and the job, queue and health rules in rules-runtime.ts).
+import { runbookUrl, type SlakitConfig } from '@slakit/core';
+import { num } from './promql.js';
+
+/** A Prometheus recording rule. */
+export interface RecordingRule {
+  record: string;
+  expr: string;
+  labels?: Record<string, string>;
+}
+
+/** A Prometheus alerting rule; every generated one carries the labels and annotations below. */
+export interface AlertingRule {
+  alert: string;
+  expr: string;
+  for?: string;
+  labels: { severity: 'warning' | 'critical'; service: string } & Record<string, string>;
+  annotations: { summary: string; description: string; runbook_url: string; recommended_action: string };
+}
+
+/** A Prometheus rule group. */
+export interface RuleGroup {
+  name: string;
+  interval?: string;
+  rules: (RecordingRule | AlertingRule)[];
+}
+
+/** A Prometheus rule file (`rule_files:` entry). */
+export interface PrometheusRuleFile {
+  groups: RuleGroup[];
+}
+
+/** Names of every alert the rule generator can produce (each has a page in `docs/runbooks/`). */
+export const GENERATED_ALERTS = [
+  'SloErrorBudgetBurnCritical',
+  'SloErrorBudgetBurnWarning',
+  'JobSlaBreachWarning',
+  'JobSlaBreachCritical',
+  'JobSuccessRateLow',
+  'JobThroughputLow',
+  'JobConsecutiveFailures',
+  'JobMissedRun',
+  'JobLeaseContention',
+  'QueueDepthWarning',
+  'QueueDepthCritical',
+  'QueueAgeWarning',
+  'QueueEscalationRequired',
+  'HealthCheckFailing',
+] as const;
+export type GeneratedAlert = (typeof GENERATED_ALERTS)[number];
+
+export const pct = (value: number) => `${num(value * 100)}%`;
+
+/** An alerting rule with slakit's labels (severity, service) and annotations (runbook, recommended action). */
+export function alertRule(
+  config: SlakitConfig,
+  alert: GeneratedAlert,
+  severity: 'warning' | 'critical',
+  expr: string,
+  extraLabels: Record<string, string>,
+  text: { summary: string; description: string; action: string },
+  forDuration?: string,
+): AlertingRule {
+  return {
+    alert,
+    expr,
+    ...(forDuration ? { for: forDuration } : {}),
+    labels: { severity, service: config.service, ...extraLabels },
+    annotations: {
+      summary: text.summary,
+      description: text.description,
+      runbook_url: runbookUrl(config, alert),
+      recommended_action: text.action,
+    },
+  };
+}
