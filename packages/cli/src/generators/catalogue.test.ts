@@ -1,7 +1,7 @@
+import { ALERT_CATALOGUE, METRIC_CATALOGUE } from '@slakit/core';
 import { describe, expect, it } from 'vitest';
-import { METRICS } from '../generators/promql.js';
-import { GENERATED_ALERTS } from '../generators/rules.js';
-import { ALERT_CATALOGUE, METRIC_CATALOGUE } from './index.js';
+import { METRICS } from './promql.js';
+import { GENERATED_ALERTS } from './rules.js';
 
 // Kept apart from catalogue.test.ts so that it moves with the generators (to @slakit/cli, issue #18).
 describe('the catalogue and the generators', () => {
