@@ -18,7 +18,7 @@ import type { Logger } from 'pino';
 import { jobInstruments } from './instruments.js';
 import { scheduleOptionsSchema } from './options-schema.js';
 import { runbookFor } from './runbook.js';
-import type { RunResult, SlaJob } from './with-sla.js';
+import type { RunResult, SlaJob } from './types.js';
 
 /** Alert raised when a scheduled job has not succeeded for one period + grace. */
 export const MISSED_RUN_ALERT = 'JobMissedRun';
