@@ -15,20 +15,12 @@ export {
   type LeaseOwner,
   type LeaseStore,
 } from './lease.js';
-export {
-  memoryLedger,
-  type PostgresLedger,
-  percentile,
-  postgresLedger,
-  postgresLedgerDdl,
-  type RunLedger,
-  type RunRecord,
-  type RunStats,
-  recordOf,
-} from './ledger.js';
+export { percentile, type RunLedger, type RunRecord, type RunStats, recordOf } from './ledger.js';
 export { memoryLeases } from './memory-leases.js';
+export { memoryLedger } from './memory-ledger.js';
 export type { PgQueryable } from './postgres.js';
 export { type PostgresLeaseStore, type PostgresLeasesOptions, postgresLeases, postgresLeasesDdl } from './postgres-leases.js';
+export { type PostgresLedger, postgresLedger, postgresLedgerDdl } from './postgres-ledger.js';
 export {
   type PostgresQueueProbeOptions,
   postgresQueueProbe,
@@ -40,17 +32,8 @@ export {
   watchQueue,
 } from './queue.js';
 export { type RedisLeasesOptions, redisLeases } from './redis-leases.js';
-export { JOB_RULE_ALERTS, type RuleOptions } from './rules.js';
+export { JOB_ALERTS, JOB_RULE_ALERTS, type RuleOptions } from './rules.js';
 export { MISSED_RUN_ALERT, type Schedule, type ScheduleOptions, schedule } from './schedule.js';
 export { type MetricsPush, type PushgatewayOptions, pushgatewayPush, type RunOnceOptions, runOnce } from './short-lived.js';
-export {
-  JOB_ALERTS,
-  type JobContext,
-  type JobReturn,
-  type RunOptions,
-  type RunOutcome,
-  type RunResult,
-  type SlaJob,
-  type WithSlaOptions,
-  withSla,
-} from './with-sla.js';
+export type { JobContext, JobReturn, RunOptions, RunOutcome, RunResult, SlaJob } from './types.js';
+export { type WithSlaOptions, withSla } from './with-sla.js';

@@ -4,7 +4,9 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePostgres } from '../../../test-support/services.js';
-import { memoryLedger, postgresLedger, type RunLedger, type RunRecord } from './ledger.js';
+import { type RunLedger, type RunRecord } from './ledger.js';
+import { memoryLedger } from './memory-ledger.js';
+import { postgresLedger } from './postgres-ledger.js';
 
 const table = `slakit_ledger_range_${process.pid}`;
 let pool: pg.Pool;

@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePostgres } from '../../../test-support/services.js';
-import { percentile, postgresLedger } from './ledger.js';
+import { percentile } from './ledger.js';
+import { postgresLedger } from './postgres-ledger.js';
 
 const ledgerTable = `slakit_ledger_test_${process.pid}`;
 let pool: pg.Pool;

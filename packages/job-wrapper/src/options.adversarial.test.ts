@@ -1,9 +1,9 @@
 import { defineConfig, jobSla } from '@slakit/core';
 import { describe, expect, it } from 'vitest';
 import { expectNoSecret, slakitErrorOf } from '../../../test-support/slakit-errors.js';
-import { postgresLedger } from './ledger.js';
 import { memoryLeases } from './memory-leases.js';
 import { postgresLeases } from './postgres-leases.js';
+import { postgresLedger } from './postgres-ledger.js';
 import { postgresQueueProbe, watchQueue } from './queue.js';
 import { redisLeases } from './redis-leases.js';
 import { schedule } from './schedule.js';

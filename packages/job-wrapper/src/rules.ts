@@ -1,25 +1,17 @@
 import type { Alerter } from '@slakit/core';
-import type { RunLedger } from './ledger.js';
-import { runbookFor } from './runbook.js';
-import type { RunResult } from './with-sla.js';
+import type { Logger } from 'pino';
+import type { GuardedLedger } from './ledger-guard.js';
+import { type RunbookUrlOption, runbookFor } from './runbook.js';
+import type { RuleOptions, RunResult } from './types.js';
 
-/** Thresholds of the rules evaluated after every run (defaults from the seeds / `loadEnvConfig()`). */
-export interface RuleOptions {
-  /** Success rate below which the job is critical; default `SLA_SUCCESS_RATE_THRESHOLD` (0.95). */
-  successRateThreshold?: number;
-  /** Window of the success rate, in seconds; default 86400 (24 h). */
-  successRateWindowSeconds?: number;
-  /** Executed runs needed in the window before the success rate can alert; default 5. */
-  minRuns?: number;
-  /** Throughput below this share of the baseline warns; default 0.5. */
-  throughputRatio?: number;
-  /** Successful runs the baseline is the median of; default 10. */
-  baselineRuns?: number;
-  /** Runs the baseline needs before it can alert; default 5. */
-  minBaselineRuns?: number;
-  /** Consecutive failed runs that are critical; default 3. */
-  consecutiveFailures?: number;
-}
+export type { RuleOptions } from './types.js';
+
+// Every rule of a job: the budget rules (while the run runs and when it ends) and the rules over the ledger (success
+// rate, consecutive failures, throughput, zero records). The ledger rules read their own inputs from the ledger after
+// the run is recorded; the consecutive-failure count they read is also what `job_consecutive_failures` exports.
+
+/** Alert names raised by `withSla` (also used by the generated Prometheus rules). */
+export const JOB_ALERTS = { warning: 'JobSlaBreachWarning', critical: 'JobSlaBreachCritical' } as const;
 
 /** Alert names of the job rules (also used by the generated Prometheus rules). */
 export const JOB_RULE_ALERTS = {
@@ -29,97 +21,211 @@ export const JOB_RULE_ALERTS = {
   consecutiveFailures: 'JobConsecutiveFailures',
 } as const;
 
-export interface RuleContext {
+/** `recommended_action` of the job alerts unless `withSla({ recommendedAction })` says otherwise. */
+export const DEFAULT_ACTION = 'Review batch size, check database load, verify indexes';
+
+/** What the rules of one job need, resolved once by `withSla()`. */
+export interface JobRules {
   job: string;
-  ledger: RunLedger;
+  /** Without one, budget alerts are only logged and the ledger rules are off. */
   alerter: Alerter | undefined;
-  options: Required<RuleOptions>;
-  runbookUrl: string | ((alertname: string) => string) | undefined;
-  recommendedAction: string;
+  logger: Logger;
   budgetSeconds: number;
+  warningPercent: number;
+  criticalPercent: number;
+  runbookUrl: RunbookUrlOption;
+  recommendedAction: string;
+  /** Thresholds of the ledger rules; undefined when they are off (no ledger, no alerter, or `rules: false`). */
+  ledgerRules: Required<RuleOptions> | undefined;
 }
 
-/** Baseline before the run is recorded (so a run never counts in its own baseline). */
-export async function baselineBefore(ctx: RuleContext) {
-  return ctx.ledger.baselineThroughput(ctx.job, { runs: ctx.options.baselineRuns });
+/** Which budget alerts the run's timers already raised. */
+export interface BudgetFired {
+  warning: boolean;
+  critical: boolean;
 }
 
-/** Evaluates the rules for the run just recorded; fires or resolves the job's alerts. Never throws. */
-export async function evaluateRules(
-  ctx: RuleContext,
-  result: RunResult,
-  baseline: { perHour: number | undefined; runs: number },
-): Promise<void> {
-  const { job, ledger, alerter, options } = ctx;
-  if (!alerter || result.outcome === 'skipped_locked' || result.outcome === 'skipped_overlap') return;
-  const common = (
-    alertname: string,
-    severity: 'warning' | 'critical',
-    summary: string,
-    values: Record<string, number | string>,
-  ) =>
+/** The thresholds of the ledger rules with their defaults (`successRateThreshold` from `SLA_SUCCESS_RATE_THRESHOLD`). */
+export function ruleThresholds(options: RuleOptions | undefined, successRateThreshold: number): Required<RuleOptions> {
+  return {
+    successRateThreshold: options?.successRateThreshold ?? successRateThreshold,
+    successRateWindowSeconds: options?.successRateWindowSeconds ?? 86_400,
+    minRuns: options?.minRuns ?? 5,
+    throughputRatio: options?.throughputRatio ?? 0.5,
+    baselineRuns: options?.baselineRuns ?? 10,
+    minBaselineRuns: options?.minBaselineRuns ?? 5,
+    consecutiveFailures: options?.consecutiveFailures ?? 3,
+  };
+}
+
+/** Budget rule: logs and fires the warning or critical SLA breach for `elapsedMs` of run time. */
+export function budgetAlert(rules: JobRules, severity: 'warning' | 'critical', elapsedMs: number): void {
+  const { job, budgetSeconds, logger } = rules;
+  const pct = Math.round((elapsedMs / (budgetSeconds * 1000)) * 1000) / 10;
+  const threshold = severity === 'warning' ? rules.warningPercent : rules.criticalPercent;
+  const summary =
+    severity === 'warning'
+      ? `Job ${job} approaching SLA limit (${pct}% utilization)`
+      : `Job ${job} exceeded its SLA budget (${pct}% utilization)`;
+  const values = {
+    alert_type: `sla_breach_${severity}`,
+    sla_budget_seconds: budgetSeconds,
+    actual_duration_seconds: Math.round(elapsedMs / 100) / 10,
+    utilization_percent: pct,
+    threshold_percent: threshold,
+  };
+  (severity === 'warning' ? logger.warn : logger.error).call(logger, values, summary);
+  rules.alerter?.fire({
+    labels: { alertname: JOB_ALERTS[severity], severity, job },
+    annotations: {
+      summary,
+      description: `${job} has run ${values.actual_duration_seconds} s of its ${budgetSeconds} s budget (threshold ${threshold}%). The job keeps running: never kill a running cleanup job.`,
+      runbook_url: runbookFor(rules.runbookUrl, JOB_ALERTS[severity]),
+      recommended_action: rules.recommendedAction,
+    },
+    values,
+  });
+}
+
+/** Budget rule at the end of a run: raises what a coarse clock skipped; a run back within budget resolves. */
+function budgetAtEnd(rules: JobRules, result: RunResult, fired: BudgetFired): void {
+  const pct = result.utilization * 100;
+  const durationMs = result.finishedAt.getTime() - result.startedAt.getTime();
+  if (pct >= rules.warningPercent && !fired.warning) budgetAlert(rules, 'warning', durationMs);
+  if (pct >= rules.criticalPercent && !fired.critical) budgetAlert(rules, 'critical', durationMs);
+  if (pct < rules.criticalPercent && rules.alerter) {
+    rules.alerter.resolve({ alertname: JOB_ALERTS.critical, job: rules.job });
+    if (pct < rules.warningPercent) rules.alerter.resolve({ alertname: JOB_ALERTS.warning, job: rules.job });
+  }
+}
+
+type Fire = (
+  alertname: string,
+  severity: 'warning' | 'critical',
+  summary: string,
+  values: Record<string, number | string>,
+) => void;
+
+function firer(rules: JobRules, alerter: Alerter, result: RunResult): Fire {
+  return (alertname, severity, summary, values) =>
     alerter.fire({
-      labels: { alertname, severity, job },
+      labels: { alertname, severity, job: rules.job },
       annotations: {
         summary,
-        runbook_url: runbookFor(ctx.runbookUrl, alertname),
-        recommended_action: ctx.recommendedAction,
+        runbook_url: runbookFor(rules.runbookUrl, alertname),
+        recommended_action: rules.recommendedAction,
       },
-      values: { sla_budget_seconds: ctx.budgetSeconds, actual_duration_seconds: result.durationSeconds, ...values },
+      values: { sla_budget_seconds: rules.budgetSeconds, actual_duration_seconds: result.durationSeconds, ...values },
     });
+}
 
-  const { rate, runs } = await ledger.successRate(job, options.successRateWindowSeconds);
-  if (rate !== undefined && runs >= options.minRuns) {
-    if (rate < options.successRateThreshold) {
-      const pct = Math.round(rate * 1000) / 10;
-      common(
-        JOB_RULE_ALERTS.successRate,
-        'critical',
-        `Job ${job} success rate ${pct}% over the last 24 h (< ${options.successRateThreshold * 100}%)`,
-        {
-          success_rate_percent: pct,
-          threshold_percent: options.successRateThreshold * 100,
-          runs,
-        },
-      );
-    } else alerter.resolve({ alertname: JOB_RULE_ALERTS.successRate, job });
-  }
+async function successRateRule(rules: JobRules, t: Required<RuleOptions>, ledger: GuardedLedger, fire: Fire, alerter: Alerter) {
+  const read = await ledger.successRate(rules.job, t.successRateWindowSeconds);
+  if (read?.rate === undefined || read.runs < t.minRuns) return;
+  const { rate, runs } = read;
+  if (rate >= t.successRateThreshold) return alerter.resolve({ alertname: JOB_RULE_ALERTS.successRate, job: rules.job });
+  const pct = Math.round(rate * 1000) / 10;
+  fire(
+    JOB_RULE_ALERTS.successRate,
+    'critical',
+    `Job ${rules.job} success rate ${pct}% over the last 24 h (< ${t.successRateThreshold * 100}%)`,
+    { success_rate_percent: pct, threshold_percent: t.successRateThreshold * 100, runs },
+  );
+}
 
-  const failures = await ledger.consecutiveFailures(job);
-  if (failures >= options.consecutiveFailures) {
-    common(JOB_RULE_ALERTS.consecutiveFailures, 'critical', `Job ${job} failed ${failures} times in a row`, {
+function consecutiveFailuresRule(
+  t: Required<RuleOptions>,
+  failures: number,
+  result: RunResult,
+  fire: Fire,
+  alerter: Alerter,
+  job: string,
+) {
+  if (failures >= t.consecutiveFailures) {
+    fire(JOB_RULE_ALERTS.consecutiveFailures, 'critical', `Job ${job} failed ${failures} times in a row`, {
       consecutive_failures: failures,
       last_error: result.error?.code ?? result.error?.type ?? result.outcome,
     });
   } else if (result.outcome === 'succeeded') alerter.resolve({ alertname: JOB_RULE_ALERTS.consecutiveFailures, job });
+}
 
-  if (
-    result.outcome === 'succeeded' &&
-    baseline.perHour !== undefined &&
-    baseline.runs >= options.minBaselineRuns &&
-    baseline.perHour > 0
-  ) {
-    const base = Math.round(baseline.perHour * 10) / 10;
-    if (result.processed === 0) {
-      common(JOB_RULE_ALERTS.zeroRecords, 'warning', `Job ${job} processed no records (baseline ${base}/h)`, {
-        baseline_per_hour: base,
-        processed: 0,
-      });
-    } else {
-      alerter.resolve({ alertname: JOB_RULE_ALERTS.zeroRecords, job });
-      const ratio = result.throughputPerHour / baseline.perHour;
-      if (ratio < options.throughputRatio) {
-        common(
-          JOB_RULE_ALERTS.throughput,
-          'warning',
-          `Job ${job} throughput ${Math.round(result.throughputPerHour)}/h is ${Math.round(ratio * 100)}% of its baseline ${base}/h`,
-          {
-            throughput_per_hour: Math.round(result.throughputPerHour * 10) / 10,
-            baseline_per_hour: base,
-            threshold_percent: options.throughputRatio * 100,
-          },
-        );
-      } else alerter.resolve({ alertname: JOB_RULE_ALERTS.throughput, job });
-    }
+async function throughputRules(
+  rules: JobRules,
+  t: Required<RuleOptions>,
+  ledger: GuardedLedger,
+  result: RunResult,
+  fire: Fire,
+  alerter: Alerter,
+) {
+  if (result.outcome !== 'succeeded') return;
+  const { job } = rules;
+  // The run just recorded is left out: a run never counts in its own baseline.
+  const baseline = await ledger.baselineThroughput(job, { runs: t.baselineRuns, excludeRunId: result.runId });
+  if (baseline?.perHour === undefined || baseline.runs < t.minBaselineRuns || baseline.perHour <= 0) return;
+  const base = Math.round(baseline.perHour * 10) / 10;
+  if (result.processed === 0) {
+    fire(JOB_RULE_ALERTS.zeroRecords, 'warning', `Job ${job} processed no records (baseline ${base}/h)`, {
+      baseline_per_hour: base,
+      processed: 0,
+    });
+    return;
   }
+  alerter.resolve({ alertname: JOB_RULE_ALERTS.zeroRecords, job });
+  const ratio = result.throughputPerHour / baseline.perHour;
+  if (ratio >= t.throughputRatio) return alerter.resolve({ alertname: JOB_RULE_ALERTS.throughput, job });
+  fire(
+    JOB_RULE_ALERTS.throughput,
+    'warning',
+    `Job ${job} throughput ${Math.round(result.throughputPerHour)}/h is ${Math.round(ratio * 100)}% of its baseline ${base}/h`,
+    {
+      throughput_per_hour: Math.round(result.throughputPerHour * 10) / 10,
+      baseline_per_hour: base,
+      threshold_percent: t.throughputRatio * 100,
+    },
+  );
+}
+
+/**
+ * The consecutive-failure count after a run: the ledger's (read after the run is recorded, so it survives a restart
+ * with a shared ledger); with `ledger: false`, a count of this wrapper's runs (the only count then).
+ */
+export function failureCounter(
+  job: string,
+  ledger: GuardedLedger | undefined,
+): (result: RunResult) => Promise<number | undefined> {
+  if (ledger) return () => ledger.consecutiveFailures(job);
+  let streak = 0;
+  return async (result) => {
+    streak = result.outcome === 'succeeded' ? 0 : streak + 1;
+    return streak;
+  };
+}
+
+/** Inputs of {@link evaluateRules}. */
+export interface RuleInputs {
+  rules: JobRules;
+  /** The run just recorded (skipped runs evaluate nothing). */
+  result: RunResult;
+  /** The job's ledger, undefined with `ledger: false`. */
+  ledger: GuardedLedger | undefined;
+  /** The consecutive-failure count after this run: the ledger's, read once (undefined when it could not be read). */
+  consecutiveFailures: number | undefined;
+  /** For a run that executed: the budget alerts its timers raised; undefined for a run refused before it started. */
+  budget: BudgetFired | undefined;
+}
+
+/**
+ * Evaluates every rule of the job for the run just recorded: success rate, consecutive failures, throughput and zero
+ * records (reading the ledger), then the budget rules. Fires or resolves the job's alerts; never throws.
+ */
+export async function evaluateRules({ rules, result, ledger, consecutiveFailures, budget }: RuleInputs): Promise<void> {
+  if (result.outcome === 'skipped_locked' || result.outcome === 'skipped_overlap') return;
+  const { alerter, ledgerRules: t } = rules;
+  if (alerter && ledger && t) {
+    const fire = firer(rules, alerter, result);
+    await successRateRule(rules, t, ledger, fire, alerter);
+    if (consecutiveFailures !== undefined) consecutiveFailuresRule(t, consecutiveFailures, result, fire, alerter, rules.job);
+    await throughputRules(rules, t, ledger, result, fire, alerter);
+  }
+  if (budget) budgetAtEnd(rules, result, budget);
 }

@@ -2,8 +2,8 @@
 import { createAlerter, createLogger, SlakitError } from '@slakit/core';
 import { createTestTelemetry, type TestTelemetry } from '@slakit/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { memoryLedger } from './ledger.js';
 import { memoryLeases } from './memory-leases.js';
+import { memoryLedger } from './memory-ledger.js';
 import { type QueueSnapshot, watchQueue } from './queue.js';
 import { schedule } from './schedule.js';
 import { type JobReturn, withSla } from './with-sla.js';

@@ -1,8 +1,8 @@
 import { type AlertNotification, createAlerter } from '@slakit/core';
 import { createTestTelemetry, type TestTelemetry } from '@slakit/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { memoryLedger } from './ledger.js';
 import { memoryLeases } from './memory-leases.js';
+import { memoryLedger } from './memory-ledger.js';
 import { schedule } from './schedule.js';
 import { withSla } from './with-sla.js';
 

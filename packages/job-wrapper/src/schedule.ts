@@ -3,25 +3,20 @@ import {
   type Alerter,
   type Clock,
   createLogger,
-  cronPeriodSeconds,
-  defaultGraceSeconds,
   describeError,
-  describeValue,
   invalidOption,
-  SlakitError,
   systemClock,
   type Telemetry,
   validateOptions,
 } from '@slakit/core';
-import { Cron } from 'croner';
 import type { Logger } from 'pino';
 import { jobInstruments } from './instruments.js';
+import { watchMissedRuns } from './missed-run.js';
 import { scheduleOptionsSchema } from './options-schema.js';
-import { runbookFor } from './runbook.js';
-import type { RunResult, SlaJob } from './with-sla.js';
+import { cronSlots } from './schedule-slots.js';
+import type { SlaJob } from './types.js';
 
-/** Alert raised when a scheduled job has not succeeded for one period + grace. */
-export const MISSED_RUN_ALERT = 'JobMissedRun';
+export { MISSED_RUN_ALERT } from './missed-run.js';
 
 /** Options of {@link schedule}. */
 export interface ScheduleOptions {
@@ -79,58 +74,11 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
   if (typeof job !== 'function' || typeof job.jobName !== 'string')
     throw invalidOption('job', job, 'a job returned by withSla()');
   const clock = options.clock ?? systemClock;
-  let pattern: Cron;
-  let longestGapMs: number;
-  try {
-    pattern = new Cron(cron, { paused: true, timezone: options.timezone });
-    // Also rejects an invalid time zone (croner only notices when computing fires) and a non-repeating expression.
-    longestGapMs = cronPeriodSeconds(cron, options.timezone, new Date(clock.now())) * 1000;
-  } catch (error) {
-    throw new SlakitError(
-      'ERR_SLAKIT_INVALID_OPTION',
-      `cron must be a valid cron expression${options.timezone ? ' with a valid timezone' : ''}, got ${describeValue(cron)}: ${(error as Error).message}`,
-      {
-        field: 'cron',
-        value: cron,
-        accepted: 'a cron expression that fires repeatedly, such as */15 * * * * (croner syntax)',
-      },
-    );
-  }
   const grace = options.graceSeconds;
+  const slots = cronSlots(cron, options.timezone, clock, grace);
   if (grace !== undefined && (typeof grace !== 'number' || !Number.isFinite(grace) || grace < 0))
     throw invalidOption('graceSeconds', grace, 'a number of seconds ≥ 0');
-
-  // The first fire strictly after t (croner's fires are whole seconds).
-  const slotAfter = (t: number): number => pattern.nextRun(new Date(t))?.getTime() ?? Number.POSITIVE_INFINITY;
-  // The last fire at or before t: a binary search on slotAfter (monotone) to one second, ~20 croner calls; undefined
-  // when none lies within 2^10 longest gaps.
-  const slotAtOrBefore = (t: number): number | undefined => {
-    let lo = t - longestGapMs;
-    for (let widen = 0; slotAfter(lo) > t; widen++) {
-      if (widen === 10) return undefined;
-      lo = t - longestGapMs * 2 ** (widen + 1);
-    }
-    let hi = t; // a fire lies in (lo, t], none in (hi, t]
-    while (hi - lo > 1000) {
-      const mid = Math.floor((lo + hi) / 2);
-      if (slotAfter(mid) <= t) lo = mid;
-      else hi = mid;
-    }
-    return slotAfter(lo);
-  };
-  // When a missing success becomes JobMissedRun: one gap of the schedule after the last success plus grace, where the
-  // gap is the one the success fell in (from the fire at or before it to the next) — so each stretch of an irregular
-  // schedule (`0 9 * * 1-5`: 24 h on weekdays, 72 h over the weekend) is judged on its own.
-  // `slot`: the fire the successful run was started for — the fire at or before the success unless the run outlasted
-  // the next fire, which spares the search (croner takes ~0.3 ms per call with a time zone).
-  const dueAfter = (success: number, slot?: number) => {
-    const next = slotAfter(success);
-    const previous = slot !== undefined && slotAfter(slot) === next ? slot : slotAtOrBefore(success);
-    const gapMs = next - (previous ?? next - longestGapMs);
-    const graceMs = grace !== undefined ? grace * 1000 : defaultGraceSeconds(gapMs / 1000) * 1000;
-    return { at: success + gapMs + graceMs, gapMs, graceMs };
-  };
-  const watchdogMs = options.watchdogIntervalMs ?? Math.min(longestGapMs, 60_000);
+  const watchdogMs = options.watchdogIntervalMs ?? Math.min(slots.longestGapMs, 60_000);
   if (typeof watchdogMs !== 'number' || !Number.isFinite(watchdogMs) || watchdogMs <= 0)
     throw invalidOption('watchdogIntervalMs', watchdogMs, 'a number of ms > 0');
   const known = options.lastSuccessAt;
@@ -148,25 +96,22 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
   if (known !== undefined && options.telemetry) {
     jobInstruments(options.telemetry.meter).lastSuccess.record(known.getTime() / 1000, { job: name });
   }
+  const watch = watchMissedRuns({
+    job: name,
+    slots,
+    clock,
+    logger,
+    alerter: options.alerter,
+    runbookUrl: options.runbookUrl,
+    lastSuccess: known?.getTime() ?? clock.now(),
+    intervalMs: watchdogMs,
+  });
 
-  let lastSuccess = known?.getTime() ?? clock.now();
-  let due = dueAfter(lastSuccess);
   let next: Date | undefined;
   let fireTimer: ReturnType<Clock['setTimeout']> | undefined;
   let running: Promise<unknown> | undefined;
   let paused = false;
   let stopped = false;
-  let missed = false;
-
-  const onResult = (result: RunResult) => {
-    if (result.outcome !== 'succeeded') return;
-    lastSuccess = result.finishedAt.getTime();
-    due = dueAfter(lastSuccess, result.scheduledAt.getTime());
-    if (missed) {
-      missed = false;
-      options.alerter?.resolve({ alertname: MISSED_RUN_ALERT, job: name });
-    }
-  };
 
   const fire = (slot: Date) => {
     if (protect && running) {
@@ -174,7 +119,7 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
       return;
     }
     const run = job(undefined, { scheduledAt: slot })
-      .then(onResult, (error: unknown) => logger.debug({ error: describeError(error).name }, 'scheduled run failed'))
+      .then(watch.onResult, (error: unknown) => logger.debug({ error: describeError(error).name }, 'scheduled run failed'))
       .finally(() => {
         if (running === run) running = undefined;
       });
@@ -188,7 +133,7 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
     clock.clearTimeout(fireTimer);
     fireTimer = undefined;
     if (stopped || paused) return;
-    next = pattern.nextRun(new Date(Math.max(clock.now(), lastFired))) ?? undefined;
+    next = slots.pattern.nextRun(new Date(Math.max(clock.now(), lastFired))) ?? undefined;
     if (!next) return;
     nextGauge.record(next.getTime() / 1000, { job: name });
     const slot = next;
@@ -207,29 +152,6 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
     wait();
   };
 
-  const watchdog = clock.setInterval(() => {
-    if (stopped || missed) return;
-    const now = clock.now();
-    if (now > due.at) {
-      const silentMs = now - lastSuccess;
-      const { gapMs: periodMs, graceMs } = due;
-      missed = true;
-      logger.error(
-        { silent_seconds: Math.round(silentMs / 1000) },
-        `job ${name} missed its schedule: no success for ${Math.round(silentMs / 1000)} s`,
-      );
-      options.alerter?.fire({
-        labels: { alertname: MISSED_RUN_ALERT, severity: 'critical', job: name },
-        annotations: {
-          summary: `Job ${name} has not succeeded for ${Math.round(silentMs / 1000)} s (period ${periodMs / 1000} s + grace ${graceMs / 1000} s)`,
-          runbook_url: runbookFor(options.runbookUrl, MISSED_RUN_ALERT),
-          recommended_action: 'Check that the scheduler is running and that the lease is not held by a zombie process.',
-        },
-        values: { silent_seconds: Math.round(silentMs / 1000), period_seconds: periodMs / 1000, grace_seconds: graceMs / 1000 },
-      });
-    }
-  }, watchdogMs);
-
   arm();
   return {
     nextRun: () => (stopped || paused ? undefined : next),
@@ -244,7 +166,7 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
     stop() {
       stopped = true;
       clock.clearTimeout(fireTimer);
-      clock.clearInterval(watchdog);
+      watch.stop();
     },
     idle: async () => {
       while (running) await running;

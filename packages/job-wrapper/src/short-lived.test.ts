@@ -1,6 +1,6 @@
 import { createTestTelemetry } from '@slakit/core/testing';
 import { describe, expect, it } from 'vitest';
-import { memoryLedger } from './ledger.js';
+import { memoryLedger } from './memory-ledger.js';
 import { pushgatewayPush, runOnce } from './short-lived.js';
 import { withSla } from './with-sla.js';
 

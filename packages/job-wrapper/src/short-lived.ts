@@ -12,7 +12,7 @@ import {
 } from '@slakit/core';
 import type { RunLedger } from './ledger.js';
 import { pushgatewayOptionsSchema, runOnceOptionsSchema } from './options-schema.js';
-import type { RunOptions, RunResult, SlaJob } from './with-sla.js';
+import type { RunOptions, RunResult, SlaJob } from './types.js';
 
 /** Sends a finished run's metrics somewhere (e.g. {@link pushgatewayPush}). */
 export type MetricsPush = (telemetry: Telemetry, result: RunResult) => Promise<void>;

@@ -5,8 +5,8 @@ import { type AlertNotification, type Clock, createAlerter, createLogger, system
 import { createFakeClock } from '@slakit/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LeaseStore } from './lease.js';
-import { memoryLedger } from './ledger.js';
 import { memoryLeases } from './memory-leases.js';
+import { memoryLedger } from './memory-ledger.js';
 import { watchQueue } from './queue.js';
 import { schedule } from './schedule.js';
 import { withSla } from './with-sla.js';

@@ -1,0 +1,170 @@
+import { type Span, trace } from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import type { JobSettings } from './job-settings.js';
+import type { Lease } from './lease.js';
+import { type Execution, errorInfo, type RunBase } from './outcome.js';
+import { type BudgetFired, budgetAlert } from './rules.js';
+import type { JobContext, JobReturn } from './types.js';
+
+const HARD_DEADLINE = Symbol('hard deadline');
+
+/** Resolves after a few microtask turns (no timer): time for a job that honours an abort to settle. */
+async function afterMicrotasks(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+}
+
+/** What watches a running job: its abort signal, the budget timers, the hard deadline and the lease renewal. */
+interface Watch {
+  signal: AbortSignal;
+  fired: BudgetFired;
+  /** Resolves at the hard deadline (after the job had a few microtasks to honour the abort); undefined when off. */
+  hardDeadline: Promise<typeof HARD_DEADLINE> | undefined;
+  abortedBy(): 'lease_lost' | 'timed_out' | undefined;
+  /** Clears every timer and stops listening to the lease; a lease lost before counts as `lease_lost`. */
+  stop(): void;
+}
+
+function watchRun(settings: JobSettings, lease: Lease, startedAt: number): Watch {
+  const { clock, rules, name } = settings;
+  const budgetMs = settings.budgetSeconds * 1000;
+  const controller = new AbortController();
+  let abortedBy: 'lease_lost' | 'timed_out' | undefined;
+  const abort = (why: 'lease_lost' | 'timed_out', reason: unknown) => {
+    if (controller.signal.aborted) return;
+    abortedBy = why;
+    controller.abort(reason);
+  };
+  const onLeaseLost = () => abort('lease_lost', lease.signal.reason);
+  lease.signal.addEventListener('abort', onLeaseLost, { once: true });
+  const fired = { warning: false, critical: false };
+  const raise = (severity: 'warning' | 'critical') => {
+    fired[severity] = true;
+    budgetAlert(rules, severity, clock.now() - startedAt);
+  };
+  const timers = [
+    clock.setTimeout(() => raise('warning'), (budgetMs * rules.warningPercent) / 100),
+    clock.setTimeout(() => raise('critical'), (budgetMs * rules.criticalPercent) / 100),
+  ];
+  // The hard deadline aborts ctx.signal and, should the job ignore it, ends the run anyway (see callJob).
+  let hardDeadline: Promise<typeof HARD_DEADLINE> | undefined;
+  if (settings.hardTimeoutSeconds !== undefined) {
+    const hardMs = settings.hardTimeoutSeconds * 1000;
+    hardDeadline = new Promise((resolve) => {
+      timers.push(
+        clock.setTimeout(() => {
+          const error = Object.assign(new Error(`job ${name} hit its hard timeout`), { name: 'TimeoutError', code: 'TIMEOUT' });
+          abort('timed_out', error);
+          // A job that honours the signal settles within a few microtasks: let it, so its own result is used.
+          afterMicrotasks().then(() => resolve(HARD_DEADLINE));
+        }, hardMs),
+      );
+    });
+  }
+  const renewal = clock.setInterval(
+    () => {
+      lease.extend().catch(() => {});
+    },
+    Math.max(1, Math.floor(settings.ttlMs / 3)),
+  );
+  return {
+    signal: controller.signal,
+    fired,
+    hardDeadline,
+    abortedBy: () => abortedBy,
+    stop() {
+      for (const t of timers) clock.clearTimeout(t);
+      clock.clearInterval(renewal);
+      lease.signal.removeEventListener('abort', onLeaseLost);
+      // A lease that was already lost when the run began never fired the listener: the run still lost it.
+      if (!abortedBy && lease.signal.aborted) abortedBy = 'lease_lost';
+    },
+  };
+}
+
+/** Calls the job in its span; at the hard deadline a job that ignored its signal is abandoned (and logged later). */
+async function callJob<I>(
+  settings: JobSettings,
+  fn: (ctx: JobContext<I>) => Promise<JobReturn> | JobReturn,
+  ctx: JobContext<I>,
+  span: Span | undefined,
+  hardDeadline: Watch['hardDeadline'],
+): Promise<{ returned: JobReturn; thrown: { error: unknown } | undefined }> {
+  const { telemetry, name } = settings;
+  const call = () => Promise.resolve().then(() => fn(ctx));
+  const settled: Promise<{ value: JobReturn } | { error: unknown }> = Promise.resolve()
+    .then(() => (span && telemetry ? telemetry.context.with(trace.setSpan(telemetry.context.active(), span), call) : call()))
+    .then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+  const first = hardDeadline ? await Promise.race([settled, hardDeadline]) : await settled;
+  if (first === HARD_DEADLINE) {
+    // The job ignored its signal: the run ends now (timed_out, lease released so the next run proceeds and gets a
+    // higher fence); whatever the zombie body does later is logged and ignored — never an unhandled rejection.
+    settled.then((late) =>
+      ctx.logger.warn(
+        'error' in late ? { outcome: 'timed_out', error: errorInfo(late.error) } : { outcome: 'timed_out' },
+        `job ${name} ${'error' in late ? 'failed' : 'finished'} after its hard timeout; the result is ignored`,
+      ),
+    );
+    return { returned: undefined, thrown: undefined };
+  }
+  return 'error' in first
+    ? { returned: undefined, thrown: { error: first.error } }
+    : { returned: first.value, thrown: undefined };
+}
+
+/**
+ * The run phase: starts the watch (budget timers, hard deadline, renewal every TTL/3, lease loss), opens the span,
+ * calls the job with its context and stops the watch when the job settles. The lease stays held: releasing it is
+ * the last step of the finish pipeline.
+ */
+export async function executeRun<I>(
+  settings: JobSettings,
+  fn: (ctx: JobContext<I>) => Promise<JobReturn> | JobReturn,
+  lease: Lease,
+  base: RunBase,
+  input: I | undefined,
+  runLogger: Logger,
+): Promise<{ execution: Execution; fired: BudgetFired; span: Span | undefined }> {
+  const { clock, name, instruments, telemetry } = settings;
+  const startedAt = clock.now();
+  const watch = watchRun(settings, lease, startedAt);
+  let reported = 0;
+  const ctx: JobContext<I> = {
+    signal: watch.signal,
+    fence: lease.fence,
+    progress(records: number) {
+      if (typeof records === 'number' && Number.isFinite(records) && records > 0) reported += records;
+    },
+    runId: base.runId,
+    dryRun: base.dryRun,
+    logger: runLogger,
+    scheduledAt: base.scheduledAt,
+    input,
+  };
+  instruments.active.add(1, { job: name });
+  const span = telemetry?.tracer.startSpan(`job ${name}`, {
+    attributes: { 'job.name': name, 'job.run_id': base.runId, 'job.fence': lease.fence.toString() },
+  });
+  runLogger.info(
+    { fence: lease.fence.toString(), budget_seconds: settings.budgetSeconds, dry_run: base.dryRun },
+    `job ${name} started`,
+  );
+  const { returned, thrown } = await callJob(settings, fn, ctx, span, watch.hardDeadline);
+  const finishedAt = clock.now();
+  watch.stop();
+  instruments.active.add(-1, { job: name });
+  const execution: Execution = {
+    startedAt,
+    finishedAt,
+    fence: lease.fence,
+    returned,
+    thrown,
+    abortedBy: watch.abortedBy(),
+    abortReason: watch.signal.reason,
+    reported,
+    budgetMs: settings.budgetSeconds * 1000,
+  };
+  return { execution, fired: watch.fired, span };
+}

@@ -1,0 +1,75 @@
+import type { Span } from '@opentelemetry/api';
+import { withDeadline } from '@slakit/core';
+import type { Logger } from 'pino';
+import type { JobSettings } from './job-settings.js';
+import type { Lease } from './lease.js';
+import { recordOf } from './ledger.js';
+import { type Execution, executedResult, type RunBase } from './outcome.js';
+import { type BudgetFired, evaluateRules } from './rules.js';
+import { endRunSpan, logRunSummary, recordConsecutiveFailures, recordRunMetrics } from './run-metrics.js';
+import type { RunResult } from './types.js';
+
+// The finish of every run, in one order: outcome → metrics → ledger write → rules → lease release (last, so the run
+// holds its lease until it is recorded and a next holder sees it in the ledger).
+
+/** Ledger write: the run's final record (its schedule slot kept only for a run that claimed it). */
+export async function writeRun(settings: JobSettings, result: RunResult, slot: Date | undefined): Promise<void> {
+  await settings.ledger?.record(recordOf(result, settings.budgetSeconds, slot, settings.ownerText));
+}
+
+/**
+ * Rules: reads the consecutive-failure count from the ledger once — exported as `job_consecutive_failures` and
+ * judged by the consecutive-failure rule — then evaluates every rule of the job. Skipped runs change neither.
+ */
+export async function applyRules(settings: JobSettings, result: RunResult, budget: BudgetFired | undefined): Promise<void> {
+  if (result.outcome === 'skipped_locked' || result.outcome === 'skipped_overlap') return;
+  const consecutiveFailures = await settings.failures(result);
+  recordConsecutiveFailures(settings.instruments, settings.name, consecutiveFailures);
+  await evaluateRules({ rules: settings.rules, result, ledger: settings.ledger, consecutiveFailures, budget });
+}
+
+/** Lease release: the last step; bounded by `leaseTimeoutMs`. */
+export async function releaseLease(settings: JobSettings, lease: Lease): Promise<void> {
+  await withDeadline(lease.release(), settings.leaseTimeoutMs);
+}
+
+/** The finish pipeline of a run that executed. */
+export async function finishExecuted(
+  settings: JobSettings,
+  run: {
+    base: RunBase;
+    slot: Date | undefined;
+    lease: Lease;
+    execution: Execution;
+    fired: BudgetFired;
+    span: Span | undefined;
+    runLogger: Logger;
+  },
+): Promise<RunResult> {
+  const result = executedResult(run.base, run.execution);
+  recordRunMetrics(settings.instruments, result);
+  endRunSpan(run.span, result, run.execution.thrown);
+  logRunSummary(run.runLogger, result);
+  await writeRun(settings, result, run.slot);
+  await applyRules(settings, result, run.fired);
+  await releaseLease(settings, run.lease);
+  return result;
+}
+
+/**
+ * The finish pipeline of a run that did not execute (skipped, or refused because the lease store was unavailable):
+ * metrics → ledger write → rules → release of the lease it may hold (a `skipped_overlap` run took it to claim the
+ * slot). `slot` is recorded only for skipped runs: a refused run must not take a slot another replica may claim.
+ */
+export async function finishUnexecuted(
+  settings: JobSettings,
+  result: RunResult,
+  slot: Date | undefined,
+  lease?: Lease,
+): Promise<RunResult> {
+  recordRunMetrics(settings.instruments, result);
+  await writeRun(settings, result, result.outcome === 'failed' ? undefined : slot);
+  await applyRules(settings, result, undefined);
+  if (lease) await releaseLease(settings, lease);
+  return result;
+}

@@ -1,0 +1,48 @@
+import { type Span, SpanStatusCode } from '@opentelemetry/api';
+import { recordException } from '@slakit/core';
+import type { Logger } from 'pino';
+import type { JobInstruments } from './instruments.js';
+import type { RunResult } from './types.js';
+
+/**
+ * Records a finished (or skipped) run: `job_runs_total`, and for a run that was not skipped its duration,
+ * utilization, records and last success. `job_consecutive_failures` comes later, from the ledger
+ * ({@link recordConsecutiveFailures}).
+ */
+export function recordRunMetrics(instruments: JobInstruments, result: RunResult): void {
+  const attrs = { job: result.job };
+  const outcomeAttrs = { job: result.job, outcome: result.outcome };
+  instruments.runs.add(1, outcomeAttrs);
+  if (result.outcome === 'skipped_locked' || result.outcome === 'skipped_overlap') return;
+  instruments.duration.record(result.durationSeconds, outcomeAttrs);
+  instruments.utilization.record(result.utilization, attrs);
+  if (result.processed > 0) instruments.processed.add(result.processed, attrs);
+  if (result.outcome === 'succeeded') instruments.lastSuccess.record(result.finishedAt.getTime() / 1000, attrs);
+}
+
+/** `job_consecutive_failures{job}`: the count the ledger holds after the run (left as it was when unreadable). */
+export function recordConsecutiveFailures(instruments: JobInstruments, job: string, count: number | undefined): void {
+  if (count !== undefined) instruments.consecutiveFailures.record(count, { job });
+}
+
+/** Ends the run's span with its outcome (error status unless it succeeded; the thrown value as a scrubbed event). */
+export function endRunSpan(span: Span | undefined, result: RunResult, thrown: { error: unknown } | undefined): void {
+  if (!span) return;
+  span.setAttribute('job.outcome', result.outcome);
+  if (result.outcome !== 'succeeded') span.setStatus({ code: SpanStatusCode.ERROR, message: result.outcome });
+  if (thrown) recordException(span, thrown.error); // message and stack scrubbed of secrets
+  span.end();
+}
+
+/** The run's summary line: info for a success, error (with the error) otherwise. */
+export function logRunSummary(runLogger: Logger, result: RunResult): void {
+  const summary = {
+    outcome: result.outcome,
+    duration_seconds: result.durationSeconds,
+    utilization: Math.round(result.utilization * 1000) / 1000,
+    processed: result.processed,
+    fence: result.fence?.toString(),
+  };
+  if (result.outcome === 'succeeded') runLogger.info(summary, `job ${result.job} succeeded`);
+  else runLogger.error({ ...summary, error: result.error }, `job ${result.job} ${result.outcome}`);
+}

@@ -1,0 +1,119 @@
+import type { Logger } from 'pino';
+
+// Types shared by withSla, the run ledgers and the rules. This module imports nothing from its callers (only types
+// of third-party packages), so the storage layer never depends on the wrapper that writes to it.
+
+/** How a run ended. */
+export type RunOutcome = 'succeeded' | 'failed' | 'timed_out' | 'lease_lost' | 'skipped_locked' | 'skipped_overlap';
+
+/** What the job function receives. */
+export interface JobContext<I = unknown> {
+  /** Aborted on a lost lease or at the hard timeout: stop work and return. */
+  signal: AbortSignal;
+  /** The lease fence: strictly increasing across all holders of this job's lease; guard writes with it. */
+  fence: bigint;
+  /** Reports processed records (adds to the run's count). */
+  progress(records: number): void;
+  runId: string;
+  dryRun: boolean;
+  /** Logger with `job` and `run_id` bound. */
+  logger: Logger;
+  /** The schedule slot of this run (from `schedule()`), else the start time. */
+  scheduledAt: Date;
+  /** What the caller passed to the wrapped function. */
+  input: I | undefined;
+}
+
+/** What a job may return. */
+// biome-ignore lint/suspicious/noConfusingVoidType: job functions that return nothing are typed `void`
+export type JobReturn = { processed?: number } | undefined | void;
+
+/** The record of one run. */
+export interface RunResult {
+  runId: string;
+  job: string;
+  outcome: RunOutcome;
+  startedAt: Date;
+  finishedAt: Date;
+  durationSeconds: number;
+  /** Duration / budget (0 for skipped runs). */
+  utilization: number;
+  processed: number;
+  /** Records per hour of this run (0 when nothing was processed). */
+  throughputPerHour: number;
+  fence: bigint | undefined;
+  /**
+   * Error of a failed run, whatever was thrown (`describeError`): class name (or the kind of value thrown), code (the
+   * error's own, else its class name, else `NON_ERROR_THROWN`/`UNREADABLE_ERROR`) and a sanitised message
+   * (credentials removed, at most 500 characters, no NUL or lone surrogates).
+   */
+  error: { type: string; code: string | undefined; message: string } | undefined;
+  dryRun: boolean;
+  scheduledAt: Date;
+}
+
+/** Options of one call of the wrapped function. */
+export interface RunOptions {
+  /** Schedule slot of this run; a valid Date (else the call rejects with `ERR_SLAKIT_INVALID_OPTION`). */
+  scheduledAt?: Date;
+  /** Overrides the wrapper's `dryRun`. */
+  dryRun?: boolean;
+}
+
+/** The wrapped job: each call performs one run. */
+export interface SlaJob<I = unknown> {
+  (input?: I, options?: RunOptions): Promise<RunResult>;
+  /** The job name. */
+  readonly jobName: string;
+  /** The budget in seconds. */
+  readonly budgetSeconds: number;
+  /** Records a run that did not happen (e.g. a schedule fire while the previous run is still going): metrics, ledger, log. */
+  skip(outcome: 'skipped_overlap' | 'skipped_locked', options?: RunOptions): Promise<RunResult>;
+}
+
+/** One run as stored in a ledger. */
+export interface RunRecord {
+  runId: string;
+  job: string;
+  /** Schedule slot (from `schedule()`); undefined for runs started by hand. */
+  slot: Date | undefined;
+  fence: bigint | undefined;
+  owner: string | undefined;
+  outcome: RunOutcome | 'running';
+  startedAt: Date;
+  finishedAt: Date | undefined;
+  durationSeconds: number;
+  budgetSeconds: number;
+  processed: number;
+  errorCode: string | undefined;
+  /** Sanitised, at most 500 characters. */
+  errorMessage: string | undefined;
+  dryRun: boolean;
+}
+
+/** Duration statistics of a job over a window. */
+export interface RunStats {
+  count: number;
+  p50: number | undefined;
+  p95: number | undefined;
+  p99: number | undefined;
+  successRate: number | undefined;
+}
+
+/** Thresholds of the rules evaluated after every run (defaults from the seeds / `loadEnvConfig()`). */
+export interface RuleOptions {
+  /** Success rate below which the job is critical; default `SLA_SUCCESS_RATE_THRESHOLD` (0.95). */
+  successRateThreshold?: number;
+  /** Window of the success rate, in seconds; default 86400 (24 h). */
+  successRateWindowSeconds?: number;
+  /** Executed runs needed in the window before the success rate can alert; default 5. */
+  minRuns?: number;
+  /** Throughput below this share of the baseline warns; default 0.5. */
+  throughputRatio?: number;
+  /** Successful runs the baseline is the median of; default 10. */
+  baselineRuns?: number;
+  /** Runs the baseline needs before it can alert; default 5. */
+  minBaselineRuns?: number;
+  /** Consecutive failed runs that are critical; default 3. */
+  consecutiveFailures?: number;
+}
