@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { BoundSum, TelemetryContext } from '@slakit/core';
+import type { TelemetryContext } from '@slakit/core';
 import { IGNORE, type PathVerdict, SERVE_METRICS } from './path-filter.js';
 import { type LogSetup, logRequest, type RequestIdSetup, readRequestId, shouldLog } from './request-log.js';
 import { endRequestSpan, type RequestTrace, type TracingSetup, traceRequest } from './request-span.js';
@@ -26,27 +26,26 @@ export interface RecorderSetup {
   readonly sloRecord: ((status: number, seconds: number, aborted: boolean) => void) | undefined;
 }
 
-/** What one request carries from its start to its 'close'. */
-interface RequestStart {
-  readonly start: number;
-  readonly methodIndex: number;
-  readonly https: boolean;
-  readonly active: BoundSum;
-  readonly requestId: string | undefined;
-  readonly traced: RequestTrace | undefined;
-}
-
 /**
  * Records a finished (or aborted) request: duration series, in-flight gauge, SLO view, span, log line. Runs on the
  * response's 'close', emitted once per response: after 'finish', or when the client went away first.
  */
-function finishRequest(setup: RecorderSetup, req: ExpressRequestLike, res: ServerResponse, rq: RequestStart): void {
+function finishRequest(
+  setup: RecorderSetup,
+  req: ExpressRequestLike,
+  res: ServerResponse,
+  start: number,
+  methodIndex: number,
+  https: boolean,
+  requestId: string | undefined,
+  traced: RequestTrace | undefined,
+): void {
   // Ended by the app (not aborted): writableEnded, as pino-http; writableFinished would also wait for the socket's
   // buffer, which a pipelined next response may already fill.
   const finished = res.writableEnded;
-  const seconds = (performance.now() - rq.start) / 1000;
-  rq.active.add(-1);
+  const seconds = (performance.now() - start) / 1000;
   const { series } = setup;
+  activeFor(series, methodIndex, https).add(-1);
   const status = finished || res.headersSent ? res.statusCode : 0;
   const thrown = thrownType(req);
   const errorType = !finished
@@ -58,16 +57,14 @@ function finishRequest(setup: RecorderSetup, req: ExpressRequestLike, res: Serve
         : undefined;
   const rs = seriesFor(series, routeTemplate(req));
   const route = rs.route;
-  durationFor(series, rs, rq.methodIndex, rq.https, status, errorType).record(seconds);
+  durationFor(series, rs, methodIndex, https, status, errorType).record(seconds);
   if (setup.sloRecord !== undefined) setup.sloRecord(status, seconds, !finished);
-  const method = METHODS[rq.methodIndex] as string;
-  const traced = rq.traced;
+  const method = METHODS[methodIndex] as string;
   if (traced !== undefined) {
     endRequestSpan(traced, method, route, status, errorType, status >= 500 || !finished || thrown !== undefined);
   }
   const logging = setup.logging;
   if (logging !== undefined && shouldLog(logging, status, finished)) {
-    const { requestId } = rq;
     logRequest(logging, req, { method, route, status, seconds, finished, errorType, requestId, span: traced?.span });
   }
 }
@@ -91,14 +88,12 @@ export function createRequestRecorder(setup: RecorderSetup): Middleware {
     const start = performance.now();
     const methodIndex = methodIndexOf(req.method);
     const https = (req.socket as { encrypted?: boolean } | undefined)?.encrypted === true;
-    const active = activeFor(series, methodIndex, https);
-    active.add(1);
+    activeFor(series, methodIndex, https).add(1);
     const requestId = readsRequestId && requestIds ? readRequestId(requestIds, req, res) : undefined;
     const traced = tracing ? traceRequest(tracing, req, res, METHODS[methodIndex] as string, url, https) : undefined;
-    const rq: RequestStart = { start, methodIndex, https, active, requestId, traced };
-    // A closure rather than state on `res`: extra properties would change the hidden class of Node's response objects
-    // (measured slower).
-    res.on('close', () => finishRequest(setup, req, res, rq));
+    // A closure over the request's few values rather than state on `res` (extra properties would change the hidden
+    // class of Node's response objects: measured slower) or an object per request.
+    res.on('close', () => finishRequest(setup, req, res, start, methodIndex, https, requestId, traced));
     const spanContext = traced?.context;
     if (spanContext !== undefined && activate !== undefined) activate.with(spanContext, next);
     else next();
