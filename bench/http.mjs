@@ -86,7 +86,9 @@ if (Object.values(memory).some((m) => m.own && m.bare)) {
   const delta = (a, b) => (a === undefined || b === undefined ? '—' : `${a >= b ? '+' : '−'}${Math.round(Math.abs(a - b))}`);
   const bareSolo = solo.bare[0].memory;
   console.log('\nResident memory (MB; peak = VmHWM since start, after = VmRSS when the load stopped)\n');
-  console.log('| variant | paired: peak | after load | its bare: peak | after load | Δ peak | Δ after | solo: peak | after load | Δ peak vs solo bare |');
+  console.log(
+    '| variant | paired: peak | after load | its bare: peak | after load | Δ peak | Δ after | solo: peak | after load | Δ peak vs solo bare |',
+  );
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   console.log(`| bare Express | — | — | — | — | — | — | ${mb(bareSolo?.peak)} | ${mb(bareSolo?.rss)} | — |`);
   for (const [id, label] of variants) {
