@@ -4,6 +4,7 @@
 // busy servers the same CPU time, so their req/s ratio is the inverse ratio of their CPU cost per request, and the
 // host's slowdowns (large and frequent on the CI VM) hit both at the same instant and cancel out. "% of bare" is the
 // median of the per-round ratios. Solo req/s (each server alone on the core, for scale) come from a shorter pass.
+// Resident memory (peak and after load, from /proc) of every server is reported below the throughput table.
 // Run: pnpm build && pnpm --filter @slakit/bench http
 //      (BENCH_SECONDS, BENCH_ROUNDS, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_VARIANTS; BENCH_PATH=/orders/7 loads a
 //      route that builds and serialises a ~2 KB order instead of hello-world /users/42)
@@ -37,8 +38,10 @@ const chosen = (process.env.BENCH_VARIANTS ?? 'bare,slakit-metrics,slakit-full,p
 const variants = all.filter(([id]) => chosen.includes(id) && id !== 'bare');
 
 const results = {};
+// Resident memory (MB) after each pair's last round: the variant's server and the bare server it was paired with.
+const memory = {};
 for (const [id] of variants) {
-  const { ratios } = await benchShared({
+  const { ratios, memory: pairMemory } = await benchShared({
     script,
     variants: [
       { id: 'bare', path },
@@ -51,6 +54,7 @@ for (const [id] of variants) {
     connections,
   });
   results[id] = [...ratios[id]].sort((a, b) => a - b);
+  memory[id] = { own: pairMemory[id], bare: pairMemory.bare };
 }
 // Solo throughput for scale (noisy on a shared VM; the ratios above are the measurement).
 const solo = await alternatingRounds([['bare'], ...variants], 1, ([variant]) =>
@@ -73,4 +77,25 @@ for (const [id, label] of variants) {
   console.log(
     `| ${label} | ${pct(median(r))} | ${pct(r[0])} – ${pct(r[r.length - 1])} |${relative} ${Math.round(solo[id][0].rps)} | ${solo[id][0].p99} |`,
   );
+}
+
+// Resident memory: VmHWM (peak since start) and VmRSS right after the load, read from /proc. "paired" = the variant's
+// server after its paired rounds, against the bare server loaded beside it; "solo" = after its solo pass.
+if (Object.values(memory).some((m) => m.own && m.bare)) {
+  const mb = (x) => (x === undefined ? '—' : `${Math.round(x)}`);
+  const delta = (a, b) => (a === undefined || b === undefined ? '—' : `${a >= b ? '+' : '−'}${Math.round(Math.abs(a - b))}`);
+  const bareSolo = solo.bare[0].memory;
+  console.log('\nResident memory (MB; peak = VmHWM since start, after = VmRSS when the load stopped)\n');
+  console.log(
+    '| variant | paired: peak | after load | its bare: peak | after load | Δ peak | Δ after | solo: peak | after load | Δ peak vs solo bare |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log(`| bare Express | — | — | — | — | — | — | ${mb(bareSolo?.peak)} | ${mb(bareSolo?.rss)} | — |`);
+  for (const [id, label] of variants) {
+    const { own, bare } = memory[id];
+    const s = solo[id][0].memory;
+    console.log(
+      `| ${label} | ${mb(own?.peak)} | ${mb(own?.rss)} | ${mb(bare?.peak)} | ${mb(bare?.rss)} | ${delta(own?.peak, bare?.peak)} | ${delta(own?.rss, bare?.rss)} | ${mb(s?.peak)} | ${mb(s?.rss)} | ${delta(s?.peak, bareSolo?.peak)} |`,
+    );
+  }
 }

@@ -2,6 +2,7 @@
 // measureServer + alternatingRounds (one server alone on the core per measurement) and benchShared (servers loaded
 // at the same time on the shared core, compared per round — robust to the host's slowdowns).
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import autocannon from 'autocannon';
 
@@ -14,6 +15,21 @@ export const freePort = () =>
   });
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/**
+ * Resident memory of a process in MB from /proc (Linux): `rss` now (VmRSS) and `peak`, the high-water mark since it
+ * started (VmHWM). `undefined` where /proc is missing. The servers run as `taskset … node`, which execs node: same pid.
+ */
+export function memoryOf(pid) {
+  let status;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
 
 /**
  * Starts `node [nodeArgs] <script> <variant> <port>` pinned to core 0 and waits for it to print "ready". Returns the
@@ -63,10 +79,11 @@ export async function measureServer({
   const url = `http://127.0.0.1:${port}${path}`;
   await autocannon({ url, connections, duration: warmup });
   const result = await autocannon({ url, connections, duration: seconds });
+  const memory = memoryOf(server.pid);
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${variant}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p99: result.latency.p99 };
+  return { rps: result.requests.average, p99: result.latency.p99, memory };
 }
 
 /** Runs every variant `rounds` times, reversing the order every other round; returns samples per variant id. */
@@ -87,7 +104,8 @@ export async function alternatingRounds(variants, rounds, measure) {
  * caller's core) for the same `seconds`. The kernel's fair scheduler gives every busy server the same CPU time, so
  * the ratio of two servers' req/s is the inverse ratio of their CPU cost per request — and a slowdown of the host
  * hits all of them in the same instant, which time-sliced rounds cannot cancel on a noisy VM. Returns per-round
- * samples and the per-round ratios of each variant to `baseline`.
+ * samples, the per-round ratios of each variant to `baseline`, and each server's resident memory once the last round
+ * ended (`memory[id]`: `{ rss, peak }` in MB, see {@link memoryOf}).
  */
 export async function benchShared({ script, variants, baseline, seconds, rounds, connections, warmup }) {
   warmup ??= Number(process.env.BENCH_WARMUP ?? 15);
@@ -116,7 +134,8 @@ export async function benchShared({ script, variants, baseline, seconds, rounds,
         `round ${round + 1}: ${variants.map((v) => `${v.id} ${Math.round(got[v.id].rps)}`).join(', ')} req/s\n`,
       );
     }
-    return { samples, ratios };
+    const memory = Object.fromEntries(running.map((r) => [r.id, memoryOf(r.server.pid)]));
+    return { samples, ratios, memory };
   } finally {
     for (const r of running) r.server.kill('SIGTERM');
     await Promise.all(

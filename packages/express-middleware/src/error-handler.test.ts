@@ -5,7 +5,7 @@ import express4 from 'express4';
 import express5 from 'express5';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { errorHandler } from './error-handler.js';
-import { errorRecorder } from './instrument.js';
+import { errorRecorder, instrument } from './instrument.js';
 
 type ExpressFactory = typeof express5;
 const servers: Server[] = [];
@@ -122,5 +122,32 @@ describe.each([
     expect(boom.error.stack).toContain('error-handler.test.ts');
     expect(stderr.mock.calls.flat().join('')).not.toContain('hunter2');
     expect(consoleError).not.toHaveBeenCalled();
+  });
+
+  it('with instrument() mounted: the thrown class reaches the duration series and the span (errorRecorder → errorHandler)', async () => {
+    const kit = createTestTelemetry({ serviceName: 'shop' });
+    kits.push(kit);
+    const app = express();
+    app.use(instrument({ telemetry: kit.telemetry, logging: { enabled: false } }) as never);
+    app.get('/boom', () => {
+      throw new TypeError('cannot reach postgres://app:hunter2@db/prod');
+    });
+    app.use(errorRecorder() as never);
+    app.use(errorHandler({ logger: kit.telemetry.logger }) as never);
+    const server: Server = await new Promise((r) => {
+      const s = app.listen(0, '127.0.0.1', () => r(s));
+    });
+    servers.push(server);
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/boom`);
+    expect(await res.json()).toEqual({ error: 'internal', message: expect.any(String) });
+    await new Promise((r) => setTimeout(r, 20));
+    const series = (await kit.metrics.collect()).filter((s) => s.name === 'http_server_request_duration_seconds');
+    expect(series.map((s) => s.labels)).toEqual([
+      expect.objectContaining({ http_route: '/boom', http_response_status_code: '500', error_type: 'TypeError' }),
+    ]);
+    const span = kit.spans.finished().find((s) => s.name === 'GET /boom');
+    expect(span?.attributes['error.type']).toBe('TypeError');
+    const exception = span?.events.find((e) => e.name === 'exception');
+    expect(exception?.attributes?.['exception.message']).toBe('cannot reach postgres://[redacted]@db/prod');
   });
 });

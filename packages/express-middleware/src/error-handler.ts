@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { sanitizeMessage, validateOptions } from '@slakit/core';
 import type { Logger } from 'pino';
-import { errorTypeOf } from './instrument.js';
+import { errorTypeOf } from './error-recorder.js';
 import { errorHandlerOptionsSchema } from './options-schema.js';
 import { type ExpressRequestLike, normalizeMethod, routeTemplate } from './route.js';
 

@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { invalidOption, type Telemetry, validateOptions } from '@slakit/core';
-import type { Middleware } from './instrument.js';
 import { metricsRouteOptionsSchema } from './options-schema.js';
 import { type ExpressRequestLike, urlPath } from './route.js';
+import type { Middleware } from './types.js';
 
 /** The scrape path of {@link metricsRoute} and `instrument({ metricsEndpoint: true })`. */
 export const DEFAULT_METRICS_PATH = '/metrics';
