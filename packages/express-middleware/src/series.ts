@@ -5,13 +5,16 @@ import {
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   ATTR_HTTP_ROUTE,
   ATTR_URL_SCHEME,
-  METRIC_HTTP_SERVER_REQUEST_DURATION,
 } from '@opentelemetry/semantic-conventions';
-import type { BoundHistogram, BoundSum, FastHistogram, FastSum, Telemetry } from '@slakit/core';
+import {
+  type BoundHistogram,
+  type BoundSum,
+  type FastHistogram,
+  type FastSum,
+  METRIC_CATALOGUE as M,
+  type Telemetry,
+} from '@slakit/core';
 import { METHOD_VALUES as METHODS } from './route.js';
-
-/** Not in semconv's stable entry yet (incubating), hence a literal. */
-const HTTP_SERVER_ACTIVE_REQUESTS = 'http.server.active_requests';
 
 /** The route value used once `maxRoutes` distinct routes have been seen. */
 export const OVERFLOW_ROUTE = '_overflow';
@@ -48,17 +51,14 @@ export interface SeriesCache {
 export function createSeriesCache(telemetry: Telemetry, buckets: number[], maxRoutes: number): SeriesCache {
   const { fast, logger } = telemetry;
   return {
-    duration: fast.histogram(METRIC_HTTP_SERVER_REQUEST_DURATION, {
-      unit: 's',
-      description: 'Duration of HTTP server requests.',
+    duration: fast.histogram(M.httpDuration.otel, {
+      unit: M.httpDuration.unit,
+      description: M.httpDuration.help,
       boundaries: buckets,
     }),
-    active: fast.upDownCounter(HTTP_SERVER_ACTIVE_REQUESTS, { description: 'HTTP server requests in flight.' }),
-    overflow: fast
-      .counter('http.server.route_overflow', {
-        description: 'Requests recorded under the overflow route because maxRoutes distinct routes were already seen.',
-      })
-      .bind({}),
+    // The catalogue's names are semconv's (`http.server.request.duration`; `http.server.active_requests`, incubating).
+    active: fast.upDownCounter(M.httpActive.otel, { description: M.httpActive.help }),
+    overflow: fast.counter(M.httpRouteOverflow.otel, { description: M.httpRouteOverflow.help }).bind({}),
     maxRoutes,
     warn: (fields, message) => logger.warn(fields, message),
     routes: new Map(),

@@ -1,9 +1,9 @@
-import type { Alerter, Telemetry } from '@slakit/core';
+import { ALERT_CATALOGUE, type Alerter, METRIC_CATALOGUE as M, type Telemetry } from '@slakit/core';
 import type { Logger } from 'pino';
 import type { CheckResult } from './check.js';
 import type { CheckState } from './runner.js';
 
-const HEALTH_ALERT = 'HealthCheckFailing';
+const HEALTH_ALERT = ALERT_CATALOGUE.HealthCheckFailing.name;
 
 /** The instruments health records each check run on (none without a meter). */
 export interface HealthInstruments {
@@ -14,14 +14,12 @@ export interface HealthInstruments {
 /** `health_check_duration_seconds` and `health_check_status` on `meter`. */
 export function createInstruments(meter: Telemetry['meter'] | undefined): HealthInstruments {
   return {
-    duration: meter?.createHistogram('health.check.duration', {
-      unit: 's',
-      description: 'Duration of one health check run.',
+    duration: meter?.createHistogram(M.healthDuration.otel, {
+      unit: M.healthDuration.unit,
+      description: M.healthDuration.help,
       advice: { explicitBucketBoundaries: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] },
     }),
-    status: meter?.createGauge('health.check.status', {
-      description: 'Health check status: 1 pass, 0.5 warn, 0 fail.',
-    }),
+    status: meter?.createGauge(M.healthStatus.otel, { description: M.healthStatus.help }),
   };
 }
 

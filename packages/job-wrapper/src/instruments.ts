@@ -1,4 +1,5 @@
 import { type Counter, createNoopMeter, type Gauge, type Histogram, type Meter, type UpDownCounter } from '@opentelemetry/api';
+import { METRIC_CATALOGUE as M } from '@slakit/core';
 
 /** Duration boundaries (s) for job runs: fine below a minute, then around common budgets and their 80 % points. */
 export const JOB_DURATION_BUCKETS: readonly number[] = Object.freeze([
@@ -37,25 +38,17 @@ export function jobInstruments(meter: Meter | undefined): JobInstruments {
 
 function create(meter: Meter): JobInstruments {
   return {
-    duration: meter.createHistogram('job.run.duration', {
-      unit: 's',
-      description: 'Duration of one job run.',
+    duration: meter.createHistogram(M.jobDuration.otel, {
+      unit: M.jobDuration.unit,
+      description: M.jobDuration.help,
       advice: { explicitBucketBoundaries: [...JOB_DURATION_BUCKETS] },
     }),
-    runs: meter.createCounter('job.runs', { description: 'Job runs by outcome.' }),
-    utilization: meter.createGauge('job.sla.utilization', {
-      unit: '1',
-      description: 'Last run duration divided by the SLA budget.',
-    }),
-    processed: meter.createCounter('job.records.processed', { description: 'Records processed by job runs.' }),
-    lastSuccess: meter.createGauge('job.last_success.timestamp', {
-      unit: 's',
-      description: 'Unix time of the last successful run.',
-    }),
-    consecutiveFailures: meter.createGauge('job.consecutive_failures', { description: 'Failed runs since the last success.' }),
-    active: meter.createUpDownCounter('job.active', { description: 'Job runs in progress.' }),
-    contention: meter.createCounter('job.lease.contention', {
-      description: 'Runs skipped because another holder had the lease.',
-    }),
+    runs: meter.createCounter(M.jobRuns.otel, { description: M.jobRuns.help }),
+    utilization: meter.createGauge(M.jobUtilization.otel, { unit: M.jobUtilization.unit, description: M.jobUtilization.help }),
+    processed: meter.createCounter(M.jobRecords.otel, { description: M.jobRecords.help }),
+    lastSuccess: meter.createGauge(M.jobLastSuccess.otel, { unit: M.jobLastSuccess.unit, description: M.jobLastSuccess.help }),
+    consecutiveFailures: meter.createGauge(M.jobConsecutiveFailures.otel, { description: M.jobConsecutiveFailures.help }),
+    active: meter.createUpDownCounter(M.jobActive.otel, { description: M.jobActive.help }),
+    contention: meter.createCounter(M.jobLeaseContention.otel, { description: M.jobLeaseContention.help }),
   };
 }

@@ -1,11 +1,11 @@
-import type { Alerter, Clock } from '@slakit/core';
+import { ALERT_CATALOGUE, type Alerter, type Clock } from '@slakit/core';
 import type { Logger } from 'pino';
 import { type RunbookUrlOption, runbookFor } from './runbook.js';
 import type { CronSlots } from './schedule-slots.js';
 import type { RunResult } from './types.js';
 
 /** Alert raised when a scheduled job has not succeeded for one period + grace. */
-export const MISSED_RUN_ALERT = 'JobMissedRun';
+export const MISSED_RUN_ALERT = ALERT_CATALOGUE.JobMissedRun.name;
 
 /** The missed-run watchdog of one schedule. */
 export interface MissedRunWatch {

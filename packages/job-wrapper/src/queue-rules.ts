@@ -1,4 +1,4 @@
-import type { Alerter } from '@slakit/core';
+import { ALERT_CATALOGUE, type Alerter } from '@slakit/core';
 import { type RunbookUrlOption, runbookFor } from './runbook.js';
 
 /** What a queue probe reports. */
@@ -32,11 +32,11 @@ export interface QueueThresholds {
 
 /** Alert names of queue monitors. */
 export const QUEUE_ALERTS = {
-  depthWarning: 'QueueDepthWarning',
-  depthCritical: 'QueueDepthCritical',
-  age: 'QueueAgeWarning',
-  escalation: 'QueueEscalationRequired',
-  resolutionRate: 'QueueResolutionRateLow',
+  depthWarning: ALERT_CATALOGUE.QueueDepthWarning.name,
+  depthCritical: ALERT_CATALOGUE.QueueDepthCritical.name,
+  age: ALERT_CATALOGUE.QueueAgeWarning.name,
+  escalation: ALERT_CATALOGUE.QueueEscalationRequired.name,
+  resolutionRate: ALERT_CATALOGUE.QueueResolutionRateLow.name,
 } as const;
 
 const SNAPSHOT_NUMBERS = [

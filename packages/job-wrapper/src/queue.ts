@@ -7,6 +7,7 @@ import {
   describeValue,
   invalidOption,
   loadEnvConfig,
+  METRIC_CATALOGUE as M,
   SlakitError,
   systemClock,
   type Telemetry,
@@ -87,12 +88,12 @@ export function watchQueue(name: string, options: WatchQueueOptions): QueueMonit
   const logger = (options.logger ?? options.telemetry?.logger ?? createLogger()).child({ queue: name });
   const meter = options.telemetry?.meter ?? createNoopMeter();
   const gauges = {
-    depth: meter.createGauge('queue.depth', { description: 'Items waiting in the queue.' }),
-    oldest: meter.createGauge('queue.oldest_item.age', { unit: 's', description: 'Age of the oldest waiting item.' }),
-    average: meter.createGauge('queue.average_item.age', { unit: 's', description: 'Average age of the waiting items.' }),
-    overSla: meter.createGauge('queue.items_over_sla', { description: 'Waiting items older than the 24 h SLA.' }),
-    escalation: meter.createGauge('queue.items_requiring_escalation', {
-      description: 'Waiting items older than the escalation age.',
+    depth: meter.createGauge(M.queueDepth.otel, { description: M.queueDepth.help }),
+    oldest: meter.createGauge(M.queueOldestAge.otel, { unit: M.queueOldestAge.unit, description: M.queueOldestAge.help }),
+    average: meter.createGauge(M.queueAverageAge.otel, { unit: M.queueAverageAge.unit, description: M.queueAverageAge.help }),
+    overSla: meter.createGauge(M.queueItemsOverSla.otel, { description: M.queueItemsOverSla.help }),
+    escalation: meter.createGauge(M.queueItemsRequiringEscalation.otel, {
+      description: M.queueItemsRequiringEscalation.help,
     }),
   };
   const attrs = { queue: name };

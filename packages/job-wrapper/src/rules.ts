@@ -1,4 +1,4 @@
-import type { Alerter } from '@slakit/core';
+import { ALERT_CATALOGUE, type Alerter } from '@slakit/core';
 import type { Logger } from 'pino';
 import type { GuardedLedger } from './ledger-guard.js';
 import { type RunbookUrlOption, runbookFor } from './runbook.js';
@@ -11,14 +11,17 @@ export type { RuleOptions } from './types.js';
 // the run is recorded; the consecutive-failure count they read is also what `job_consecutive_failures` exports.
 
 /** Alert names raised by `withSla` (also used by the generated Prometheus rules). */
-export const JOB_ALERTS = { warning: 'JobSlaBreachWarning', critical: 'JobSlaBreachCritical' } as const;
+export const JOB_ALERTS = {
+  warning: ALERT_CATALOGUE.JobSlaBreachWarning.name,
+  critical: ALERT_CATALOGUE.JobSlaBreachCritical.name,
+} as const;
 
 /** Alert names of the job rules (also used by the generated Prometheus rules). */
 export const JOB_RULE_ALERTS = {
-  successRate: 'JobSuccessRateLow',
-  throughput: 'JobThroughputLow',
-  zeroRecords: 'JobNoRecordsProcessed',
-  consecutiveFailures: 'JobConsecutiveFailures',
+  successRate: ALERT_CATALOGUE.JobSuccessRateLow.name,
+  throughput: ALERT_CATALOGUE.JobThroughputLow.name,
+  zeroRecords: ALERT_CATALOGUE.JobNoRecordsProcessed.name,
+  consecutiveFailures: ALERT_CATALOGUE.JobConsecutiveFailures.name,
 } as const;
 
 /** `recommended_action` of the job alerts unless `withSla({ recommendedAction })` says otherwise. */

@@ -5,6 +5,7 @@ import {
   createLogger,
   describeError,
   invalidOption,
+  METRIC_CATALOGUE,
   systemClock,
   type Telemetry,
   validateOptions,
@@ -87,9 +88,9 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
   const protect = options.protect ?? true;
   const name = job.jobName;
   const logger = (options.logger ?? options.telemetry?.logger ?? createLogger()).child({ job: name, component: 'schedule' });
-  const nextGauge = (options.telemetry?.meter ?? createNoopMeter()).createGauge('job.next_run.timestamp', {
-    unit: 's',
-    description: 'Unix time of the next scheduled run.',
+  const nextGauge = (options.telemetry?.meter ?? createNoopMeter()).createGauge(METRIC_CATALOGUE.jobNextRun.otel, {
+    unit: METRIC_CATALOGUE.jobNextRun.unit,
+    description: METRIC_CATALOGUE.jobNextRun.help,
   });
   // The last success known at start (from a ledger) is exported at once: after a restart the generated JobMissedRun
   // rule keeps watching instead of seeing no series until the next success.

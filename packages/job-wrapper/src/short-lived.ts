@@ -2,6 +2,7 @@ import {
   checkHeaders,
   describeError,
   invalidOption,
+  METRIC_CATALOGUE,
   OutboundError,
   outboundRequest,
   SlakitError,
@@ -31,7 +32,7 @@ export interface PushgatewayOptions {
   timeoutMs?: number;
 }
 
-const SUCCESS_FAMILY = 'job_last_success_timestamp_seconds';
+const SUCCESS_FAMILY = METRIC_CATALOGUE.jobLastSuccess.prometheus;
 
 /** Drops one metric family (its `# HELP`/`# TYPE` lines and samples) from exposition text. */
 function withoutFamily(text: string, family: string): string {

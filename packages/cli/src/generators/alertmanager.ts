@@ -1,4 +1,11 @@
-import { invalidOption, type ReceiverConfig, type SlakitConfig, type SlakitConfigInput, validateConfig } from '@slakit/core';
+import {
+  ALERT_CATALOGUE,
+  invalidOption,
+  type ReceiverConfig,
+  type SlakitConfig,
+  type SlakitConfigInput,
+  validateConfig,
+} from '@slakit/core';
 import type { GeneratedAlert } from './rules.js';
 
 /** How receiver secrets appear in the generated Alertmanager config. Secrets are never inlined. */
@@ -123,9 +130,9 @@ export function generateAlertmanagerConfig(
   const service = `service=${JSON.stringify(config.service)}`;
   // Warning/critical pairs of the same family: the warning is silenced while the critical fires.
   const pairs = [
-    ['JobSlaBreachWarning', 'JobSlaBreachCritical', ['service', 'job']],
-    ['QueueDepthWarning', 'QueueDepthCritical', ['service', 'queue']],
-    ['SloErrorBudgetBurnWarning', 'SloErrorBudgetBurnCritical', ['service', 'slo']],
+    [ALERT_CATALOGUE.JobSlaBreachWarning.name, ALERT_CATALOGUE.JobSlaBreachCritical.name, ['service', 'job']],
+    [ALERT_CATALOGUE.QueueDepthWarning.name, ALERT_CATALOGUE.QueueDepthCritical.name, ['service', 'queue']],
+    [ALERT_CATALOGUE.SloErrorBudgetBurnWarning.name, ALERT_CATALOGUE.SloErrorBudgetBurnCritical.name, ['service', 'slo']],
   ] as const satisfies readonly (readonly [GeneratedAlert, GeneratedAlert, readonly string[]])[];
   return {
     route: {

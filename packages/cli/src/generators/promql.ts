@@ -1,21 +1,21 @@
-import { type SlakitConfig } from '@slakit/core';
+import { METRIC_CATALOGUE, type SlakitConfig } from '@slakit/core';
 
-/** Metric names the generators query — exactly what the packages export (see docs/metrics.md). */
+/** Prometheus metric names the generators query, from the catalogue (`METRIC_CATALOGUE`, docs/metrics.md). */
 export const METRICS = {
-  httpDuration: 'http_server_request_duration_seconds',
-  httpActive: 'http_server_active_requests',
-  jobDuration: 'job_run_duration_seconds',
-  jobRuns: 'job_runs_total',
-  jobUtilization: 'job_sla_utilization_ratio',
-  jobRecords: 'job_records_processed_total',
-  jobLastSuccess: 'job_last_success_timestamp_seconds',
-  jobConsecutiveFailures: 'job_consecutive_failures',
-  jobActive: 'job_active',
-  queueDepth: 'queue_depth',
-  queueOldestAge: 'queue_oldest_item_age_seconds',
-  queueAverageAge: 'queue_average_item_age_seconds',
-  healthStatus: 'health_check_status',
-  healthDuration: 'health_check_duration_seconds',
+  httpDuration: METRIC_CATALOGUE.httpDuration.prometheus,
+  httpActive: METRIC_CATALOGUE.httpActive.prometheus,
+  jobDuration: METRIC_CATALOGUE.jobDuration.prometheus,
+  jobRuns: METRIC_CATALOGUE.jobRuns.prometheus,
+  jobUtilization: METRIC_CATALOGUE.jobUtilization.prometheus,
+  jobRecords: METRIC_CATALOGUE.jobRecords.prometheus,
+  jobLastSuccess: METRIC_CATALOGUE.jobLastSuccess.prometheus,
+  jobConsecutiveFailures: METRIC_CATALOGUE.jobConsecutiveFailures.prometheus,
+  jobActive: METRIC_CATALOGUE.jobActive.prometheus,
+  queueDepth: METRIC_CATALOGUE.queueDepth.prometheus,
+  queueOldestAge: METRIC_CATALOGUE.queueOldestAge.prometheus,
+  queueAverageAge: METRIC_CATALOGUE.queueAverageAge.prometheus,
+  healthStatus: METRIC_CATALOGUE.healthStatus.prometheus,
+  healthDuration: METRIC_CATALOGUE.healthDuration.prometheus,
 } as const;
 
 /** Outcomes of runs that executed (the denominator of a success rate). */

@@ -1,6 +1,6 @@
 // The shapes of a Prometheus rule file and the one constructor of slakit's alerting rules (shared by the SLO rules in
 // rules.ts and the job, queue and health rules in rules-runtime.ts).
-import { runbookUrl, type SlakitConfig } from '@slakit/core';
+import { ALERT_CATALOGUE, runbookUrl, type SlakitConfig } from '@slakit/core';
 import { num } from './promql.js';
 
 /** A Prometheus recording rule. */
@@ -33,20 +33,20 @@ export interface PrometheusRuleFile {
 
 /** Names of every alert the rule generator can produce (each has a page in `docs/runbooks/`). */
 export const GENERATED_ALERTS = [
-  'SloErrorBudgetBurnCritical',
-  'SloErrorBudgetBurnWarning',
-  'JobSlaBreachWarning',
-  'JobSlaBreachCritical',
-  'JobSuccessRateLow',
-  'JobThroughputLow',
-  'JobConsecutiveFailures',
-  'JobMissedRun',
-  'JobLeaseContention',
-  'QueueDepthWarning',
-  'QueueDepthCritical',
-  'QueueAgeWarning',
-  'QueueEscalationRequired',
-  'HealthCheckFailing',
+  ALERT_CATALOGUE.SloErrorBudgetBurnCritical.name,
+  ALERT_CATALOGUE.SloErrorBudgetBurnWarning.name,
+  ALERT_CATALOGUE.JobSlaBreachWarning.name,
+  ALERT_CATALOGUE.JobSlaBreachCritical.name,
+  ALERT_CATALOGUE.JobSuccessRateLow.name,
+  ALERT_CATALOGUE.JobThroughputLow.name,
+  ALERT_CATALOGUE.JobConsecutiveFailures.name,
+  ALERT_CATALOGUE.JobMissedRun.name,
+  ALERT_CATALOGUE.JobLeaseContention.name,
+  ALERT_CATALOGUE.QueueDepthWarning.name,
+  ALERT_CATALOGUE.QueueDepthCritical.name,
+  ALERT_CATALOGUE.QueueAgeWarning.name,
+  ALERT_CATALOGUE.QueueEscalationRequired.name,
+  ALERT_CATALOGUE.HealthCheckFailing.name,
 ] as const;
 export type GeneratedAlert = (typeof GENERATED_ALERTS)[number];
 

@@ -1,6 +1,6 @@
 // The rules of the runtime packages' series: per job (SLA, success rate, throughput, consecutive failures, missed
 // run, lease contention), per queue (depth, age, escalation) and the health check alert.
-import { cronPeriodSeconds, defaultGraceSeconds, formatDuration, type SlakitConfig } from '@slakit/core';
+import { ALERT_CATALOGUE, cronPeriodSeconds, defaultGraceSeconds, formatDuration, type SlakitConfig } from '@slakit/core';
 import { EXECUTED_OUTCOMES, METRICS, num, quote, selector } from './promql.js';
 import { type AlertingRule, alertRule, pct, type RecordingRule, type RuleGroup } from './rule-model.js';
 
@@ -21,7 +21,7 @@ export function jobsGroup(config: SlakitConfig): RuleGroup | undefined {
     rules.push(
       alertRule(
         config,
-        'JobSlaBreachWarning',
+        ALERT_CATALOGUE.JobSlaBreachWarning.name,
         'warning',
         `max by (job) (${METRICS.jobUtilization}${selector(config, j)}) >= ${num(warn)}`,
         { job: name },
@@ -33,7 +33,7 @@ export function jobsGroup(config: SlakitConfig): RuleGroup | undefined {
       ),
       alertRule(
         config,
-        'JobSlaBreachCritical',
+        ALERT_CATALOGUE.JobSlaBreachCritical.name,
         'critical',
         `max by (job) (${METRICS.jobUtilization}${selector(config, j)}) >= ${num(crit)}`,
         { job: name },
@@ -45,7 +45,7 @@ export function jobsGroup(config: SlakitConfig): RuleGroup | undefined {
       ),
       alertRule(
         config,
-        'JobSuccessRateLow',
+        ALERT_CATALOGUE.JobSuccessRateLow.name,
         'critical',
         `(\n  sum(increase(${METRICS.jobRuns}${selector(config, j, 'outcome="succeeded"')}[24h])) or vector(0)\n)\n/\nsum(increase(${METRICS.jobRuns}${selector(config, j, `outcome=~"${EXECUTED_OUTCOMES}"`)}[24h]))\n< ${num(job.successRateThreshold)}`,
         { job: name },
@@ -62,7 +62,7 @@ export function jobsGroup(config: SlakitConfig): RuleGroup | undefined {
       },
       alertRule(
         config,
-        'JobThroughputLow',
+        ALERT_CATALOGUE.JobThroughputLow.name,
         'warning',
         `job:records_processed:rate_period{service=${quote(config.service)},${j}}\n< ${num(job.throughputRatio)} * avg_over_time(job:records_processed:rate_period{service=${quote(config.service)},${j}}[7d])`,
         { job: name },
@@ -75,7 +75,7 @@ export function jobsGroup(config: SlakitConfig): RuleGroup | undefined {
       ),
       alertRule(
         config,
-        'JobConsecutiveFailures',
+        ALERT_CATALOGUE.JobConsecutiveFailures.name,
         'critical',
         `max by (job) (${METRICS.jobConsecutiveFailures}${selector(config, j)}) >= ${job.consecutiveFailures}`,
         { job: name },
@@ -87,7 +87,7 @@ export function jobsGroup(config: SlakitConfig): RuleGroup | undefined {
       ),
       alertRule(
         config,
-        'JobLeaseContention',
+        ALERT_CATALOGUE.JobLeaseContention.name,
         'warning',
         `sum by (job) (increase(${METRICS.jobRuns}${selector(config, j, 'outcome="skipped_locked"')}[${contentionWindow}])) > 0\nunless on (job)\nsum by (job) (increase(${METRICS.jobRuns}${selector(config, j, `outcome=~"${EXECUTED_OUTCOMES}"`)}[${contentionWindow}])) > 0\nunless on (job)\nsum by (job) (${METRICS.jobActive}${selector(config, j)}) > 0`,
         { job: name },
@@ -104,7 +104,7 @@ export function jobsGroup(config: SlakitConfig): RuleGroup | undefined {
       rules.push(
         alertRule(
           config,
-          'JobMissedRun',
+          ALERT_CATALOGUE.JobMissedRun.name,
           'critical',
           `time() - max by (job) (${METRICS.jobLastSuccess}${selector(config, j)}) > ${num(period + grace)}`,
           { job: name },
@@ -132,7 +132,7 @@ export function queuesGroup(config: SlakitConfig): RuleGroup | undefined {
     rules.push(
       alertRule(
         config,
-        'QueueDepthWarning',
+        ALERT_CATALOGUE.QueueDepthWarning.name,
         'warning',
         `max(${METRICS.queueDepth}${s}) > ${q.depthWarning}`,
         { queue: name },
@@ -144,7 +144,7 @@ export function queuesGroup(config: SlakitConfig): RuleGroup | undefined {
       ),
       alertRule(
         config,
-        'QueueDepthCritical',
+        ALERT_CATALOGUE.QueueDepthCritical.name,
         'critical',
         `max(${METRICS.queueDepth}${s}) > ${q.depthCritical}`,
         { queue: name },
@@ -156,7 +156,7 @@ export function queuesGroup(config: SlakitConfig): RuleGroup | undefined {
       ),
       alertRule(
         config,
-        'QueueAgeWarning',
+        ALERT_CATALOGUE.QueueAgeWarning.name,
         'warning',
         `max(${METRICS.queueAverageAge}${s}) > ${num(q.ageWarningHours * 3600)}`,
         { queue: name },
@@ -168,7 +168,7 @@ export function queuesGroup(config: SlakitConfig): RuleGroup | undefined {
       ),
       alertRule(
         config,
-        'QueueEscalationRequired',
+        ALERT_CATALOGUE.QueueEscalationRequired.name,
         'critical',
         `max(${METRICS.queueOldestAge}${s}) > ${num(q.ageEscalationHours * 3600)}`,
         { queue: name },
@@ -196,7 +196,7 @@ export function healthGroup(config: SlakitConfig): RuleGroup {
     rules: [
       alertRule(
         config,
-        'HealthCheckFailing',
+        ALERT_CATALOGUE.HealthCheckFailing.name,
         'critical',
         `${METRICS.healthStatus}${s} == 0`,
         {},

@@ -1,4 +1,4 @@
-import { type SlakitConfig, type SlakitConfigInput, type SloConfig, validateConfig } from '@slakit/core';
+import { ALERT_CATALOGUE, type SlakitConfig, type SlakitConfigInput, type SloConfig, validateConfig } from '@slakit/core';
 import { leMatcher, METRICS, num, quote, selector } from './promql.js';
 import { type AlertingRule, alertRule, type PrometheusRuleFile, type RecordingRule, type RuleGroup } from './rule-model.js';
 import { healthGroup, jobsGroup, queuesGroup } from './rules-runtime.js';
@@ -73,7 +73,9 @@ function sloGroup(config: SlakitConfig, slo: SloConfig): RuleGroup {
     rules.push(
       alertRule(
         config,
-        severity === 'critical' ? 'SloErrorBudgetBurnCritical' : 'SloErrorBudgetBurnWarning',
+        severity === 'critical'
+          ? ALERT_CATALOGUE.SloErrorBudgetBurnCritical.name
+          : ALERT_CATALOGUE.SloErrorBudgetBurnWarning.name,
         severity,
         expr,
         { slo: slo.name },
