@@ -1,9 +1,10 @@
-// docs/metrics.md lists every series the packages export: checked statically (every instrument created in the
-// sources) and dynamically (every family in a scrape of a service that exercises all four packages).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+// docs/metrics.md lists every series the packages export, and only those: its metrics table is the catalogue's
+// (checked statically against METRIC_CATALOGUE) and a scrape of a service that exercises all four packages shows
+// exactly the catalogued families (checked dynamically: no instrument is created outside the catalogue).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAlerter, createTelemetry, prometheusName } from '@slakit/core';
+import { createAlerter, createTelemetry, METRIC_CATALOGUE, prometheusName } from '@slakit/core';
 import { parsePrometheusText } from '@slakit/core/testing';
 import { instrument } from '@slakit/express-middleware';
 import { createHealth } from '@slakit/health';
@@ -13,39 +14,18 @@ import { describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const doc = readFileSync(join(root, 'docs/metrics.md'), 'utf8');
-const documented = new Set([...doc.matchAll(/^\|\s*`([a-z_]+)`\s*\|/gm)].map((m) => m[1]));
-
-function sources(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sources(path);
-    return path.endsWith('.ts') && !path.endsWith('.test.ts') && !path.endsWith('.d.ts') ? [path] : [];
-  });
-}
+/** The rows of the generated metrics table (between its catalogue markers): Prometheus name → OTel instrument. */
+const metricsTable = doc.slice(doc.indexOf('<!-- catalogue:metrics:start -->'), doc.indexOf('<!-- catalogue:metrics:end -->'));
+const rows = [...metricsTable.matchAll(/^\|\s*`([a-z_]+)`\s*\|\s*`([a-z][a-z0-9_.]*)`/gm)];
+const documented = new Set(rows.map((m) => m[1]));
+const catalogued = Object.values(METRIC_CATALOGUE);
+const cataloguedNames = new Set<string>(catalogued.map((m) => m.prometheus));
 
 describe('docs/metrics.md', () => {
-  it('documents every instrument created in the package sources', () => {
-    const created: string[] = [];
-    for (const pkg of ['core', 'health', 'job-wrapper', 'express-middleware']) {
-      for (const file of sources(join(root, 'packages', pkg, 'src'))) {
-        const text = readFileSync(file, 'utf8');
-        const calls =
-          /\.(createHistogram|createCounter|createUpDownCounter|createGauge|createObservableGauge|histogram|counter|upDownCounter)\(\s*'([a-z][a-z0-9_.]*)',\s*(\{[^}]*\})?/g;
-        for (const m of text.matchAll(calls)) {
-          const kind = m[1] as string;
-          const unit = /unit:\s*'([^']*)'/.exec(m[3] ?? '')?.[1] ?? '';
-          const type =
-            /Counter$|^counter$/.test(kind) && !/UpDown|upDown/.test(kind)
-              ? 'counter'
-              : kind.includes('istogram')
-                ? 'histogram'
-                : 'gauge';
-          created.push(prometheusName(m[2] as string, unit, type));
-        }
-      }
-    }
-    expect(created.length).toBeGreaterThanOrEqual(20);
-    expect(created.filter((n) => !documented.has(n))).toEqual([]);
+  it('documents every catalogued metric, and only those, under the name prometheusName() exposes', () => {
+    expect(catalogued.length).toBeGreaterThanOrEqual(20);
+    expect(rows.map((m) => [m[1], m[2]])).toEqual(catalogued.map((m) => [m.prometheus, m.otel]));
+    for (const m of catalogued) expect(prometheusName(m.otel, m.unit, m.type), m.otel).toBe(m.prometheus);
   });
 
   it('documents every family a service using all four packages exposes', async () => {
@@ -111,5 +91,8 @@ describe('docs/metrics.md', () => {
     await telemetry.shutdown();
     expect(families.length).toBeGreaterThanOrEqual(20);
     expect(families.filter((f) => f !== 'target_info' && !documented.has(f))).toEqual([]);
+    // Every instrument the packages create is catalogued, and the run above exercises every catalogued one.
+    expect(families.filter((f) => f !== 'target_info' && !cataloguedNames.has(f))).toEqual([]);
+    expect([...cataloguedNames].filter((n) => !families.includes(n))).toEqual([]);
   });
 });

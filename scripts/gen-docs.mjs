@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Generates the tables of docs/metrics.md and docs/alerts.md from the catalogue (packages/core/src/catalogue):
+// Generates the tables of docs/metrics.md, docs/alerts.md and the docs/runbooks/README.md index from the catalogue (packages/core/src/catalogue):
 // each table sits between `<!-- catalogue:<name>:start -->` and `<!-- catalogue:<name>:end -->`; the prose around
 // it is kept. Usage: node scripts/gen-docs.mjs [--check]   (--check: fail when a doc differs, write nothing)
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -90,6 +90,10 @@ export function renderTables(catalogue) {
         .filter((a) => a.rule)
         .map((a) => [code(a.name), a.severity, code(a.subject), a.rule.expr, a.rule.for ?? '–', runbookLink(a)]),
     ),
+    runbooks: table(
+      ['Alert', 'Severity', 'Page'],
+      alerts.map((a) => [code(a.name), a.severity, `[${a.name}](${a.runbook.replace(/^docs\/runbooks\//, '')})`]),
+    ),
   };
 }
 
@@ -104,7 +108,11 @@ export function replaceRegion(text, name, content) {
 }
 
 /** The generated docs: the regions of each file, in order. */
-export const DOCS = { 'docs/metrics.md': ['metrics', 'labels'], 'docs/alerts.md': ['alert-metrics', 'alerts', 'rules'] };
+export const DOCS = {
+  'docs/metrics.md': ['metrics', 'labels'],
+  'docs/alerts.md': ['alert-metrics', 'alerts', 'rules'],
+  'docs/runbooks/README.md': ['runbooks'],
+};
 
 /** `[{ path, current, expected }]` for every generated doc of a root. */
 export async function generateDocs(root) {

@@ -8,9 +8,9 @@ import { generateDocs, replaceRegion, table } from './gen-docs.mjs';
 const root = new URL('..', import.meta.url).pathname;
 
 describe('gen-docs', () => {
-  it('the committed docs/metrics.md and docs/alerts.md tables are what the catalogue generates (run pnpm docs:gen)', async () => {
+  it('the committed docs/metrics.md, docs/alerts.md and docs/runbooks/README.md tables are what the catalogue generates (run pnpm docs:gen)', async () => {
     const docs = await generateDocs(root);
-    expect(docs.map((d: { path: string }) => d.path)).toEqual(['docs/metrics.md', 'docs/alerts.md']);
+    expect(docs.map((d: { path: string }) => d.path)).toEqual(['docs/metrics.md', 'docs/alerts.md', 'docs/runbooks/README.md']);
     for (const d of docs) expect(d.current, `${d.path} drifted from the catalogue: run pnpm docs:gen`).toBe(d.expected);
   });
 
