@@ -30,7 +30,9 @@ describe('docs/metrics.md', () => {
 
   it('documents every family a service using all four packages exposes', async () => {
     const telemetry = createTelemetry({ serviceName: 'docs', providers: 'own', env: {}, logger: { level: 'silent' } });
-    const alerter = createAlerter({ telemetry, env: {}, sinks: [], remediations: { A: () => {} } });
+    // One sink that accepts everything: alerts_notifications_total is recorded per delivery.
+    const sink = { name: 'docs_sink', kind: 'chat' as const, send: async () => {} };
+    const alerter = createAlerter({ telemetry, env: {}, sinks: [sink], remediations: { A: () => {} } });
     const app = express();
     app.use(instrument({ telemetry, maxRoutes: 1, logging: { enabled: false } }));
     app.get('/a', (_req, res) => {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { METRIC_HTTP_SERVER_REQUEST_DURATION } from '@opentelemetry/semantic-conventions';
 import { describe, expect, it } from 'vitest';
 import { prometheusLabelName, prometheusName } from '../prometheus.js';
 import { ALERT_CATALOGUE, LABEL_CATALOGUE, METRIC_CATALOGUE } from './index.js';
@@ -16,6 +17,10 @@ describe('the catalogue', () => {
       const type = m.instrument === 'histogram' ? 'histogram' : m.instrument === 'counter' ? 'counter' : 'gauge';
       expect(m.type, m.otel).toBe(type);
     }
+  });
+
+  it('names the HTTP duration instrument as semconv does (express-middleware creates it from the catalogue)', () => {
+    expect(METRIC_CATALOGUE.httpDuration.otel).toBe(METRIC_HTTP_SERVER_REQUEST_DURATION);
   });
 
   it('has unique metric, alert and label names', () => {
