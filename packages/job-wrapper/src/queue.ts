@@ -6,7 +6,7 @@ import {
   describeError,
   describeValue,
   invalidOption,
-  loadEnvConfig,
+  loadEnvSections,
   SlakitError,
   systemClock,
   type Telemetry,
@@ -122,7 +122,7 @@ export function watchQueue(name: string, options: WatchQueueOptions): QueueMonit
     });
   }
   if (typeof options?.probe !== 'function') throw invalidOption('probe', options?.probe, 'a function returning a QueueSnapshot');
-  const env = loadEnvConfig(options.env ?? process.env);
+  const env = loadEnvSections(options.env ?? process.env, ['queue', 'monitoringIntervalMinutes']);
   const t = {
     depthWarning: options.thresholds?.depthWarning ?? env.queue.depthWarning,
     depthCritical: options.thresholds?.depthCritical ?? env.queue.depthCritical,
@@ -295,7 +295,7 @@ export function postgresQueueProbe(pool: PgQueryable, options: PostgresQueueProb
   const resolved = col('resolvedAtColumn', options.resolvedAtColumn ?? 'resolved_at');
   const where = options.where ? `AND (${options.where})` : '';
   const slaHours = options.slaHours ?? 24;
-  const escalationHours = options.escalationHours ?? loadEnvConfig().queue.ageEscalationHours;
+  const escalationHours = options.escalationHours ?? loadEnvSections(process.env, ['queue']).queue.ageEscalationHours;
   const sql = `SELECT
   count(*) FILTER (WHERE ${resolved} IS NULL)::int AS depth,
   COALESCE(avg(extract(epoch FROM now() - ${created})) FILTER (WHERE ${resolved} IS NULL), 0)::float8 AS average_age,

@@ -7,7 +7,7 @@ import {
   describeError,
   describeValue,
   invalidOption,
-  loadEnvConfig,
+  loadEnvSections,
   recordException,
   SlakitError,
   systemClock,
@@ -262,7 +262,7 @@ export function withSla<I = unknown>(
 ): SlaJob<I> {
   validateOptions(withSlaOptionsSchema, options);
   if (typeof fn !== 'function') throw invalidOption('fn', fn, 'the job function');
-  const env = loadEnvConfig(options?.env ?? process.env);
+  const env = loadEnvSections(options?.env ?? process.env, ['sla']);
   const warningPercent = options?.warningPercent ?? env.sla.warningPercent;
   const criticalPercent = options?.criticalPercent ?? env.sla.criticalPercent;
   validate(name, options, warningPercent, criticalPercent);
