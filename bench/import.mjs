@@ -3,13 +3,15 @@
 // wall time of each process (spawn to exit), and the modules each import loads.
 //
 //   pnpm build && pnpm --filter @slakit/bench import      # BENCH_RUNS=15 BENCH_MODULES=1 (list the modules)
+//   BENCH_CORE=<dir of another build of packages/core> node import.mjs   # measure that build instead
+//   BENCH_BEFORE=<dir of another build of packages/core> node import.mjs # add it as a variant (before/after, same run)
 //
 // Module count: a second, untimed process per variant with `--import` of a hook that registers a `load` hook
 // (`module.register`, Node ≥ 20.6) writing every loaded file URL to fd 3, plus, at exit, the CommonJS modules in
 // `Module._cache` that a CJS `require()` loaded without going through the ESM hooks.
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -18,15 +20,28 @@ const runs = Number(process.env.BENCH_RUNS ?? 15);
 const listModules = process.env.BENCH_MODULES === '1';
 
 // Resolve from bench/ (its devDependencies) so both imports run in the same node_modules tree.
+const core = process.env.BENCH_CORE;
+const coreEsm = core ? join(core, 'dist/index.js') : resolveEsm('@slakit/core');
+const coreCjs = core ? join(core, 'dist/index.cjs') : require.resolve('@slakit/core');
 const VARIANTS = [
   { name: 'node -e 0 (baseline)', code: '0' },
   {
     name: "import('@opentelemetry/api')",
     code: `import(${JSON.stringify(pathToFileURL(require.resolve('@opentelemetry/api')).href)})`,
   },
-  { name: "import('@slakit/core')", code: `import(${JSON.stringify(pathToFileURL(resolveEsm('@slakit/core')).href)})` },
-  { name: "require('@slakit/core')", code: `require(${JSON.stringify(require.resolve('@slakit/core'))})` },
+  { name: "import('@slakit/core')", code: `import(${JSON.stringify(pathToFileURL(coreEsm).href)})` },
+  { name: "require('@slakit/core')", code: `require(${JSON.stringify(coreCjs)})` },
 ];
+if (process.env.BENCH_BEFORE) {
+  const before = process.env.BENCH_BEFORE;
+  VARIANTS.push(
+    {
+      name: "import('@slakit/core') BENCH_BEFORE",
+      code: `import(${JSON.stringify(pathToFileURL(join(before, 'dist/index.js')).href)})`,
+    },
+    { name: "require('@slakit/core') BENCH_BEFORE", code: `require(${JSON.stringify(join(before, 'dist/index.cjs'))})` },
+  );
+}
 
 function resolveEsm(name) {
   const out = spawnSync(
