@@ -34,6 +34,12 @@ describe('env read per section', () => {
     );
   });
 
+  it('rejects sections it does not know', () => {
+    expect(() => loadEnvSections({}, ['nope'] as never)).toThrowError(
+      expect.objectContaining({ code: 'ERR_SLAKIT_INVALID_OPTION', field: 'sections' }),
+    );
+  });
+
   it('returns only the sections asked for', () => {
     expect(Object.keys(loadEnvSections({}, ['otel', 'queue'])).sort()).toEqual(['otel', 'queue']);
   });

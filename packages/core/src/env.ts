@@ -141,6 +141,9 @@ const ALL_SECTIONS = Object.keys(SECTIONS) as EnvSection[];
  */
 export function loadEnvSections<S extends EnvSection>(env: Env = process.env, sections: readonly S[]): Pick<EnvConfig, S> {
   if (env === null || typeof env !== 'object') throw invalidOption('env', env, 'an object of environment variables');
+  if (!Array.isArray(sections) || !sections.every((s) => (ALL_SECTIONS as unknown[]).includes(s))) {
+    throw invalidOption('sections', sections, `an array of sections: ${ALL_SECTIONS.join(', ')}`);
+  }
   const out: Partial<EnvConfig> = {};
   for (const section of ALL_SECTIONS) {
     if (sections.includes(section as S)) (out as Record<string, unknown>)[section] = SECTIONS[section](env);
