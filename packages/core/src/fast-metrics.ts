@@ -1,11 +1,6 @@
 import { type Attributes, type HrTime, type Meter, ValueType } from '@opentelemetry/api';
-import {
-  AggregationTemporality,
-  DataPointType,
-  type Histogram as HistogramValue,
-  type MetricData,
-  type ScopeMetrics,
-} from '@opentelemetry/sdk-metrics';
+import type { Histogram as HistogramValue, MetricData, ScopeMetrics } from '@opentelemetry/sdk-metrics';
+import { CUMULATIVE, DATA_POINT } from './sdk-constants.js';
 
 /** A histogram series bound to one attribute set: `record()` is a binary search and four increments. */
 export interface BoundHistogram {
@@ -165,8 +160,8 @@ export function createAggregatingFastMetrics(scope = 'slakit'): FastMetrics & Sc
             unit: h.options.unit ?? '',
             valueType: ValueType.DOUBLE,
           },
-          aggregationTemporality: AggregationTemporality.CUMULATIVE,
-          dataPointType: DataPointType.HISTOGRAM,
+          aggregationTemporality: CUMULATIVE,
+          dataPointType: DATA_POINT.HISTOGRAM,
           dataPoints: [...h.series.values()].map((s) => ({
             attributes: s.attributes,
             startTime: toHrTime(s.start),
@@ -190,8 +185,8 @@ export function createAggregatingFastMetrics(scope = 'slakit'): FastMetrics & Sc
             unit: c.options.unit ?? '',
             valueType: ValueType.DOUBLE,
           },
-          aggregationTemporality: AggregationTemporality.CUMULATIVE,
-          dataPointType: DataPointType.SUM,
+          aggregationTemporality: CUMULATIVE,
+          dataPointType: DATA_POINT.SUM,
           isMonotonic: c.monotonic,
           dataPoints: [...c.series.values()].map((s) => ({
             attributes: s.attributes,

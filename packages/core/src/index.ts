@@ -103,7 +103,9 @@ export { type DescribeErrorOptions, describeError, type ErrorDescription, safeTe
 export {
   ENV_VARIABLES,
   type EnvConfig,
+  type EnvSection,
   loadEnvConfig,
+  loadEnvSections,
   SEVERITIES,
   type Severity,
   TRACE_SAMPLERS,

@@ -1,5 +1,6 @@
 import { type Context, type Exception, isSpanContextValid, context as otelContext, type Span, trace } from '@opentelemetry/api';
-import pino, { type DestinationStream, type Logger, type LoggerOptions as PinoOptions } from 'pino';
+import type { DestinationStream, Logger, LoggerOptions as PinoOptions } from 'pino';
+import { loadPino } from './deps.js';
 import { invalidOption } from './errors.js';
 import { isSecretKey, SECRET_KEY_PATTERN, sanitizeMessage, scrubErrorStack, scrubSecrets } from './secrets.js';
 import { validateOptions } from './validation/options.js';
@@ -104,7 +105,8 @@ interface Walk {
   nodes: number;
 }
 
-const stdErr = pino.stdSerializers.err as (e: unknown) => unknown;
+/** pino's error serializer (pino is loaded on first use, by the first logger). */
+const stdErr = (): unknown => loadPino().stdSerializers.err;
 const identity = (v: unknown): unknown => v;
 
 const isErrorLike = (v: unknown): v is Error =>
@@ -323,13 +325,13 @@ function childRedactor(extra: ReadonlySet<string>) {
   const onChild = (child: Logger): void => {
     try {
       const holder = child as unknown as Record<symbol, unknown>;
-      const rendered = holder[pino.symbols.chindingsSym];
+      const rendered = holder[loadPino().symbols.chindingsSym];
       if (typeof rendered !== 'string' || (!SECRET_KEY_PATTERN.test(rendered) && extra.size === 0)) return;
       // All bindings of the child (its parents' and pino's base pid/hostname too), as rendered.
       const bindings = JSON.parse(`{${rendered.slice(1)}}`) as Record<string, unknown>;
       const clean = redactLine(bindings, extra, new Set());
       if (clean !== bindings) {
-        holder[pino.symbols.chindingsSym] = `,${JSON.stringify(clean).slice(1, -1)}`;
+        holder[loadPino().symbols.chindingsSym] = `,${JSON.stringify(clean).slice(1, -1)}`;
       }
     } catch {
       // bindings that cannot be examined stay as pino rendered them
@@ -443,9 +445,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
   if (options.logger) {
     const host = options.logger as unknown as Record<symbol, unknown>;
-    const hostSerializers = (host[pino.symbols.serializersSym] ?? {}) as Record<string, (v: unknown) => unknown>;
-    const messageKey = (host[pino.symbols.messageKeySym] as string | undefined) ?? 'msg';
-    const errorKey = (host[pino.symbols.errorKeySym] as string | undefined) ?? 'err';
+    const { symbols } = loadPino();
+    const hostSerializers = (host[symbols.serializersSym] ?? {}) as Record<string, (v: unknown) => unknown>;
+    const messageKey = (host[symbols.messageKeySym] as string | undefined) ?? 'msg';
+    const errorKey = (host[symbols.errorKeySym] as string | undefined) ?? 'err';
     const serializers: Record<string, (v: unknown) => unknown> = {};
     for (const key of Object.keys(hostSerializers)) {
       const s = hostSerializers[key];
@@ -453,7 +456,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     }
     const hostErr = hostSerializers[errorKey] ?? hostSerializers.err;
     serializers[errorKey] =
-      hostErr === undefined || hostErr === stdErr ? redactingSerializer(identity, extra) : redactingSerializer(hostErr, extra);
+      hostErr === undefined || hostErr === stdErr() ? redactingSerializer(identity, extra) : redactingSerializer(hostErr, extra);
     serializers[messageKey] = messageSerializer(extra);
     const serialized = new Set(Object.keys(serializers).filter((k) => k !== messageKey));
     const child = options.logger.child(base, {
@@ -481,6 +484,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     timestamp: isoTimestamp,
     onChild: childRedactor(extra),
   };
+  const pino = loadPino();
   return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
 }
 

@@ -1,7 +1,7 @@
 import { type Counter, createNoopMeter } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { type Clock, runWithDeadline, systemClock, withDeadline } from '../clock.js';
-import { loadEnvConfig, SEVERITIES, type Severity } from '../env.js';
+import { loadEnvSections, SEVERITIES, type Severity } from '../env.js';
 import { describeValue, invalidOption, SlakitError } from '../errors.js';
 import { createLogger, rateLimitedLog } from '../logger.js';
 import type { Telemetry } from '../telemetry.js';
@@ -191,7 +191,7 @@ function actionName(alertname: string, action: RemediationAction): string {
  */
 export function createAlerter(options: AlerterOptions = {}): Alerter {
   validateOptions(alerterOptionsSchema, options);
-  const env = loadEnvConfig(options.env ?? process.env);
+  const env = loadEnvSections(options.env ?? process.env, ['alerts', 'remediation']);
   positive('dedupWindowSeconds', options.dedupWindowSeconds, true);
   positive('resendIntervalSeconds', options.resendIntervalSeconds);
   positive('tickSeconds', options.tickSeconds);
