@@ -110,6 +110,7 @@ export {
 } from './fast-metrics.js';
 export {
   type ActiveContextSource,
+  createIsoTimestamp,
   createLogger,
   DEFAULT_REDACT_KEYS,
   isoTimestamp,
