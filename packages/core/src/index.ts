@@ -110,7 +110,7 @@ export {
 } from './fast-metrics.js';
 export {
   type ActiveContextSource,
-  createIsoTimestamp,
+  cachedIsoTimestamp,
   createLogger,
   DEFAULT_REDACT_KEYS,
   isoTimestamp,

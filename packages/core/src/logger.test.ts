@@ -4,7 +4,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createIsoTimestamp, createLogger, isoTimestamp, rateLimitedLog } from './logger.js';
+import { cachedIsoTimestamp, createLogger, isoTimestamp, rateLimitedLog } from './logger.js';
 
 function capture() {
   let raw = '';
@@ -195,10 +195,10 @@ describe('isoTimestamp', () => {
     expect(isoTimestamp(5)).toBe(',"time":"1970-01-01T00:00:00.005Z"');
   });
 
-  it('createIsoTimestamp(): the same text, its per-second prefix kept per function', () => {
+  it('cachedIsoTimestamp(): the same text, its per-second prefix kept per function', () => {
     const starts = [0, 999, 1000, 1_764_547_199_998, Date.UTC(2026, 11, 31, 23, 59, 59, 990), Date.UTC(10000, 0, 1) - 5];
-    const a = createIsoTimestamp();
-    const b = createIsoTimestamp();
+    const a = cachedIsoTimestamp();
+    const b = cachedIsoTimestamp();
     for (const start of starts) {
       for (let now = start; now < start + 1_200; now += 7) {
         expect(a(now)).toBe(`,"time":"${new Date(now).toISOString()}"`);

@@ -15,7 +15,7 @@ export {
   REDACTED,
   redactSensitive,
 } from './logger/redact.js';
-export { createIsoTimestamp, isoTimestamp } from './logger/timestamp.js';
+export { cachedIsoTimestamp, isoTimestamp } from './logger/timestamp.js';
 export { type ActiveContextSource, recordException, traceFields } from './logger/trace.js';
 export { isSecretKey, SECRET_KEY_PATTERN, sanitizeMessage, scrubErrorStack, scrubSecrets, TEXT_REDACTED } from './secrets.js';
 

@@ -1,7 +1,7 @@
 import pino, { type Bindings, type ChildLoggerOptions, type Logger, type LoggerOptions as PinoOptions } from 'pino';
 import { type Redaction, redactLine } from './redact.js';
 import { childRedactor, hostSerializers, ownSerializers } from './serializers.js';
-import { createIsoTimestamp } from './timestamp.js';
+import { cachedIsoTimestamp } from './timestamp.js';
 import { type ActiveContextSource, withTraceFields } from './trace.js';
 
 /**
@@ -28,7 +28,7 @@ export function newLoggerOptions(
     base: { pid: process.pid, ...base },
     serializers: ownSerializers(r),
     formatters: formatters(r, source, new Set(['err'])),
-    timestamp: createIsoTimestamp(),
+    timestamp: cachedIsoTimestamp(),
     onChild: childRedactor(r),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * A pino `timestamp` function: the `"time"` field as ISO-8601 UTC, the same text as `pino.stdTimeFunctions.isoTime`
- * (`,"time":"2026-12-01T13:05:42.071Z"`). Stateless; {@link createIsoTimestamp} returns one that does less work per
+ * (`,"time":"2026-12-01T13:05:42.071Z"`). Stateless; {@link cachedIsoTimestamp} returns one that does less work per
  * line (what `createLogger()` uses).
  *
  * @param now epoch milliseconds (an integer); default `Date.now()`
@@ -13,11 +13,11 @@ export function isoTimestamp(now: number = Date.now()): string {
  * Creates a pino `timestamp` function with the same text as {@link isoTimestamp} for less work: `Date#toISOString()`
  * runs once per second for the `YYYY-MM-DDTHH:MM:SS.` prefix (remembered by this function) and each line appends its
  * milliseconds (bench/micro). `createLogger()` makes one per logger; give your own pino one:
- * `pino({ timestamp: createIsoTimestamp() })`.
+ * `pino({ timestamp: cachedIsoTimestamp() })`.
  *
  * @returns `(now = Date.now()) => string`, `now` in epoch milliseconds (an integer)
  */
-export function createIsoTimestamp(): (now?: number) => string {
+export function cachedIsoTimestamp(): (now?: number) => string {
   let second = Number.NaN;
   let prefix = '';
   return (now = Date.now()) => {
