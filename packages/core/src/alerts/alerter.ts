@@ -4,14 +4,14 @@ import { createDeliverer, type DispatchDeps, dispatch } from './delivery.js';
 import { createHistory, type HistoryEntry, type HistoryQuery, type RemediationRecord } from './history.js';
 import { type FireResult, fireAlert, type LifecycleDeps, resolveAlerts } from './lifecycle.js';
 import type { Alert } from './model.js';
-import { notify } from './notify.js';
+import { type NotifyDeps, notify } from './notify.js';
 import { type AlerterOptions, resolveSettings } from './options.js';
 import { createRemediator, resolveRemediations } from './remediation.js';
 import { createRouting } from './routing.js';
 import { createAlertMetrics } from './self-metrics.js';
 import { logSink } from './sinks/log.js';
 import { type ActiveAlert, type AlertState, activeAlertOf, matchingStates, notificationOf } from './state.js';
-import { createTicker, evaluateFiring } from './ticker.js';
+import { createTicker, type EvaluateDeps, evaluateFiring, type NotifyFn } from './ticker.js';
 import { createWorkTracker } from './work.js';
 
 export type { FireResult } from './lifecycle.js';
@@ -79,7 +79,7 @@ export function createAlerter(options: AlerterOptions = {}): Alerter {
     limited,
     track: work.track,
   };
-  const notifyDeps = {
+  const notifyDeps: NotifyDeps = {
     ...dispatchDeps,
     clock,
     history,
@@ -87,20 +87,19 @@ export function createAlerter(options: AlerterOptions = {}): Alerter {
     dedupMs: settings.dedupMs,
     deduplicated: metrics.deduplicated,
   };
-  const notifyBound: LifecycleDeps['notify'] = (s, status, reason, sinkNames, claimKey) =>
+  const notifyBound: NotifyFn = (s, status, reason, sinkNames, claimKey) =>
     notify(notifyDeps, s, status, reason, sinkNames, claimKey);
-  const ticker = createTicker(clock, settings.tickMs, () =>
-    evaluateFiring({
-      clock,
-      logger,
-      limited,
-      states,
-      routing,
-      resendMs: settings.resendMs,
-      notify: notifyBound,
-      refresh: (s, name, now) => dispatch(dispatchDeps, notificationOf(s, 'firing', 'refresh', now), [name], undefined),
-    }),
-  );
+  const evaluation: EvaluateDeps = {
+    clock,
+    logger,
+    limited,
+    states,
+    routing,
+    resendMs: settings.resendMs,
+    notify: notifyBound,
+    refresh: (s, name, now) => dispatch(dispatchDeps, notificationOf(s, 'firing', 'refresh', now), [name], undefined),
+  };
+  const ticker = createTicker(clock, settings.tickMs, () => evaluateFiring(evaluation));
   const remediator = createRemediator(actions, {
     clock,
     logger,

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import type { Severity } from '../env.js';
 import type { SlakitError } from '../errors.js';
 import { type Alert, alertFingerprint, cleanAnnotations, cleanValues, validateAlert } from './model.js';
+import type { AlerterSettings } from './options.js';
 import type { Remediator } from './remediation.js';
 import { CLAIM_FIRING, CLAIM_RESOLVED, passesMinSeverity, type Routing } from './routing.js';
 import { type AlertStates, matchingStates, newAlertState, notificationOf } from './state.js';
@@ -21,7 +22,7 @@ export interface LifecycleDeps {
   logger: Logger;
   states: AlertStates;
   routing: Routing;
-  settings: { service: string | undefined; minSeverity: Severity; dedupMs: number };
+  settings: Pick<AlerterSettings, 'service' | 'minSeverity' | 'dedupMs'>;
   /** `alerts.deduplicated`. */
   deduplicated: Counter;
   notify: NotifyFn;
