@@ -132,6 +132,7 @@ export {
 } from './fast-metrics.js';
 export {
   type ActiveContextSource,
+  cachedIsoTimestamp,
   createLogger,
   DEFAULT_REDACT_KEYS,
   isoTimestamp,
