@@ -58,6 +58,37 @@ interface SumSeries {
   start: number;
 }
 
+/** An empty histogram series of `attributes` (copied) with `buckets` bucket counts, started now. */
+function newHistogramSeries(attributes: Attributes, buckets: number): HistogramSeries {
+  return {
+    attributes: { ...attributes },
+    counts: new Float64Array(buckets),
+    sum: 0,
+    count: 0,
+    min: Number.POSITIVE_INFINITY,
+    max: Number.NEGATIVE_INFINITY,
+    start: Date.now(),
+  };
+}
+
+/** Records `value` into `series` with bucket `boundaries`; negative, NaN and +Inf values are ignored. */
+function recordHistogram(series: HistogramSeries, boundaries: readonly number[], value: number): void {
+  if (!(value >= 0) || value === Number.POSITIVE_INFINITY) return;
+  // first boundary ≥ value (Prometheus `le` semantics)
+  let lo = 0;
+  let hi = boundaries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((boundaries[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  series.counts[lo] = (series.counts[lo] as number) + 1;
+  series.sum += value;
+  series.count += 1;
+  if (value < series.min) series.min = value;
+  if (value > series.max) series.max = value;
+}
+
 /** Aggregating fast metrics, with the producer slakit's readers collect from. */
 export function createAggregatingFastMetrics(scope = 'slakit'): FastMetrics & ScopeMetricsProducer {
   const histograms = new Map<
@@ -113,34 +144,13 @@ export function createAggregatingFastMetrics(scope = 'slakit'): FastMetrics & Sc
           const k = key(attributes);
           let s = instrument.series.get(k);
           if (!s) {
-            s = {
-              attributes: { ...attributes },
-              counts: new Float64Array(b.length + 1),
-              sum: 0,
-              count: 0,
-              min: Number.POSITIVE_INFINITY,
-              max: Number.NEGATIVE_INFINITY,
-              start: Date.now(),
-            };
+            s = newHistogramSeries(attributes, b.length + 1);
             instrument.series.set(k, s);
           }
           const series = s;
           return {
             record(value) {
-              if (!(value >= 0) || value === Number.POSITIVE_INFINITY) return;
-              // first boundary ≥ value (Prometheus `le` semantics)
-              let lo = 0;
-              let hi = b.length;
-              while (lo < hi) {
-                const mid = (lo + hi) >>> 1;
-                if ((b[mid] as number) < value) lo = mid + 1;
-                else hi = mid;
-              }
-              series.counts[lo] = (series.counts[lo] as number) + 1;
-              series.sum += value;
-              series.count += 1;
-              if (value < series.min) series.min = value;
-              if (value > series.max) series.max = value;
+              recordHistogram(series, b, value);
             },
           };
         },
