@@ -11,6 +11,7 @@ import {
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
+import type { SloRecorder as SloTracker } from '@slakit/core';
 import {
   type BoundHistogram,
   type BoundSum,
@@ -30,7 +31,6 @@ import {
   UNMATCHED_ROUTE,
   urlPath,
 } from './route.js';
-import type { SloTracker } from './slo-tracker.js';
 
 /** Default paths that are not measured: the metrics endpoint and the health probes. */
 export const DEFAULT_IGNORE_PATHS: readonly string[] = Object.freeze([
