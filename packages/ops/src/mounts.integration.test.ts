@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import type { AddressInfo } from 'node:net';
 import { type Alerter, createAlerter, defineConfig, type RunRecord } from '@slakit/core';
 import { createTestTelemetry, type TestTelemetry } from '@slakit/core/testing';
-import express5 from 'express5';
+import express from 'express';
 import Fastify from 'fastify';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,7 +52,7 @@ const MOUNTS: [string, Mount][] = [
   [
     'Express 5 (opsRouter)',
     (options) => {
-      const app = express5();
+      const app = express();
       app.use(opsRouter(options) as never);
       app.use((_req, res) => void res.status(FALLBACK.status).set(FALLBACK.header, '1').json({ error: 'not_found' }));
       return app as unknown as RequestListener;

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { type Alerter, createAlerter, type RunRecord } from '@slakit/core';
 import { createTestTelemetry, type TestTelemetry } from '@slakit/core/testing';
-import express5 from 'express5';
+import express5 from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type OpsJob, type OpsLedger, type OpsRouterOptions, opsRouter } from './index.js';
 

@@ -6,7 +6,7 @@ import { Agent, createServer, type IncomingMessage, request, type Server, type S
 import type { AddressInfo } from 'node:net';
 import { type Alerter, createAlerter, defineConfig, type RunRecord } from '@slakit/core';
 import { createTestTelemetry, type TestTelemetry } from '@slakit/core/testing';
-import express5 from 'express5';
+import express5 from 'express';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSloTracker, type OpsJob, type OpsLedger, type OpsRouterOptions, opsRouter } from './index.js';

@@ -1,7 +1,7 @@
 // Issue #26 item 7 in the ops API: job error messages in ops responses (moved from @slakit/express-middleware).
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express5';
+import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type OpsLedger, opsRouter } from './index.js';
 
