@@ -26,7 +26,7 @@ function sources(dir: string): string[] {
 describe('docs/metrics.md', () => {
   it('documents every instrument created in the package sources', () => {
     const created: string[] = [];
-    for (const pkg of ['core', 'health', 'job-wrapper', 'express-middleware']) {
+    for (const pkg of ['core', 'health', 'job-wrapper', 'express-middleware', 'ops']) {
       for (const file of sources(join(root, 'packages', pkg, 'src'))) {
         const text = readFileSync(file, 'utf8');
         const calls =

@@ -1,3 +1,4 @@
+export type { FastifyPluginLike, KoaMiddlewareLike } from './adapter-types.js';
 export {
   type ActiveAlert,
   type Alert,
@@ -164,7 +165,10 @@ export {
   prometheusName,
 } from './prometheus.js';
 export { type IoRedisLike, type NodeRedisLike, type RedisClientLike, type RedisCommand, redisCommand } from './redis.js';
+export type { RunOutcome, RunRecord } from './run-record.js';
+export { safeErrorCode } from './safe-error.js';
 export { isSecretKey, SECRET_KEY_PATTERN, scrubErrorStack, scrubSecrets, TEXT_REDACTED } from './secrets.js';
+export type { SloRecorder } from './slo-view.js';
 export {
   createTelemetry,
   type ProvidersMode,

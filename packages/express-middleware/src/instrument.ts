@@ -7,7 +7,7 @@ import type { LogSetup, RequestIdSetup } from './request-log.js';
 import { createRequestRecorder, type RecorderSetup } from './request-recorder.js';
 import { createTracingSetup } from './request-span.js';
 import { createSeriesCache } from './series.js';
-import type { SloTracker } from './slo-tracker.js';
+import type { SloRecorder as SloTracker } from '@slakit/core';
 import type { Middleware } from './types.js';
 
 export { errorRecorder, errorTypeOf } from './error-recorder.js';
