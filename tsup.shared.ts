@@ -13,6 +13,8 @@ export function packageConfig(entry: Record<string, string> = { index: 'src/inde
     sourcemap: true,
     target: 'node20',
     platform: 'node',
+    // `import.meta.url` in the CJS build too (core's lazy dependency loader: packages/core/src/deps.ts).
+    shims: true,
     splitting: false,
     ...overrides,
   };

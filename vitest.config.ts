@@ -8,6 +8,7 @@ export default defineConfig({
     // Tests run against the sources; scripts/packages.test.ts checks the built packages separately.
     alias: [
       { find: /^@slakit\/cli$/, replacement: src('./packages/cli/src/index.ts') },
+      { find: /^@slakit\/ops$/, replacement: src('./packages/ops/src/index.ts') },
       { find: /^@slakit\/core\/testing$/, replacement: src('./packages/core/src/testing/index.ts') },
       { find: /^@slakit\/core$/, replacement: src('./packages/core/src/index.ts') },
     ],

@@ -2,7 +2,7 @@
 // req/res objects, against an empty middleware doing the same listener bookkeeping. Run: pnpm build && pnpm --filter @slakit/bench micro
 import { EventEmitter } from 'node:events';
 import { isSpanContextValid, context as otelContext, trace } from '@opentelemetry/api';
-import { createLogger, createTelemetry, isoTimestamp } from '@slakit/core';
+import { cachedIsoTimestamp, createLogger, createTelemetry } from '@slakit/core';
 import { instrument } from '@slakit/express-middleware';
 import pino from 'pino';
 import { Bench } from 'tinybench';
@@ -80,6 +80,7 @@ if (!only || only === 'time') {
   time.add("pino.stdTimeFunctions.isoTime (pino's ISO time)", () => {
     sink += pino.stdTimeFunctions.isoTime().length;
   });
+  const isoTimestamp = cachedIsoTimestamp();
   time.add('isoTimestamp (@slakit/core logger)', () => {
     sink += isoTimestamp().length;
   });
@@ -97,6 +98,7 @@ await full.shutdown();
 // 2026-12-02: exact keys, 3 levels, Errors untouched, messages not scrubbed) against createLogger() now, in the same
 // process. Each round runs both tasks (alternating which goes first); the ratio is the median of the rounds' ratios.
 function baselineLogger(destination) {
+  const isoTimestamp = cachedIsoTimestamp();
   const KEYS = new Set([
     'authorization',
     'cookie',

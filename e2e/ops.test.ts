@@ -2,9 +2,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAlerter, createTelemetry, defineConfig, jobSla } from '@slakit/core';
-import { createSloTracker, instrument, opsRouter } from '@slakit/express-middleware';
+import { instrument } from '@slakit/express-middleware';
 import { createHealth } from '@slakit/health';
 import { memoryLedger, withSla } from '@slakit/job-wrapper';
+import { createSloTracker, opsRouter } from '@slakit/ops';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../test-support/services.js';

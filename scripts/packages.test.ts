@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = new URL('..', import.meta.url).pathname;
-const packages = ['core', 'health', 'job-wrapper', 'express-middleware', 'cli'].map((name) => join(root, 'packages', name));
+const packages = ['core', 'health', 'job-wrapper', 'express-middleware', 'cli', 'ops'].map((name) =>
+  join(root, 'packages', name),
+);
 
 function probe(mode: 'esm' | 'cjs') {
   const out = execFileSync(process.execPath, [join(root, 'scripts', 'import-probe.mjs'), mode, ...packages], {

@@ -18,7 +18,7 @@ import {
   type Telemetry,
   type TelemetryOptions,
 } from '@slakit/core';
-import { createSloTracker, errorHandler, errorRecorder, instrument, opsRouter } from '@slakit/express-middleware';
+import { errorHandler, errorRecorder, instrument } from '@slakit/express-middleware';
 import {
   createHealth,
   eventLoopDelay,
@@ -42,6 +42,7 @@ import {
   watchQueue,
   withSla,
 } from '@slakit/job-wrapper';
+import { createSloTracker, opsRouter } from '@slakit/ops';
 import express from 'express';
 import { Redis } from 'ioredis';
 import pg from 'pg';

@@ -1,22 +1,7 @@
-import { z } from 'zod';
-import { describeValue, invalidOption, SlakitError } from './errors.js';
+import { type EnvVariable, readVar, type Severity, type TraceSamplerName, VARS } from './env-vars.js';
+import { invalidOption, SlakitError } from './errors.js';
 
-/** Alert severities, lowest first. */
-export const SEVERITIES = ['info', 'warning', 'critical'] as const;
-/** An alert severity. */
-export type Severity = (typeof SEVERITIES)[number];
-
-/** OpenTelemetry sampler names accepted in `OTEL_TRACES_SAMPLER`. */
-export const TRACE_SAMPLERS = [
-  'always_on',
-  'always_off',
-  'traceidratio',
-  'parentbased_always_on',
-  'parentbased_always_off',
-  'parentbased_traceidratio',
-] as const;
-/** A sampler name from `OTEL_TRACES_SAMPLER`. */
-export type TraceSamplerName = (typeof TRACE_SAMPLERS)[number];
+export { SEVERITIES, type Severity, TRACE_SAMPLERS, type TraceSamplerName } from './env-vars.js';
 
 /** Typed configuration read from environment variables; every field has the default listed in `docs/configuration.md`. */
 export interface EnvConfig {
@@ -74,165 +59,13 @@ export interface EnvConfig {
   };
 }
 
-interface VarSpec<T> {
-  schema: z.ZodType<T>;
-  accepted: string;
-  fallback: T;
-}
-
-const num = (min: number, max: number, opts: { int?: boolean; minExclusive?: boolean } = {}) => {
-  let s = z.coerce.number().refine(Number.isFinite);
-  if (opts.int) s = s.refine(Number.isInteger);
-  s = s.refine((v) => (opts.minExclusive ? v > min : v >= min) && v <= max);
-  return s;
-};
-
-const bool = z
-  .string()
-  .transform((v) => v.trim().toLowerCase())
-  .refine((v) => ['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'].includes(v))
-  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
-
-const url = z
-  .string()
-  .trim()
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return u.protocol === 'http:' || u.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  });
-
-const keyValueList = z
-  .string()
-  .refine((v) => v.split(',').every((pair) => pair.trim() === '' || /^[^=]+=.*$/.test(pair.trim())))
-  .transform((v) => {
-    const out: Record<string, string> = {};
-    for (const pair of v.split(',')) {
-      const trimmed = pair.trim();
-      if (!trimmed) continue;
-      const eq = trimmed.indexOf('=');
-      const key = safeDecode(trimmed.slice(0, eq).trim());
-      out[key] = safeDecode(trimmed.slice(eq + 1).trim());
-    }
-    return out;
-  });
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
-const VARS = {
-  SLA_WARNING_THRESHOLD_PERCENT: {
-    schema: num(0, 1000, { minExclusive: true }),
-    accepted: 'a number > 0 and ≤ 1000',
-    fallback: 80,
-  },
-  SLA_CRITICAL_THRESHOLD_PERCENT: {
-    schema: num(0, 1000, { minExclusive: true }),
-    accepted: 'a number > 0 and ≤ 1000',
-    fallback: 100,
-  },
-  SLA_SUCCESS_RATE_THRESHOLD: {
-    schema: num(0, 1, { minExclusive: true }),
-    accepted: 'a ratio > 0 and ≤ 1 (e.g. 0.95)',
-    fallback: 0.95,
-  },
-  MRQ_DEPTH_WARNING: { schema: num(1, 1e9, { int: true }), accepted: 'an integer ≥ 1', fallback: 100 },
-  MRQ_DEPTH_CRITICAL: { schema: num(1, 1e9, { int: true }), accepted: 'an integer ≥ 1', fallback: 500 },
-  MRQ_AGE_WARNING_HOURS: { schema: num(0, 1e6, { minExclusive: true }), accepted: 'a number of hours > 0', fallback: 48 },
-  MRQ_AGE_ESCALATION_HOURS: { schema: num(0, 1e6, { minExclusive: true }), accepted: 'a number of hours > 0', fallback: 168 },
-  ALERT_DEDUP_WINDOW_SEC: {
-    schema: num(0, 604800, { int: true }),
-    accepted: 'an integer number of seconds from 0 to 604800',
-    fallback: 300,
-  },
-  ALERT_MIN_SEVERITY: {
-    schema: z.string().trim().toLowerCase().pipe(z.enum(SEVERITIES)),
-    accepted: 'one of info, warning, critical',
-    fallback: 'warning' as Severity,
-  },
-  AUTO_REMEDIATION_ENABLED: { schema: bool, accepted: 'true or false (also 1/0, yes/no, on/off)', fallback: false },
-  AUTO_REMEDIATION_MAX_RETRIES: { schema: num(0, 100, { int: true }), accepted: 'an integer from 0 to 100', fallback: 3 },
-  MONITORING_INTERVAL_MINUTES: {
-    schema: num(0, 1440, { minExclusive: true }),
-    accepted: 'a number of minutes > 0 and ≤ 1440',
-    fallback: 15,
-  },
-  OTEL_SDK_DISABLED: { schema: bool, accepted: 'true or false', fallback: false },
-  OTEL_SERVICE_NAME: { schema: z.string().trim().min(1), accepted: 'a non-empty string', fallback: undefined },
-  OTEL_RESOURCE_ATTRIBUTES: {
-    schema: keyValueList,
-    accepted: 'a comma-separated list of key=value pairs',
-    fallback: {} as Record<string, string>,
-  },
-  OTEL_EXPORTER_OTLP_ENDPOINT: { schema: url, accepted: 'an http(s) URL', fallback: undefined },
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: { schema: url, accepted: 'an http(s) URL', fallback: undefined },
-  OTEL_EXPORTER_OTLP_HEADERS: {
-    schema: keyValueList,
-    accepted: 'a comma-separated list of key=value pairs',
-    fallback: {} as Record<string, string>,
-  },
-  OTEL_EXPORTER_OTLP_TRACES_HEADERS: {
-    schema: keyValueList,
-    accepted: 'a comma-separated list of key=value pairs',
-    fallback: {} as Record<string, string>,
-  },
-  OTEL_TRACES_SAMPLER: {
-    schema: z.string().trim().toLowerCase().pipe(z.enum(TRACE_SAMPLERS)),
-    accepted: `one of ${TRACE_SAMPLERS.join(', ')}`,
-    fallback: 'parentbased_traceidratio' as TraceSamplerName,
-  },
-  OTEL_TRACES_SAMPLER_ARG: { schema: num(0, 1), accepted: 'a number from 0 to 1', fallback: 1 },
-  OTEL_EXPORTER_PROMETHEUS_HOST: { schema: z.string().trim().min(1), accepted: 'a host name or address', fallback: '0.0.0.0' },
-  OTEL_EXPORTER_PROMETHEUS_PORT: {
-    schema: num(0, 65535, { int: true }),
-    accepted: 'an integer port from 0 to 65535',
-    fallback: undefined,
-  },
-} satisfies Record<string, VarSpec<unknown>>;
+/** A section of {@link EnvConfig}: the variables one factory reads. */
+export type EnvSection = keyof EnvConfig;
 
 /** Names of every environment variable slakit reads (documented in `docs/configuration.md`). */
-export const ENV_VARIABLES = Object.keys(VARS) as (keyof typeof VARS)[];
+export const ENV_VARIABLES = Object.keys(VARS) as EnvVariable[];
 
-type VarValue<K extends keyof typeof VARS> = (typeof VARS)[K]['fallback'] | z.output<(typeof VARS)[K]['schema']>;
-
-/** Values that may be redacted in messages: header lists can carry credentials. */
-const SECRET_VARS = new Set(['OTEL_EXPORTER_OTLP_HEADERS', 'OTEL_EXPORTER_OTLP_TRACES_HEADERS']);
-
-function read<K extends keyof typeof VARS>(env: Record<string, string | undefined>, name: K): VarValue<K> {
-  const spec: VarSpec<unknown> = VARS[name];
-  const raw: unknown = Object.hasOwn(env, name) ? env[name] : undefined;
-  // The OpenTelemetry spec treats an empty value as unset; so do we for every variable.
-  if (raw === undefined || (typeof raw === 'string' && raw.trim() === '')) return spec.fallback as VarValue<K>;
-  if (typeof raw !== 'string') {
-    throw new SlakitError(
-      'ERR_SLAKIT_INVALID_ENV',
-      `${name} must be a string (${spec.accepted}), got ${describeValue(raw, name)}`,
-      {
-        field: name,
-        value: SECRET_VARS.has(name) ? '[redacted]' : raw,
-        accepted: spec.accepted,
-      },
-    );
-  }
-  const parsed = spec.schema.safeParse(raw);
-  if (!parsed.success) {
-    const shown = SECRET_VARS.has(name) ? '"[redacted]"' : describeValue(raw);
-    throw new SlakitError('ERR_SLAKIT_INVALID_ENV', `${name} must be ${spec.accepted}, got ${shown}`, {
-      field: name,
-      value: SECRET_VARS.has(name) ? '[redacted]' : raw,
-      accepted: spec.accepted,
-    });
-  }
-  return parsed.data as VarValue<K>;
-}
+type Env = Record<string, string | undefined>;
 
 function ordered(lowName: string, low: number, highName: string, high: number): void {
   if (low >= high) {
@@ -250,49 +83,83 @@ function tracesEndpoint(generic: string | undefined, specific: string | undefine
   return `${generic.replace(/\/+$/, '')}/v1/traces`;
 }
 
+/** The reader of each section: it reads that section's variables and no other. */
+const SECTIONS: { [S in EnvSection]: (env: Env) => EnvConfig[S] } = {
+  sla: (env) => {
+    const warningPercent = readVar(env, 'SLA_WARNING_THRESHOLD_PERCENT');
+    const criticalPercent = readVar(env, 'SLA_CRITICAL_THRESHOLD_PERCENT');
+    ordered('SLA_WARNING_THRESHOLD_PERCENT', warningPercent, 'SLA_CRITICAL_THRESHOLD_PERCENT', criticalPercent);
+    return { warningPercent, criticalPercent, successRateThreshold: readVar(env, 'SLA_SUCCESS_RATE_THRESHOLD') };
+  },
+  queue: (env) => {
+    const depthWarning = readVar(env, 'MRQ_DEPTH_WARNING');
+    const depthCritical = readVar(env, 'MRQ_DEPTH_CRITICAL');
+    ordered('MRQ_DEPTH_WARNING', depthWarning, 'MRQ_DEPTH_CRITICAL', depthCritical);
+    const ageWarningHours = readVar(env, 'MRQ_AGE_WARNING_HOURS');
+    const ageEscalationHours = readVar(env, 'MRQ_AGE_ESCALATION_HOURS');
+    ordered('MRQ_AGE_WARNING_HOURS', ageWarningHours, 'MRQ_AGE_ESCALATION_HOURS', ageEscalationHours);
+    return { depthWarning, depthCritical, ageWarningHours, ageEscalationHours };
+  },
+  alerts: (env) => ({
+    dedupWindowSeconds: readVar(env, 'ALERT_DEDUP_WINDOW_SEC'),
+    minSeverity: readVar(env, 'ALERT_MIN_SEVERITY'),
+  }),
+  remediation: (env) => ({
+    enabled: readVar(env, 'AUTO_REMEDIATION_ENABLED'),
+    maxRetries: readVar(env, 'AUTO_REMEDIATION_MAX_RETRIES'),
+  }),
+  monitoringIntervalMinutes: (env) => readVar(env, 'MONITORING_INTERVAL_MINUTES'),
+  otel: (env) => {
+    const resourceAttributes: Record<string, string> = readVar(env, 'OTEL_RESOURCE_ATTRIBUTES');
+    return {
+      sdkDisabled: readVar(env, 'OTEL_SDK_DISABLED'),
+      serviceName: readVar(env, 'OTEL_SERVICE_NAME') ?? resourceAttributes['service.name'],
+      resourceAttributes,
+      tracesEndpoint: tracesEndpoint(
+        readVar(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'),
+        readVar(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'),
+      ),
+      tracesHeaders: { ...readVar(env, 'OTEL_EXPORTER_OTLP_HEADERS'), ...readVar(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS') },
+      tracesSampler: readVar(env, 'OTEL_TRACES_SAMPLER'),
+      tracesSamplerArg: readVar(env, 'OTEL_TRACES_SAMPLER_ARG'),
+      prometheusHost: readVar(env, 'OTEL_EXPORTER_PROMETHEUS_HOST'),
+      prometheusPort: readVar(env, 'OTEL_EXPORTER_PROMETHEUS_PORT'),
+    };
+  },
+};
+
+const ALL_SECTIONS = Object.keys(SECTIONS) as EnvSection[];
+
+/**
+ * Reads only the given sections of slakit's configuration: each factory reads the variables it uses (telemetry
+ * `otel`, the alerter `alerts` and `remediation`, `withSla()` `sla`, `watchQueue()` `queue` and
+ * `monitoringIntervalMinutes`), so a bad variable of another section never makes it throw.
+ *
+ * @param env the variables to read; defaults to `process.env`
+ * @param sections the sections to read (keys of {@link EnvConfig}); default all of them
+ * @throws SlakitError `ERR_SLAKIT_INVALID_ENV` / `ERR_SLAKIT_THRESHOLD_ORDER` for a variable of these sections
+ */
+export function loadEnvSections<S extends EnvSection>(env: Env = process.env, sections: readonly S[]): Pick<EnvConfig, S> {
+  if (env === null || typeof env !== 'object') throw invalidOption('env', env, 'an object of environment variables');
+  if (!Array.isArray(sections) || !sections.every((s) => (ALL_SECTIONS as unknown[]).includes(s))) {
+    throw invalidOption('sections', sections, `an array of sections: ${ALL_SECTIONS.join(', ')}`);
+  }
+  const out: Partial<EnvConfig> = {};
+  for (const section of ALL_SECTIONS) {
+    if (sections.includes(section as S)) (out as Record<string, unknown>)[section] = SECTIONS[section](env);
+  }
+  return out as Pick<EnvConfig, S>;
+}
+
 /**
  * Reads slakit's configuration from environment variables (defaults from the seed runbooks), validating every value.
- * Reads only the given object; nothing is read at import time.
+ * Reads only the given object; nothing is read at import time. Factories read only their own section
+ * ({@link loadEnvSections}); this reads them all (fail fast at startup).
  *
  * @param env the variables to read; defaults to `process.env`
  * @throws SlakitError `ERR_SLAKIT_INVALID_ENV` naming the variable, its value and the accepted range, or
  *   `ERR_SLAKIT_THRESHOLD_ORDER` when a warning threshold is not below its critical one
  */
-export function loadEnvConfig(env: Record<string, string | undefined> = process.env): EnvConfig {
-  if (env === null || typeof env !== 'object') throw invalidOption('env', env, 'an object of environment variables');
-  const warningPercent = read(env, 'SLA_WARNING_THRESHOLD_PERCENT');
-  const criticalPercent = read(env, 'SLA_CRITICAL_THRESHOLD_PERCENT');
-  ordered('SLA_WARNING_THRESHOLD_PERCENT', warningPercent, 'SLA_CRITICAL_THRESHOLD_PERCENT', criticalPercent);
-  const depthWarning = read(env, 'MRQ_DEPTH_WARNING');
-  const depthCritical = read(env, 'MRQ_DEPTH_CRITICAL');
-  ordered('MRQ_DEPTH_WARNING', depthWarning, 'MRQ_DEPTH_CRITICAL', depthCritical);
-  const ageWarningHours = read(env, 'MRQ_AGE_WARNING_HOURS');
-  const ageEscalationHours = read(env, 'MRQ_AGE_ESCALATION_HOURS');
-  ordered('MRQ_AGE_WARNING_HOURS', ageWarningHours, 'MRQ_AGE_ESCALATION_HOURS', ageEscalationHours);
-
-  const resourceAttributes: Record<string, string> = read(env, 'OTEL_RESOURCE_ATTRIBUTES');
-  return {
-    sla: { warningPercent, criticalPercent, successRateThreshold: read(env, 'SLA_SUCCESS_RATE_THRESHOLD') },
-    queue: { depthWarning, depthCritical, ageWarningHours, ageEscalationHours },
-    alerts: {
-      dedupWindowSeconds: read(env, 'ALERT_DEDUP_WINDOW_SEC'),
-      minSeverity: read(env, 'ALERT_MIN_SEVERITY'),
-    },
-    remediation: {
-      enabled: read(env, 'AUTO_REMEDIATION_ENABLED'),
-      maxRetries: read(env, 'AUTO_REMEDIATION_MAX_RETRIES'),
-    },
-    monitoringIntervalMinutes: read(env, 'MONITORING_INTERVAL_MINUTES'),
-    otel: {
-      sdkDisabled: read(env, 'OTEL_SDK_DISABLED'),
-      serviceName: read(env, 'OTEL_SERVICE_NAME') ?? resourceAttributes['service.name'],
-      resourceAttributes,
-      tracesEndpoint: tracesEndpoint(read(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'), read(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')),
-      tracesHeaders: { ...read(env, 'OTEL_EXPORTER_OTLP_HEADERS'), ...read(env, 'OTEL_EXPORTER_OTLP_TRACES_HEADERS') },
-      tracesSampler: read(env, 'OTEL_TRACES_SAMPLER'),
-      tracesSamplerArg: read(env, 'OTEL_TRACES_SAMPLER_ARG'),
-      prometheusHost: read(env, 'OTEL_EXPORTER_PROMETHEUS_HOST'),
-      prometheusPort: read(env, 'OTEL_EXPORTER_PROMETHEUS_PORT'),
-    },
-  };
+export function loadEnvConfig(env: Env = process.env): EnvConfig {
+  return loadEnvSections(env, ALL_SECTIONS);
 }

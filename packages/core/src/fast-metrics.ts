@@ -1,11 +1,6 @@
 import { type Attributes, type HrTime, type Meter, ValueType } from '@opentelemetry/api';
-import {
-  AggregationTemporality,
-  DataPointType,
-  type Histogram as HistogramValue,
-  type MetricData,
-  type ScopeMetrics,
-} from '@opentelemetry/sdk-metrics';
+import type { Histogram as HistogramValue, MetricData, ScopeMetrics } from '@opentelemetry/sdk-metrics';
+import { CUMULATIVE, DATA_POINT } from './sdk-constants.js';
 
 /** A histogram series bound to one attribute set: `record()` is a binary search and four increments. */
 export interface BoundHistogram {
@@ -63,6 +58,37 @@ interface SumSeries {
   start: number;
 }
 
+/** An empty histogram series of `attributes` (copied) with `buckets` bucket counts, started now. */
+function newHistogramSeries(attributes: Attributes, buckets: number): HistogramSeries {
+  return {
+    attributes: { ...attributes },
+    counts: new Float64Array(buckets),
+    sum: 0,
+    count: 0,
+    min: Number.POSITIVE_INFINITY,
+    max: Number.NEGATIVE_INFINITY,
+    start: Date.now(),
+  };
+}
+
+/** Records `value` into `series` with bucket `boundaries`; negative, NaN and +Inf values are ignored. */
+function recordHistogram(series: HistogramSeries, boundaries: readonly number[], value: number): void {
+  if (!(value >= 0) || value === Number.POSITIVE_INFINITY) return;
+  // first boundary ≥ value (Prometheus `le` semantics)
+  let lo = 0;
+  let hi = boundaries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((boundaries[mid] as number) < value) lo = mid + 1;
+    else hi = mid;
+  }
+  series.counts[lo] = (series.counts[lo] as number) + 1;
+  series.sum += value;
+  series.count += 1;
+  if (value < series.min) series.min = value;
+  if (value > series.max) series.max = value;
+}
+
 /** Aggregating fast metrics, with the producer slakit's readers collect from. */
 export function createAggregatingFastMetrics(scope = 'slakit'): FastMetrics & ScopeMetricsProducer {
   const histograms = new Map<
@@ -118,34 +144,13 @@ export function createAggregatingFastMetrics(scope = 'slakit'): FastMetrics & Sc
           const k = key(attributes);
           let s = instrument.series.get(k);
           if (!s) {
-            s = {
-              attributes: { ...attributes },
-              counts: new Float64Array(b.length + 1),
-              sum: 0,
-              count: 0,
-              min: Number.POSITIVE_INFINITY,
-              max: Number.NEGATIVE_INFINITY,
-              start: Date.now(),
-            };
+            s = newHistogramSeries(attributes, b.length + 1);
             instrument.series.set(k, s);
           }
           const series = s;
           return {
             record(value) {
-              if (!(value >= 0) || value === Number.POSITIVE_INFINITY) return;
-              // first boundary ≥ value (Prometheus `le` semantics)
-              let lo = 0;
-              let hi = b.length;
-              while (lo < hi) {
-                const mid = (lo + hi) >>> 1;
-                if ((b[mid] as number) < value) lo = mid + 1;
-                else hi = mid;
-              }
-              series.counts[lo] = (series.counts[lo] as number) + 1;
-              series.sum += value;
-              series.count += 1;
-              if (value < series.min) series.min = value;
-              if (value > series.max) series.max = value;
+              recordHistogram(series, b, value);
             },
           };
         },
@@ -165,8 +170,8 @@ export function createAggregatingFastMetrics(scope = 'slakit'): FastMetrics & Sc
             unit: h.options.unit ?? '',
             valueType: ValueType.DOUBLE,
           },
-          aggregationTemporality: AggregationTemporality.CUMULATIVE,
-          dataPointType: DataPointType.HISTOGRAM,
+          aggregationTemporality: CUMULATIVE,
+          dataPointType: DATA_POINT.HISTOGRAM,
           dataPoints: [...h.series.values()].map((s) => ({
             attributes: s.attributes,
             startTime: toHrTime(s.start),
@@ -190,8 +195,8 @@ export function createAggregatingFastMetrics(scope = 'slakit'): FastMetrics & Sc
             unit: c.options.unit ?? '',
             valueType: ValueType.DOUBLE,
           },
-          aggregationTemporality: AggregationTemporality.CUMULATIVE,
-          dataPointType: DataPointType.SUM,
+          aggregationTemporality: CUMULATIVE,
+          dataPointType: DATA_POINT.SUM,
           isMonotonic: c.monotonic,
           dataPoints: [...c.series.values()].map((s) => ({
             attributes: s.attributes,

@@ -1,3 +1,4 @@
+export type { FastifyPluginLike, KoaMiddlewareLike } from './adapter-types.js';
 export {
   type ActiveAlert,
   type Alert,
@@ -103,7 +104,9 @@ export { type DescribeErrorOptions, describeError, type ErrorDescription, safeTe
 export {
   ENV_VARIABLES,
   type EnvConfig,
+  type EnvSection,
   loadEnvConfig,
+  loadEnvSections,
   SEVERITIES,
   type Severity,
   TRACE_SAMPLERS,
@@ -130,6 +133,7 @@ export {
 } from './fast-metrics.js';
 export {
   type ActiveContextSource,
+  cachedIsoTimestamp,
   createLogger,
   DEFAULT_REDACT_KEYS,
   isoTimestamp,
@@ -161,7 +165,10 @@ export {
   prometheusName,
 } from './prometheus.js';
 export { type IoRedisLike, type NodeRedisLike, type RedisClientLike, type RedisCommand, redisCommand } from './redis.js';
+export type { RunOutcome, RunRecord } from './run-record.js';
+export { safeErrorCode } from './safe-error.js';
 export { isSecretKey, SECRET_KEY_PATTERN, scrubErrorStack, scrubSecrets, TEXT_REDACTED } from './secrets.js';
+export type { SloRecorder } from './slo-view.js';
 export {
   createTelemetry,
   type ProvidersMode,

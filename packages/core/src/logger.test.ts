@@ -4,7 +4,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { createLogger, isoTimestamp, rateLimitedLog } from './logger.js';
+import { cachedIsoTimestamp, createLogger, isoTimestamp, rateLimitedLog } from './logger.js';
 
 function capture() {
   let raw = '';
@@ -193,6 +193,23 @@ describe('isoTimestamp', () => {
     // Going back in time (clock adjustments) re-renders the prefix.
     expect(isoTimestamp(86_400_000)).toBe(`,"time":"${new Date(86_400_000).toISOString()}"`);
     expect(isoTimestamp(5)).toBe(',"time":"1970-01-01T00:00:00.005Z"');
+  });
+
+  it('cachedIsoTimestamp(): the same text, its per-second prefix kept per function', () => {
+    const starts = [0, 999, 1000, 1_764_547_199_998, Date.UTC(2026, 11, 31, 23, 59, 59, 990), Date.UTC(10000, 0, 1) - 5];
+    const a = cachedIsoTimestamp();
+    const b = cachedIsoTimestamp();
+    for (const start of starts) {
+      for (let now = start; now < start + 1_200; now += 7) {
+        expect(a(now)).toBe(`,"time":"${new Date(now).toISOString()}"`);
+      }
+    }
+    // Going back in time (clock adjustments) re-renders the prefix; another function has its own.
+    expect(a(86_400_000)).toBe(`,"time":"${new Date(86_400_000).toISOString()}"`);
+    expect(b(5)).toBe(',"time":"1970-01-01T00:00:00.005Z"');
+    expect(a(5)).toBe(',"time":"1970-01-01T00:00:00.005Z"');
+    const before = Date.now();
+    expect(Date.parse(a().slice(9, -1))).toBeGreaterThanOrEqual(before);
   });
 
   it("is the loggers' time field", () => {

@@ -1,14 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import {
-  AggregationTemporality,
-  type CollectionResult,
-  DataPointType,
-  type MetricData,
+import type { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import type {
+  AggregationOption,
+  CollectionResult,
+  IMetricReader,
+  InstrumentType,
+  MetricData,
+  MetricProducer,
   MetricReader,
-  type ResourceMetrics,
+  ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
+import { loadPrometheusExporter, loadSdkMetrics } from './deps.js';
 import type { ScopeMetricsProducer } from './fast-metrics.js';
+import { CUMULATIVE, DATA_POINT } from './sdk-constants.js';
 
 const UNIT_SUFFIXES: Record<string, string> = {
   s: 'seconds',
@@ -53,10 +57,10 @@ export function prometheusLabelName(key: string): string {
 
 /** The Prometheus metric kind of an OpenTelemetry metric. */
 export function metricKind(metric: MetricData): 'counter' | 'gauge' | 'histogram' {
-  if (metric.dataPointType === DataPointType.HISTOGRAM || metric.dataPointType === DataPointType.EXPONENTIAL_HISTOGRAM) {
+  if (metric.dataPointType === DATA_POINT.HISTOGRAM || metric.dataPointType === DATA_POINT.EXPONENTIAL_HISTOGRAM) {
     return 'histogram';
   }
-  if (metric.dataPointType === DataPointType.SUM && metric.isMonotonic) return 'counter';
+  if (metric.dataPointType === DATA_POINT.SUM && metric.isMonotonic) return 'counter';
   return 'gauge';
 }
 
@@ -81,26 +85,59 @@ export function toPrometheusConventions(resourceMetrics: ResourceMetrics): Resou
 /** Content type of the Prometheus text exposition format served by slakit. */
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
+/** A cumulative pull reader of the metrics SDK (the SDK is loaded by this call). */
+function pullReader(): MetricReader {
+  const { MetricReader } = loadSdkMetrics();
+  class PullReader extends MetricReader {
+    protected override async onForceFlush(): Promise<void> {}
+    protected override async onShutdown(): Promise<void> {}
+  }
+  return new PullReader({ aggregationTemporalitySelector: () => CUMULATIVE, otelComponentType: 'PrometheusConventionReader' });
+}
+
 /**
  * A pull MetricReader that serialises to the Prometheus text format with slakit's naming conventions.
  * It opens no port by itself; `scrape()` returns the exposition text.
+ *
+ * It implements the SDK's `IMetricReader` over an SDK `MetricReader` built at construction, so importing slakit does
+ * not load `@opentelemetry/sdk-metrics`; pass it as any SDK MeterProvider's reader.
  */
-export class PrometheusConventionReader extends MetricReader {
-  private readonly serializer = new PrometheusSerializer('', false, undefined, false, true);
+export class PrometheusConventionReader implements IMetricReader {
+  private readonly reader: MetricReader = pullReader();
+
+  private readonly serializer: PrometheusSerializer = new (loadPrometheusExporter().PrometheusSerializer)(
+    '',
+    false,
+    undefined,
+    false,
+    true,
+  );
 
   private readonly producers: ScopeMetricsProducer[] = [];
-
-  constructor() {
-    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
-  }
 
   /** Adds a producer whose scope metrics are merged into every collection (slakit's fast instruments). */
   attachProducer(producer: ScopeMetricsProducer): void {
     this.producers.push(producer);
   }
 
-  override async collect(options?: Parameters<MetricReader['collect']>[0]): Promise<CollectionResult> {
-    const result = await super.collect(options);
+  setMetricProducer(metricProducer: MetricProducer): void {
+    this.reader.setMetricProducer(metricProducer);
+  }
+
+  selectAggregation(instrumentType: InstrumentType): AggregationOption {
+    return this.reader.selectAggregation(instrumentType);
+  }
+
+  selectAggregationTemporality(instrumentType: InstrumentType): ReturnType<IMetricReader['selectAggregationTemporality']> {
+    return this.reader.selectAggregationTemporality(instrumentType);
+  }
+
+  selectCardinalityLimit(instrumentType: InstrumentType): number {
+    return this.reader.selectCardinalityLimit(instrumentType);
+  }
+
+  async collect(options?: Parameters<IMetricReader['collect']>[0]): Promise<CollectionResult> {
+    const result = await this.reader.collect(options);
     if (this.producers.length === 0) return result;
     const extra = this.producers.flatMap((p) => p.produce());
     return {
@@ -124,8 +161,13 @@ export class PrometheusConventionReader extends MetricReader {
     return { text: this.serializer.serialize(resourceMetrics), errors };
   }
 
-  protected override async onForceFlush(): Promise<void> {}
-  protected override async onShutdown(): Promise<void> {}
+  shutdown(options?: Parameters<IMetricReader['shutdown']>[0]): Promise<void> {
+    return this.reader.shutdown(options);
+  }
+
+  forceFlush(options?: Parameters<IMetricReader['forceFlush']>[0]): Promise<void> {
+    return this.reader.forceFlush(options);
+  }
 }
 
 /** The node:http request handler signature shared by Express, Fastify (`reply.raw`) and bare servers. */

@@ -1,6 +1,8 @@
 // Secret scrubbing for free text (error messages, log messages, span events, alert annotations) and the key pattern
 // that the logger's object redaction uses. The scrubber is one left-to-right scan in time linear in the text.
 
+import { RULES, type Scan } from './secret-rules.js';
+
 /**
  * Object keys and header names whose values are secrets (case-insensitive, anywhere in the name): `password`,
  * `PGPASSWORD`, `client_secret`, `refresh_token`, `x-api-key`, `Authorization`, `x-hub-signature-256`, `cookie`, …
@@ -8,8 +10,7 @@
 export const SECRET_KEY_PATTERN: RegExp =
   /pass|secret|token|api[-_]?key|auth|credential|session|signature|cookie|pwd|private[-_]?key|bearer|jwt|dsn/i;
 
-/** What replaces a secret inside free text ({@link sanitizeMessage}). */
-export const TEXT_REDACTED = '[redacted]';
+export { TEXT_REDACTED } from './secret-rules.js';
 
 const KEY_CACHE_LIMIT = 4096;
 const keyCache = new Map<string, boolean>();
@@ -27,60 +28,20 @@ export function isSecretKey(key: string): boolean {
   return hit;
 }
 
-// One left-to-right pass: this regex finds every place where a secret may start (a URL's "://", a key word, a short
+// One left-to-right pass: a regex finds every place where a secret may start (a URL's "://", a key word, a short
 // query parameter, a token prefix, "basic ", a Slack webhook host, a Telegram "/bot<digits>"); each hit is then
-// handled at its position and the scan resumes after what it consumed, so every character is looked at a bounded
-// number of times (linear time, no backtracking over the text).
-const KEY_WORDS = 'pass|secret|token|api[-_]?key|auth|credential|session|signature|cookie|pwd|private[-_]?key|bearer|jwt|dsn';
-const TRIGGER = new RegExp(
-  [
-    '(:\\/\\/)',
-    `(${KEY_WORDS})`,
-    '([?&;](?:sig|key|code|pw|pwd|otp)=)',
-    '(eyJ|[sr]k_(?:live|test)_|whsec_|xox[abposr]-|xapp-|gh[pousr]_|github_pat_|AKIA|ASIA|ya29\\.|AIza)',
-    '(basic[ \\t]+)',
-    '(hooks\\.slack\\.com\\/)',
-    '(\\/bot(?=\\d))',
-  ].join('|'),
-  'gi',
-);
-// Token shapes, matched at the position of their prefix (case-sensitive).
-const TOKEN_AT =
-  /eyJ[\w-]*\.[\w-]*\.[\w-]*|[sr]k_(?:live|test)_[A-Za-z0-9]+|whsec_[A-Za-z0-9]+|(?:xox[abposr]|xapp)-[A-Za-z0-9-]+|gh[pousr]_[A-Za-z0-9]+|github_pat_\w+|(?:AKIA|ASIA)[A-Z0-9]{12,40}|ya29\.[\w.-]+|AIza[\w-]{20,}/y;
-const SLACK_PATH_AT = /(?:services|workflows|triggers)\/[^\s?#"'<>]+/y;
-const TELEGRAM_AT = /\d+:[\w-]+/y;
-const BASIC_AT = /[A-Za-z0-9+/]{6,}={0,2}/y;
-const BEARER_AT = /[ \t]+([A-Za-z0-9._~+/=-]+)/y;
-const AUTH_SCHEME = /(?:bearer|basic|digest|token|negotiate|bot|apikey)[ \t]+/iy;
+// handled at its position by the rule of its trigger (RULES, secret-rules.ts) and the scan resumes after what it
+// consumed, so every character is looked at a bounded number of times (linear time, no backtracking over the text).
+// Group i + 1 of TRIGGER is RULES[i] (the triggers have no capturing groups of their own).
+const TRIGGER = new RegExp(RULES.map((r) => `(${r.trigger})`).join('|'), 'gi');
 
-const table = (chars: string): Uint8Array => {
-  const t = new Uint8Array(128);
-  for (const c of chars) t[c.charCodeAt(0)] = 1;
-  return t;
-};
-const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-const KEY_CHAR = table(`${ALNUM}_.-`);
-const ALNUM_CHAR = table(ALNUM);
-const WORD_CHAR = table(`${ALNUM}_-`);
-const SCHEME_CHAR = table(`${ALNUM}+.-`);
-const VALUE_STOP = table(' \t\n\r\f\v,;&"\'<>)]}');
-const AUTHORITY_STOP = table(' \t\n\r\f\v/?#');
-const QUERY_STOP = table(' \t\n\r\f\v&#"\'<>');
-const is = (t: Uint8Array, s: string, i: number): boolean => {
-  const c = s.charCodeAt(i);
-  return c < 128 && t[c] === 1;
-};
-const notIn = (t: Uint8Array, s: string, i: number): boolean => {
-  const c = s.charCodeAt(i);
-  return !(c < 128 && t[c] === 1);
-};
-
-const looksBase64Credential = (value: string): boolean =>
-  /[0-9+/=]/.test(value) || /[a-z].*[A-Z]|[A-Z].*[a-z]/.test(value.slice(1));
-
-function sticky(re: RegExp, s: string, at: number): RegExpExecArray | null {
-  re.lastIndex = at;
-  return re.exec(s);
+/** Runs the rule of the trigger group that matched; returns where the scan resumes. */
+function applyRule(scan: Scan, m: RegExpExecArray): number {
+  for (let g = 1; g < m.length; g++) {
+    const hit = m[g];
+    if (hit !== undefined) return (RULES[g - 1] as (typeof RULES)[number]).rule(scan, m.index, hit);
+  }
+  return m.index + 1;
 }
 
 /**
@@ -94,146 +55,17 @@ function sticky(re: RegExp, s: string, at: number): RegExpExecArray | null {
  * does not truncate.
  */
 export function scrubSecrets(text: string): string {
-  const s = text;
-  const n = s.length;
-  const re = TRIGGER;
-  re.lastIndex = 0;
-  let m = re.exec(s);
-  if (m === null) return s;
-  let out = '';
-  let copied = 0; // s[0, copied) is in out
-  let floor = 0; // key names are not extended left of this
-  const redact = (from: number, to: number) => {
-    if (to <= from) return;
-    out += s.slice(copied, from) + TEXT_REDACTED;
-    copied = to;
-  };
+  TRIGGER.lastIndex = 0;
+  let m = TRIGGER.exec(text);
+  if (m === null) return text;
+  const scan: Scan = { s: text, n: text.length, out: '', copied: 0, floor: 0 };
   while (m !== null) {
-    const p = m.index;
-    let next = p + 1;
-    if (m[1] !== undefined) {
-      // scheme://userinfo@host — the userinfo runs to the last "@" of the authority.
-      let start = p;
-      while (start > floor && is(SCHEME_CHAR, s, start - 1)) start--;
-      const from = p + 3;
-      let end = from;
-      while (end < n && notIn(AUTHORITY_STOP, s, end)) end++;
-      const at = from + s.slice(from, end).lastIndexOf('@');
-      if (start < p && at >= from) {
-        redact(from, at);
-        next = at + 1;
-      } else next = from;
-    } else if (m[2] !== undefined) {
-      next = pair(p, p + m[2].length);
-    } else if (m[3] !== undefined) {
-      const from = p + m[3].length;
-      let end = from;
-      while (end < n && notIn(QUERY_STOP, s, end)) end++;
-      redact(from, end);
-      next = Math.max(end, from);
-    } else if (m[4] !== undefined) {
-      const boundary = p === 0 || notIn(m[4][0] === 'A' || m[4][0] === 'a' ? ALNUM_CHAR : WORD_CHAR, s, p - 1);
-      const token = boundary ? sticky(TOKEN_AT, s, p) : null;
-      if (token !== null) {
-        redact(p, p + token[0].length);
-        next = p + token[0].length;
-      }
-    } else if (m[5] !== undefined) {
-      const from = p + m[5].length;
-      const value = p === 0 || notIn(WORD_CHAR, s, p - 1) ? sticky(BASIC_AT, s, from) : null;
-      if (value !== null && looksBase64Credential(value[0])) {
-        redact(from, from + value[0].length);
-        next = from + value[0].length;
-      } else next = from;
-    } else if (m[6] !== undefined) {
-      const from = p + m[6].length;
-      const path = sticky(SLACK_PATH_AT, s, from);
-      if (path !== null) {
-        const slash = s.indexOf('/', from);
-        redact(slash + 1, from + path[0].length);
-        next = from + path[0].length;
-      } else next = from;
-    } else if (m[7] !== undefined) {
-      const from = p + 4;
-      const token = sticky(TELEGRAM_AT, s, from);
-      if (token !== null) {
-        redact(from, from + token[0].length);
-        next = from + token[0].length;
-      }
-    }
-    floor = Math.max(floor, next);
-    re.lastIndex = next;
-    m = re.exec(s);
+    const next = applyRule(scan, m);
+    scan.floor = Math.max(scan.floor, next);
+    TRIGGER.lastIndex = next;
+    m = TRIGGER.exec(text);
   }
-  return copied === 0 ? s : out + s.slice(copied);
-
-  // A key word at [p, q): extend to the whole key, then look for a separator and a value. Returns where to resume.
-  function pair(p: number, q: number): number {
-    let left = p;
-    while (left > floor && is(KEY_CHAR, s, left - 1)) left--;
-    let right = q;
-    while (right < n && is(KEY_CHAR, s, right)) right++;
-    let j = right;
-    let closing = false;
-    if (s[j] === '\\' && (s[j + 1] === '"' || s[j + 1] === "'")) {
-      j += 2;
-      closing = true;
-    } else if (s[j] === '"' || s[j] === "'") {
-      j++;
-      closing = true;
-    }
-    while (s[j] === ' ' || s[j] === '\t') j++;
-    const c = s[j];
-    // "%3D": an "=" percent-encoded (a query string inside a query string, e.g. a redirect_uri).
-    const encoded = c === '%' && s[j + 1] === '3' && (s[j + 2] === 'D' || s[j + 2] === 'd');
-    const separated =
-      encoded || (c === '=' && s[j + 1] !== '=' && s[j + 1] !== '>') || (c === ':' && s[j + 1] !== ':' && s[j + 1] !== '/');
-    const key = s.slice(left, right).toLowerCase();
-    if (!separated) {
-      // "Bearer <token>", "aws_secret_access_key <value>": a value after blanks.
-      if ((key === 'bearer' || key === 'aws_secret_access_key') && (s[right] === ' ' || s[right] === '\t')) {
-        const value = sticky(BEARER_AT, s, right);
-        if (value !== null) {
-          const end = right + value[0].length;
-          redact(end - (value[1] as string).length, end);
-          return end;
-        }
-      }
-      return right;
-    }
-    let from = j + (encoded ? 3 : 1);
-    while (s[from] === ' ' || s[from] === '\t' || s[from] === '\n' || s[from] === '\r') from++;
-    if (s.startsWith(TEXT_REDACTED, from)) return from + TEXT_REDACTED.length;
-    const v = s[from];
-    let end: number;
-    if (s[from] === '\\' && (s[from + 1] === '"' || s[from + 1] === "'")) {
-      const quote = s.slice(from, from + 2);
-      from += 2;
-      const close = s.indexOf(quote, from);
-      end = close === -1 ? n : close;
-    } else if (v === '"') {
-      from++;
-      end = from;
-      while (end < n && s[end] !== '"') end += s[end] === '\\' ? 2 : 1;
-      end = Math.min(end, n);
-    } else if (v === "'") {
-      from++;
-      const close = s.indexOf("'", from);
-      end = close === -1 ? n : close;
-    } else if (!closing && key.includes('cookie')) {
-      // Cookie headers hold several name=value pairs: the rest of the line.
-      const nl = s.indexOf('\n', from);
-      end = nl === -1 ? n : nl;
-    } else {
-      const scheme = sticky(AUTH_SCHEME, s, from);
-      if (scheme !== null) from += scheme[0].length;
-      if (s.startsWith(TEXT_REDACTED, from)) return from + TEXT_REDACTED.length;
-      end = from;
-      while (end < n && notIn(VALUE_STOP, s, end) && !(encoded && s.startsWith('%26', end))) end++;
-    }
-    redact(from, end);
-    return Math.max(end, from, right);
-  }
+  return scan.copied === 0 ? text : scan.out + text.slice(scan.copied);
 }
 
 /**

@@ -6,8 +6,6 @@ import { errorHandler } from './error-handler.js';
 import * as pkg from './index.js';
 import { instrument } from './instrument.js';
 import { metricsRoute } from './metrics-route.js';
-import { opsRouter } from './ops.js';
-import { createSloTracker } from './slo-tracker.js';
 
 const CODES = Object.keys(SLAKIT_ERROR_CODES);
 const t = createTestTelemetry();
@@ -41,14 +39,7 @@ export const EXPRESS_FACTORIES: FactoryTarget[] = [
   },
   { name: 'metricsRoute', keys: ['path', 'authorize'], call: (o) => metricsRoute(t.telemetry, o as never) },
   { name: 'metricsRoute(telemetry)', keys: ['metricsHandler', 'meter', 'logger'], call: (o) => metricsRoute(o as never) },
-  {
-    name: 'opsRouter',
-    keys: ['alerter', 'ledger', 'health', 'jobs', 'slo', 'config', 'authorize', 'authorizeRead', 'prefix', 'logger'],
-    call: (o) => opsRouter(o as never),
-  },
   { name: 'errorHandler', keys: ['logger'], call: (o) => errorHandler(o as never) },
-  { name: 'createSloTracker', keys: ['retentionMinutes', 'clock'], call: (o) => createSloTracker(config, o as never) },
-  { name: 'createSloTracker(config)', keys: ['service', 'slos', 'jobs'], call: (o) => createSloTracker(o as never) },
 ];
 
 const GOOD = [t.telemetry, silent, createFakeClock(0), config, ['/health', /^\/internal/], '/ops', 60, 1, () => true];

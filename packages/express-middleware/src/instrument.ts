@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { SloRecorder as SloTracker } from '@slakit/core';
 import { httpDurationBuckets, invalidOption, type Telemetry, validateOptions } from '@slakit/core';
 import { createMetricsRoute, DEFAULT_METRICS_PATH, type MetricsRouteOptions } from './metrics-route.js';
 import { instrumentOptionsSchema } from './options-schema.js';
@@ -7,7 +8,6 @@ import type { LogSetup, RequestIdSetup } from './request-log.js';
 import { createRequestRecorder, type RecorderSetup } from './request-recorder.js';
 import { createTracingSetup } from './request-span.js';
 import { createSeriesCache } from './series.js';
-import type { SloTracker } from './slo-tracker.js';
 import type { Middleware } from './types.js';
 
 export { errorRecorder, errorTypeOf } from './error-recorder.js';

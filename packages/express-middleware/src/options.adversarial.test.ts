@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { expectNoSecret, slakitErrorOf } from '../../../test-support/slakit-errors.js';
 import { instrument } from './instrument.js';
 import { metricsRoute } from './metrics-route.js';
-import { opsRouter } from './ops.js';
 
 describe('item 18: express-middleware options are validated', () => {
   it('instrument({ ignorePaths: "/health" }) is a SlakitError, not a TypeError', async () => {
@@ -25,7 +24,6 @@ describe('item 18: express-middleware options are validated', () => {
         [() => instrument({ telemetry: t.telemetry, ignorePath: ['/x'] } as never), 'ignorePath', 'ignorePaths'],
         [() => instrument({ telemetry: t.telemetry, tracing: { sampleRate: 1 } } as never), 'tracing.sampleRate', 'sampleRatio'],
         [() => metricsRoute(t.telemetry, { paths: '/m' } as never), 'paths', 'path'],
-        [() => opsRouter({ authorise: () => true } as never), 'authorise', 'authorize'],
       ];
       for (const [call, field, suggestion] of cases) {
         const e = await slakitErrorOf(call);

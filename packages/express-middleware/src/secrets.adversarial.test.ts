@@ -1,5 +1,5 @@
-// Issue #26 items 7 and 8 in the Express middleware: logged headers, span exceptions from errorRecorder(), and job
-// error messages in ops responses.
+// Issue #26 items 7 and 8 in the Express middleware: logged headers and span exceptions from errorRecorder() (job
+// error messages in ops responses: packages/ops/src/secrets.adversarial.test.ts).
 
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
@@ -9,7 +9,6 @@ import express from 'express5';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { errorRecorder, instrument } from './instrument.js';
-import { type OpsLedger, opsRouter } from './ops.js';
 
 const servers: Server[] = [];
 const kits: TestTelemetry[] = [];
@@ -166,48 +165,5 @@ describe('errorRecorder()', () => {
       'connect postgres://[redacted]@db.internal:5432/app failed, token=[redacted]',
     );
     expect(db?.attributes?.['exception.type']).toBe('ECONNREFUSED');
-  });
-});
-
-describe('opsRouter: job error messages', () => {
-  it('serves the issue #26 item 7 message scrubbed (a ledger row written before the fix, or by another writer)', async () => {
-    const message =
-      'GET https://www.googleapis.com/oauth2/v3/userinfo?access_token=ya29.LIVE-TOKEN failed (sk_live_ABC123) ' +
-      'client_secret=CS-987 refresh_token: RT-1 {"password":"p4ss"} PGPASSWORD=pw1 ' +
-      'https://hooks.slack.com/services/T1/B2/SLACKHOOK https://api.telegram.org/bot123:TGTOKEN/send';
-    const ledger: OpsLedger = {
-      async recent(job) {
-        return [
-          {
-            runId: 'r1',
-            job,
-            outcome: 'failed',
-            startedAt: new Date(0),
-            finishedAt: new Date(1000),
-            durationSeconds: 1,
-            budgetSeconds: 10,
-            processed: 0,
-            errorCode: 'ERR',
-            errorMessage: message,
-          },
-        ];
-      },
-      async stats() {
-        return { count: 1, successRate: 0 };
-      },
-      async lastSuccess() {
-        return undefined;
-      },
-    };
-    const job = Object.assign(async () => undefined, { jobName: 'sync', budgetSeconds: 10 });
-    const app = express();
-    app.use(opsRouter({ ledger, jobs: [job] }) as never);
-    const url = await listen(app);
-    const res = await fetch(`${url}/ops/jobs/sync`);
-    expect(res.status).toBe(200);
-    const body = await res.text();
-    expect(body).toContain('errorMessage');
-    for (const s of ['LIVE-TOKEN', 'ABC123', 'CS-987', 'RT-1', 'p4ss', 'pw1', 'SLACKHOOK', 'TGTOKEN'])
-      expect(body).not.toContain(s);
   });
 });

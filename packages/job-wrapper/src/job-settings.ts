@@ -4,7 +4,7 @@ import {
   createLogger,
   describeValue,
   invalidOption,
-  loadEnvConfig,
+  loadEnvSections,
   SlakitError,
   systemClock,
   type Telemetry,
@@ -151,7 +151,7 @@ export function checkWithSlaOptions(options: WithSlaOptions): void {
  * @throws SlakitError `ERR_SLAKIT_INVALID_NAME`, `ERR_SLAKIT_INVALID_OPTION`, `ERR_SLAKIT_THRESHOLD_ORDER`
  */
 export function jobSettings(name: string, options: WithSlaOptions): JobSettings {
-  const env = loadEnvConfig(options?.env ?? process.env);
+  const env = loadEnvSections(options?.env ?? process.env, ['sla']);
   const warningPercent = options?.warningPercent ?? env.sla.warningPercent;
   const criticalPercent = options?.criticalPercent ?? env.sla.criticalPercent;
   validate(name, options, warningPercent, criticalPercent);

@@ -1,4 +1,4 @@
-import { invalidOption, loadEnvConfig, validateOptions } from '@slakit/core';
+import { invalidOption, loadEnvSections, validateOptions } from '@slakit/core';
 import { postgresQueueProbeOptionsSchema } from './options-schema.js';
 import { checkPool, type PgQueryable, tableName } from './postgres.js';
 import type { QueueSnapshot } from './queue-rules.js';
@@ -40,7 +40,7 @@ export function postgresQueueProbe(pool: PgQueryable, options: PostgresQueueProb
   const resolved = col('resolvedAtColumn', options.resolvedAtColumn ?? 'resolved_at');
   const where = options.where ? `AND (${options.where})` : '';
   const slaHours = options.slaHours ?? 24;
-  const escalationHours = options.escalationHours ?? loadEnvConfig().queue.ageEscalationHours;
+  const escalationHours = options.escalationHours ?? loadEnvSections(process.env, ['queue']).queue.ageEscalationHours;
   const sql = `SELECT
   count(*) FILTER (WHERE ${resolved} IS NULL)::int AS depth,
   COALESCE(avg(extract(epoch FROM now() - ${created})) FILTER (WHERE ${resolved} IS NULL), 0)::float8 AS average_age,

@@ -6,7 +6,7 @@ import {
   describeError,
   describeValue,
   invalidOption,
-  loadEnvConfig,
+  loadEnvSections,
   METRIC_CATALOGUE as M,
   SlakitError,
   systemClock,
@@ -63,7 +63,7 @@ export function watchQueue(name: string, options: WatchQueueOptions): QueueMonit
     });
   }
   if (typeof options?.probe !== 'function') throw invalidOption('probe', options?.probe, 'a function returning a QueueSnapshot');
-  const env = loadEnvConfig(options.env ?? process.env);
+  const env = loadEnvSections(options.env ?? process.env, ['queue', 'monitoringIntervalMinutes']);
   const t = {
     depthWarning: options.thresholds?.depthWarning ?? env.queue.depthWarning,
     depthCritical: options.thresholds?.depthCritical ?? env.queue.depthCritical,

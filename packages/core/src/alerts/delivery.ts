@@ -1,4 +1,7 @@
+import type { Counter } from '@opentelemetry/api';
+import type { Logger } from 'pino';
 import { type Clock, runWithDeadline } from '../clock.js';
+import type { NotificationRecord } from './history.js';
 import type { AlertNotification } from './model.js';
 
 /** Routing class of a sink; default routes are defined per kind (see `docs/alerts.md`). */
@@ -76,6 +79,7 @@ export interface Deliverer {
   close(): void;
 }
 
+/** Creates the {@link Deliverer} of `sink`: limits from `sink.delivery`, backoff jitter from `random`. */
 export function createDeliverer(sink: AlertSink, clock: Clock, random: () => number = Math.random): Deliverer {
   const opts = sink.delivery ?? {};
   const timeoutMs = opts.timeoutMs ?? 5000;
@@ -164,4 +168,55 @@ export function createDeliverer(sink: AlertSink, clock: Clock, random: () => num
       pump();
     },
   };
+}
+
+/** What {@link dispatch} needs: the sinks and their deliverers by name, the `alerts.notifications` counter, logging. */
+export interface DispatchDeps {
+  byName: ReadonlyMap<string, AlertSink>;
+  deliverers: ReadonlyMap<string, Deliverer>;
+  /** `alerts.notifications`. */
+  notifications: Counter;
+  logger: Logger;
+  /** Rate-limited logging (`rateLimitedLog`). */
+  limited: (key: string, log: () => void) => void;
+  /** Keeps a settling delivery visible to `idle()`/`close()`. */
+  track: (promise: Promise<unknown>) => unknown;
+}
+
+/**
+ * Fans `notification` out to the deliverers of `sinkNames` (skipping resolutions for sinks with `sendResolved:
+ * false`), fills `record.sinks` (`pending`, then the result) and counts each result; failures are logged rate-limited.
+ * Never throws.
+ */
+export function dispatch(
+  deps: DispatchDeps,
+  notification: AlertNotification,
+  sinkNames: readonly string[],
+  record: NotificationRecord | undefined,
+): void {
+  const alert = notification.labels.alertname ?? '';
+  const severity = notification.labels.severity ?? '';
+  for (const name of sinkNames) {
+    const sink = deps.byName.get(name);
+    const deliverer = deps.deliverers.get(name);
+    if (!sink || !deliverer) continue;
+    if (notification.status === 'resolved' && sink.sendResolved === false) continue;
+    if (record) record.sinks[name] = 'pending';
+    const settled = new Promise<void>((resolve) => {
+      deliverer.enqueue(notification, (result: DeliveryResult, code?: string) => {
+        deps.notifications.add(1, { alert, severity, sink: name, result });
+        if (record) record.sinks[name] = result;
+        if (result !== 'sent') {
+          deps.limited(`sink:${name}:${result}`, () =>
+            deps.logger.warn(
+              { sink: name, alert, fingerprint: notification.fingerprint, result, code },
+              `slakit alerts: notification ${result} at sink ${name}`,
+            ),
+          );
+        }
+        resolve();
+      });
+    });
+    deps.track(settled);
+  }
 }

@@ -49,8 +49,18 @@ export interface HistoryQuery {
   kind?: HistoryEntry['kind'];
 }
 
-/** A bounded, newest-first log of notifications and remediations. */
-export function createHistory(limit: number) {
+/** A bounded log of notifications and remediations, queried newest first. */
+export interface History {
+  /** Records a notification under the next id; returns the stored record (its `sinks` fill in later). */
+  addNotification(entry: Omit<NotificationRecord, 'id'>): NotificationRecord;
+  /** Records a remediation run under the next id; returns the stored record (updated as the run goes). */
+  addRemediation(entry: Omit<RemediationRecord, 'id'>): RemediationRecord;
+  /** Newest-first entries matching `query`. */
+  query(query?: HistoryQuery): HistoryEntry[];
+}
+
+/** Creates a history keeping the newest `limit` entries. */
+export function createHistory(limit: number): History {
   const entries: HistoryEntry[] = [];
   let nextId = 1;
   const push = <T extends HistoryEntry>(entry: T): T => {

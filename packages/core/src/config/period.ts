@@ -1,4 +1,4 @@
-import { Cron } from 'croner';
+import { loadCroner } from '../deps.js';
 
 /**
  * The period of a cron schedule in seconds: the largest gap between its next 8 fire times (so an irregular
@@ -6,7 +6,7 @@ import { Cron } from 'croner';
  * @throws Error when the expression is invalid or does not fire repeatedly
  */
 export function cronPeriodSeconds(cron: string, timezone?: string, from = new Date()): number {
-  const runs = new Cron(cron, { paused: true, timezone }).nextRuns(8, from);
+  const runs = new (loadCroner().Cron)(cron, { paused: true, timezone }).nextRuns(8, from);
   if (runs.length < 2) throw new Error('the expression does not fire repeatedly');
   let gap = 0;
   for (let i = 1; i < runs.length; i++) gap = Math.max(gap, (runs[i] as Date).getTime() - (runs[i - 1] as Date).getTime());

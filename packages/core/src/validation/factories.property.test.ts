@@ -12,7 +12,7 @@ import { memoryAlertStore, redisAlertStore } from '../alerts/store.js';
 import { httpDurationBuckets } from '../buckets.js';
 import { jobSchedule, jobSla, queueThresholds, runbookUrl, sloLatencyThresholds } from '../config/runtime.js';
 import { defineConfig } from '../config/schema.js';
-import { ENV_VARIABLES, loadEnvConfig } from '../env.js';
+import { ENV_VARIABLES, type EnvSection, loadEnvConfig, loadEnvSections } from '../env.js';
 import { SLAKIT_ERROR_CODES } from '../errors.js';
 import * as core from '../index.js';
 import { createLogger } from '../logger.js';
@@ -191,6 +191,12 @@ export const CORE_FACTORIES: FactoryTarget[] = [
   },
   { name: 'httpDurationBuckets', keys: [], call: (o) => httpDurationBuckets(o as never) },
   { name: 'loadEnvConfig', keys: ENV_VARIABLES, call: (o) => loadEnvConfig(o as never) },
+  {
+    name: 'loadEnvSections',
+    keys: ENV_VARIABLES,
+    call: (o) =>
+      loadEnvSections(o as never, ['sla', 'queue', 'alerts', 'remediation', 'monitoringIntervalMinutes', 'otel'] as EnvSection[]),
+  },
 ];
 
 const GOOD = [silent, createFakeClock(0), fakeRedis, [sink], { enabled: false }, 'warning', 'https://example.com/x', 5, 1000];

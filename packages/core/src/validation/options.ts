@@ -1,6 +1,10 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { SlakitError, type SlakitErrorCode } from '../errors.js';
+import { lazySchema, zod } from './lazy.js';
+import { formatField, KNOWN, knownKeysError, unknownKeyText } from './names.js';
 import { describeValue } from './redact.js';
+
+export { didYouMean, editDistance, formatField, knownKeysError, unknownKeyText } from './names.js';
 
 /**
  * The one validation path of slakit: every factory's options and the SLO/SLA config are zod schemas built from
@@ -13,8 +17,6 @@ import { describeValue } from './redact.js';
 /** A schema of an option (any zod schema; build them with {@link opt}). */
 export type OptionSchema = z.ZodType;
 
-/** Marker carried by the zod message of an unknown key: the known keys follow it. */
-const KNOWN = '\u0000slakit-known:';
 /** Marker carried by a custom issue with its own error code: `<marker><code>\u0000<accepted>`. */
 const CODED = '\u0000slakit-code:';
 
@@ -32,148 +34,106 @@ export function coded(code: SlakitErrorCode, accepted: string): string {
   return `${CODED}${code}\u0000${accepted}`;
 }
 
-/** Builders of option schemas; every leaf takes the text of what it accepts. */
+/**
+ * Builders of option schemas; every leaf takes the text of what it accepts. Each returns a {@link lazySchema}: the
+ * zod schema is built (and zod loaded) the first time it is used, never at import.
+ */
 export const opt = {
   /** A finite number (never NaN or ±Infinity) passing `test`. */
   number: (accepted: string, test: (v: number) => boolean = () => true) =>
-    z.custom<number>((v) => finite(v) && test(v), { error: accepted }),
+    lazySchema(() => zod().custom<number>((v) => finite(v) && test(v), { error: accepted })),
   /** A safe integer passing `test`. */
   integer: (accepted: string, test: (v: number) => boolean = () => true) =>
-    z.custom<number>((v) => Number.isSafeInteger(v) && test(v as number), { error: accepted }),
+    lazySchema(() => zod().custom<number>((v) => Number.isSafeInteger(v) && test(v as number), { error: accepted })),
   /** A string passing `test`. */
   string: (accepted = 'a string', test: (v: string) => boolean = () => true) =>
-    z.custom<string>((v) => typeof v === 'string' && test(v), { error: accepted }),
+    lazySchema(() => zod().custom<string>((v) => typeof v === 'string' && test(v), { error: accepted })),
   /** A non-empty string. */
   text: (accepted = 'a non-empty string') =>
-    z.custom<string>((v) => typeof v === 'string' && v.trim() !== '', { error: accepted }),
-  boolean: (accepted = 'true or false') => z.custom<boolean>((v) => typeof v === 'boolean', { error: accepted }),
+    lazySchema(() => zod().custom<string>((v) => typeof v === 'string' && v.trim() !== '', { error: accepted })),
+  boolean: (accepted = 'true or false') =>
+    lazySchema(() => zod().custom<boolean>((v) => typeof v === 'boolean', { error: accepted })),
   /** A function. */
   function: (accepted = 'a function') =>
-    z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', { error: accepted }),
+    lazySchema(() => zod().custom<(...args: never[]) => unknown>((v) => typeof v === 'function', { error: accepted })),
   /** One of `values`. */
   oneOf: <T extends string | number | boolean>(values: readonly T[], accepted = `one of ${values.join(', ')}`) =>
-    z.custom<T>((v) => (values as readonly unknown[]).includes(v), { error: accepted }),
+    lazySchema(() => zod().custom<T>((v) => (values as readonly unknown[]).includes(v), { error: accepted })),
   /** An object (any non-null object, or a function) with these methods: a duck-typed client. */
   client: (methods: readonly string[], accepted: string) =>
-    z.custom<object>(
-      (v) =>
-        (typeof v === 'object' || typeof v === 'function') &&
-        v !== null &&
-        methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
-      { error: accepted },
+    lazySchema(() =>
+      zod().custom<object>(
+        (v) =>
+          (typeof v === 'object' || typeof v === 'function') &&
+          v !== null &&
+          methods.every((m) => typeof (v as Record<string, unknown>)[m] === 'function'),
+        { error: accepted },
+      ),
     ),
   /** Anything passing `test` (for values such as a Date or a RegExp). */
-  custom: <T = unknown>(accepted: string, test: (v: unknown) => boolean) => z.custom<T>(test, { error: accepted }),
+  custom: <T = unknown>(accepted: string, test: (v: unknown) => boolean) =>
+    lazySchema(() => zod().custom<T>(test, { error: accepted })),
   /** Any value (documented but not checked here; the factory checks it). */
-  any: () => z.unknown(),
+  any: () => lazySchema(() => zod().unknown()),
   /**
    * A value that matches one of the schemas. When a branch got inside an object (`rules: { minRuns: 0 }`), that
    * branch's problem is reported (`rules.minRuns`); otherwise `accepted`.
    */
   union: (schemas: readonly [OptionSchema, OptionSchema, ...OptionSchema[]], accepted: string) =>
-    z.union(schemas as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]], { error: accepted }),
+    lazySchema(() => zod().union(schemas as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]], { error: accepted })),
   /** `false`, or a value of `schema` (e.g. `rules: false | { … }`). */
   falseOr: (schema: OptionSchema, accepted: string) =>
-    z.union([z.literal(false, { error: accepted }), schema], { error: accepted }),
+    lazySchema(() => zod().union([zod().literal(false, { error: accepted }), schema], { error: accepted })),
   /** An array of items (each validated with its index in the path). */
   array: (item: OptionSchema, accepted: string, { min = 0, max = Number.POSITIVE_INFINITY } = {}) =>
-    z.array(item, { error: accepted }).check((ctx) => {
-      if (ctx.value.length < min || ctx.value.length > max)
-        ctx.issues.push({ code: 'custom', message: accepted, input: ctx.value });
-    }),
+    lazySchema(() =>
+      zod()
+        .array(item, { error: accepted })
+        .check((ctx) => {
+          if (ctx.value.length < min || ctx.value.length > max)
+            ctx.issues.push({ code: 'custom', message: accepted, input: ctx.value });
+        }),
+    ),
   /**
    * A plain options object with exactly these keys (every key optional unless listed in `required`); other keys are
    * reported as unknown options with a did-you-mean. `accepted` describes the object itself.
    */
-  object: (shape: Record<string, OptionSchema>, accepted = 'an options object', { required = [] as readonly string[] } = {}) => {
-    const keys = Object.keys(shape);
-    const full: Record<string, OptionSchema> = {};
-    for (const key of keys)
-      full[key] = required.includes(key) ? (shape[key] as OptionSchema) : (shape[key] as OptionSchema).optional();
-    return z
-      .custom<Record<string, unknown>>(isObject, { error: accepted })
-      .pipe(z.strictObject(full, { error: knownKeysError(keys) }));
-  },
+  object: (shape: Record<string, OptionSchema>, accepted = 'an options object', { required = [] as readonly string[] } = {}) =>
+    lazySchema(() => {
+      const keys = Object.keys(shape);
+      const full: Record<string, OptionSchema> = {};
+      for (const key of keys)
+        full[key] = required.includes(key) ? (shape[key] as OptionSchema) : (shape[key] as OptionSchema).optional();
+      return zod()
+        .custom<Record<string, unknown>>(isObject, { error: accepted })
+        .pipe(zod().strictObject(full, { error: knownKeysError(keys) }));
+    }),
   /**
    * An object of named entries (`jobs`, `remediations`): keys must match `key` (when given) and may never be
    * `__proto__`, `constructor` or `prototype` (which JavaScript objects would drop or resolve to a method).
    */
   record: (value: OptionSchema, accepted: string, key?: { pattern: RegExp; accepted: string; code?: SlakitErrorCode }) =>
-    z
-      .custom<Record<string, unknown>>(isObject, { error: accepted })
-      .superRefine((input, ctx) => {
-        for (const k of Object.keys(input)) {
-          if (FORBIDDEN_KEYS.has(k) || (key && !key.pattern.test(k))) {
-            ctx.addIssue({
-              code: 'custom',
-              path: [k],
-              message: key
-                ? coded(key.code ?? 'ERR_SLAKIT_INVALID_OPTION', key.accepted)
-                : 'a name other than __proto__, constructor, prototype',
-              input: k,
-              params: { key: true },
-            });
+    lazySchema(() =>
+      zod()
+        .custom<Record<string, unknown>>(isObject, { error: accepted })
+        .superRefine((input, ctx) => {
+          for (const k of Object.keys(input)) {
+            if (FORBIDDEN_KEYS.has(k) || (key && !key.pattern.test(k))) {
+              ctx.addIssue({
+                code: 'custom',
+                path: [k],
+                message: key
+                  ? coded(key.code ?? 'ERR_SLAKIT_INVALID_OPTION', key.accepted)
+                  : 'a name other than __proto__, constructor, prototype',
+                input: k,
+                params: { key: true },
+              });
+            }
           }
-        }
-      })
-      .pipe(z.record(z.string(), value)),
+        })
+        .pipe(zod().record(zod().string(), value)),
+    ),
 };
-
-/** The zod `error` option of a strict object that reports its known keys with an unknown one (for the did-you-mean). */
-export function knownKeysError(keys: readonly string[]): (issue: { code?: string }) => string | undefined {
-  return (issue) => (issue.code === 'unrecognized_keys' ? `${KNOWN}${keys.join(',')}` : undefined);
-}
-
-/** `is not a known option (did you mean budgetSeconds?); known options: …` for an unknown key of a strict object. */
-export function unknownKeyText(key: string, message: string, where?: string): string {
-  const known = message.startsWith(KNOWN) ? message.slice(KNOWN.length).split(',').filter(Boolean) : [];
-  const suggestion = didYouMean(key, known);
-  return `is not a known option${suggestion ? ` (did you mean ${suggestion}?)` : ''}; ${
-    known.length ? `known options${where ? ` of ${where}` : ''}: ${known.join(', ')}` : 'no options are accepted here'
-  }`;
-}
-
-/** Levenshtein distance of two short strings (option names). */
-export function editDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  const m = a.length;
-  const n = b.length;
-  if (Math.abs(m - n) > 3 || m > 64 || n > 64) return Math.max(m, n);
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
-  for (let i = 1; i <= m; i++) {
-    const cur = [i];
-    for (let j = 1; j <= n; j++) {
-      const cost = a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1;
-      cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
-    }
-    prev = cur;
-  }
-  return prev[n] as number;
-}
-
-/** The known key closest to `key` within edit distance 2 (case-insensitive), if any. */
-export function didYouMean(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const candidate of known) {
-    const d = candidate.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-/** Formats an option path the way users write it: `sinks[1].delivery.retries`. */
-export function formatField(path: readonly PropertyKey[], prefix = ''): string {
-  let out = prefix;
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out === '' ? String(key) : `.${String(key)}`;
-  }
-  return out;
-}
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let cur = input;

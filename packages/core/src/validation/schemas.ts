@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   deliveryOptionsSchema,
   integerAtLeast,
@@ -10,6 +9,7 @@ import {
   severity,
   unitRatio,
 } from './fields.js';
+import { lazySchema, zod } from './lazy.js';
 import { type OptionSchema, opt } from './options.js';
 
 /**
@@ -104,15 +104,18 @@ export const telemetryOptionsSchema = opt.object(
   'an object of telemetry options',
 );
 
-const sinkLike = z.looseObject({
-  name: opt.text('a sink with a name and a send() function'),
-  send: opt.function('a sink with a name and a send() function'),
-  kind: opt.string('a sink kind: log, chat, pager, sentry, webhook, alertmanager or custom').optional(),
-  delivery: deliveryOptionsSchema.optional(),
-  refreshSeconds: positiveSeconds().optional(),
-  sendResolved: opt.boolean().optional(),
-});
-const sinkSchema = opt.custom('a sink with a name and a send() function', isPlainRecord).pipe(sinkLike);
+const sinkSchema = lazySchema(() =>
+  opt.custom('a sink with a name and a send() function', isPlainRecord).pipe(
+    zod().looseObject({
+      name: opt.text('a sink with a name and a send() function'),
+      send: opt.function('a sink with a name and a send() function'),
+      kind: opt.string('a sink kind: log, chat, pager, sentry, webhook, alertmanager or custom').optional(),
+      delivery: deliveryOptionsSchema.optional(),
+      refreshSeconds: positiveSeconds().optional(),
+      sendResolved: opt.boolean().optional(),
+    }),
+  ),
+);
 const sinkNames = opt.array(opt.string('a sink name'), 'an array of sink names');
 
 /** `createAlerter()` options (including each sink's `delivery`, so `sinks[1].delivery.retries` is named). */

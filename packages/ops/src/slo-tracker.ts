@@ -3,6 +3,7 @@ import {
   invalidOption,
   type SlakitConfig,
   type SlakitConfigInput,
+  type SloRecorder,
   systemClock,
   validateConfig,
   validateOptions,
@@ -26,8 +27,8 @@ export interface SloCompliance {
   status: 'PASS' | 'FAIL' | 'NO_DATA';
 }
 
-/** An in-process SLO view fed by `instrument({ slo: tracker })`. */
-export interface SloTracker {
+/** An in-process SLO view fed by `instrument({ slo: tracker })` (it implements core's `SloRecorder`). */
+export interface SloTracker extends SloRecorder {
   /** Latency thresholds of the latency SLOs (added to the HTTP histogram buckets by `instrument`). */
   readonly latencyThresholdsSeconds: number[];
   /** Records one finished request (called by `instrument`); aborted requests are not counted. */

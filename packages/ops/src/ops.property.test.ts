@@ -2,16 +2,14 @@
 // and query, random methods, hostile headers, random bodies of random content types — against a real Express app on
 // 127.0.0.1 (keep-alive agent), with and without authorize functions, and as a bare node:http handler. Always a
 // 2xx/4xx, a JSON (or empty) body, never a 5xx, a throw or an unhandled rejection, and never the planted secret.
-import { Agent, createServer, type IncomingMessage, request, type Server } from 'node:http';
+import { Agent, createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Alerter, createAlerter, defineConfig } from '@slakit/core';
+import { type Alerter, createAlerter, defineConfig, type RunRecord } from '@slakit/core';
 import { createTestTelemetry, type TestTelemetry } from '@slakit/core/testing';
-import express5 from 'express5';
+import express5 from 'express';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { errorHandler } from './error-handler.js';
-import { type OpsJob, type OpsLedger, type OpsRouterOptions, type OpsRunRecord, opsRouter } from './ops.js';
-import { createSloTracker } from './slo-tracker.js';
+import { createSloTracker, type OpsJob, type OpsLedger, type OpsRouterOptions, opsRouter } from './index.js';
 
 // Shapes today's sanitizeMessage already scrubs (URL credentials, password=…): the property checks that every
 // response of this slice goes through it. (Broader secret shapes are the sanitiser's own suite.)
@@ -19,6 +17,27 @@ const SECRET = 'hunter2';
 const LEAKY = `connect postgres://app:${SECRET}@db.internal/prod failed: password=${SECRET}`;
 const ADMIN = 'Bearer admin';
 const NUM_RUNS = 1000;
+
+/**
+ * The last Express error middleware, as @slakit/express-middleware's `errorHandler()` answers (a JSON
+ * `{ error, message }` with the error's 4xx/5xx status, else 500) — written out here because @slakit/ops must not
+ * depend on express-middleware, not even in its tests.
+ */
+function errorHandler() {
+  return (err: unknown, _req: IncomingMessage, res: ServerResponse, _next: (err?: unknown) => void) => {
+    const raw =
+      (err as { status?: unknown; statusCode?: unknown } | null)?.status ?? (err as { statusCode?: unknown } | null)?.statusCode;
+    const status = typeof raw === 'number' && Number.isInteger(raw) && raw >= 400 && raw <= 599 ? raw : 500;
+    if (res.headersSent) {
+      res.socket?.destroy();
+      return;
+    }
+    res.statusCode = status;
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    res.setHeader('cache-control', 'no-store');
+    res.end(JSON.stringify({ error: status >= 500 ? 'internal' : 'client_error', message: 'the request failed' }));
+  };
+}
 
 const config = defineConfig({
   service: 'prop',
@@ -31,9 +50,12 @@ const config = defineConfig({
 
 function ledger(): OpsLedger {
   const now = Date.now();
-  const runs: OpsRunRecord[] = Array.from({ length: 30 }, (_, i) => ({
+  const runs: RunRecord[] = Array.from({ length: 30 }, (_, i) => ({
     runId: `run-${i}`,
     job: i % 3 === 0 ? 'fails' : 'cleanup',
+    slot: undefined,
+    fence: undefined,
+    owner: undefined,
     outcome: i % 3 === 0 ? 'failed' : 'succeeded',
     startedAt: new Date(now - i * 3_600_000 - 1000),
     finishedAt: new Date(now - i * 3_600_000),
@@ -42,6 +64,7 @@ function ledger(): OpsLedger {
     processed: i,
     errorCode: i % 3 === 0 ? 'ECONNREFUSED' : undefined,
     errorMessage: i % 3 === 0 ? LEAKY : undefined,
+    dryRun: false,
   }));
   return {
     async recent(job, limit = 20) {
@@ -136,7 +159,7 @@ beforeAll(async () => {
     const app = express5();
     app.use(opsRouter(options) as never);
     app.use((_req, res) => void res.status(404).json({ error: 'not_found' }));
-    app.use(errorHandler({ logger: kit.telemetry.logger }) as never);
+    app.use(errorHandler() as never);
     return createServer(app);
   };
   targets.push({ name: 'Express, no authorize', base: await listen(expressApp(base)) });

@@ -2,11 +2,11 @@
 // before the fix. The property-based suite over every path is in ops.property.test.ts.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Alerter, createAlerter } from '@slakit/core';
+import { type Alerter, createAlerter, type RunRecord } from '@slakit/core';
 import { createTestTelemetry, type TestTelemetry } from '@slakit/core/testing';
-import express5 from 'express5';
+import express5 from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type OpsJob, type OpsLedger, type OpsRouterOptions, type OpsRunRecord, opsRouter } from './ops.js';
+import { type OpsJob, type OpsLedger, type OpsRouterOptions, opsRouter } from './index.js';
 
 const servers: Server[] = [];
 const kits: TestTelemetry[] = [];
@@ -385,7 +385,7 @@ describe('item 15: GET /ops/slo reports exactly the requested interval', () => {
     const calls: { windowSeconds: number; until: Date | undefined }[] = [];
     const ledger: OpsLedger = {
       async recent() {
-        return [] as OpsRunRecord[];
+        return [] as RunRecord[];
       },
       async lastSuccess() {
         return undefined;

@@ -1,0 +1,235 @@
+import type { z } from 'zod';
+import { nonNegativeSeconds, QUEUE_FIELDS, RULE_FIELDS, SLA_FIELDS } from '../validation/fields.js';
+import { lazySchema, zod } from '../validation/lazy.js';
+import { FORBIDDEN_KEYS, knownKeysError } from '../validation/options.js';
+import { cronPeriodSeconds, PROMETHEUS_DURATION } from './period.js';
+
+/**
+ * The sections of the slakit config schema (SLOs, jobs, queues, receivers, alerting, health, prometheus), each a
+ * lazy schema: built, with zod loaded, on the first validation.
+ */
+
+/** A strict object whose unknown keys are reported with a did-you-mean against its known keys. */
+function strict<T extends z.core.$ZodLooseShape>(shape: T) {
+  return zod().strictObject(shape, { error: knownKeysError(Object.keys(shape)) });
+}
+
+/**
+ * An object of named entries: keys must match `pattern`, and never `__proto__`/`constructor`/`prototype` (which a
+ * plain object would drop, or resolve to one of its methods).
+ */
+export function namedRecord<T extends z.ZodType>(pattern: RegExp, what: string, value: T) {
+  return zod()
+    .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
+      error: `must be an object of ${what}s by name`,
+    })
+    .superRefine((input, ctx) => {
+      for (const key of Object.keys(input)) {
+        if (FORBIDDEN_KEYS.has(key) || !pattern.test(key))
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `must be a ${what} name matching ${pattern}`,
+            input: key,
+            params: { key: true },
+          });
+      }
+    })
+    .pipe(zod().record(zod().string(), value));
+}
+
+export const NAME = /^[a-z][a-z0-9_]*$/;
+export const SERVICE = /^[a-z][a-z0-9_-]*$/;
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+/** Label matchers as written inside `{…}` of a PromQL selector, e.g. `namespace="shop",service="orders"`. */
+const MATCHERS =
+  /^\s*([a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"([^"\\]|\\.)*"\s*)(,\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"([^"\\]|\\.)*"\s*)*,?\s*$/;
+
+const name = (what: string) =>
+  zod()
+    .string()
+    .regex(NAME, { error: `must be a ${what} name matching ${NAME}` });
+const duration = lazySchema(() =>
+  zod().string().regex(PROMETHEUS_DURATION, { error: 'must be a Prometheus duration such as 30s, 5m, 1h, 30d' }),
+);
+const positive = lazySchema(() => zod().number({ error: 'must be a number' }).finite().gt(0, { error: 'must be > 0' }));
+const percent = lazySchema(() =>
+  zod().number({ error: 'must be a number' }).gt(0, { error: 'must be > 0' }).lt(100, { error: 'must be < 100' }),
+);
+const envName = lazySchema(() =>
+  zod().string().regex(ENV_NAME, { error: 'must be an environment variable name such as SLACK_WEBHOOK_URL' }),
+);
+const httpUrl = lazySchema(() =>
+  zod()
+    .string()
+    .refine((v) => /^https?:\/\/[^\s]+$/.test(v), { error: 'must be an http(s) URL' }),
+);
+
+const sloBase = () => ({
+  name: name('SLO'),
+  /** Target share of good events, in percent (0 < objective < 100), e.g. 99.9. */
+  objective: percent,
+  /** Compliance window (Prometheus duration); default 30d. */
+  window: duration.default('30d'),
+  description: zod().string().optional(),
+});
+
+const availabilitySlo = lazySchema(() => strict({ ...sloBase(), kind: zod().literal('availability') }));
+const latencySlo = lazySchema(() =>
+  strict({
+    ...sloBase(),
+    kind: zod().literal('latency'),
+    /** A request is good when it completes within this many seconds. */
+    thresholdSeconds: positive,
+  }),
+);
+export const slo = lazySchema(() =>
+  zod().discriminatedUnion('kind', [availabilitySlo, latencySlo], {
+    error: 'must have kind "availability" or "latency"',
+  }),
+);
+
+export const job = lazySchema(() =>
+  zod()
+    .strictObject(
+      {
+        /** SLA budget of one run, in seconds (shared with `withSla()`: > 0, at most 10 years). */
+        budgetSeconds: SLA_FIELDS.budgetSeconds,
+        /** Cron expression (croner syntax) of the job's schedule; enables missed-run rules. */
+        schedule: zod().string().min(1).optional(),
+        timezone: zod().string().min(1).optional(),
+        /** Extra time after a period before a missing success is critical; default 10 % of the period (≥ 60 s). */
+        graceSeconds: nonNegativeSeconds().optional(),
+        /** Percent of the budget that warns (shared with `withSla()`: > 0 and ≤ 1000); default 80. */
+        warningPercent: SLA_FIELDS.warningPercent.default(80),
+        /** Percent of the budget that is critical (shared with `withSla()`: > 0 and ≤ 1000); default 100. */
+        criticalPercent: SLA_FIELDS.criticalPercent.default(100),
+        /** Success rate over 24 h below which the job is critical; default 0.95. */
+        successRateThreshold: RULE_FIELDS.successRateThreshold.default(0.95),
+        /** Throughput below this share of its 7-day average warns; default 0.5. */
+        throughputRatio: RULE_FIELDS.throughputRatio.default(0.5),
+        /** Consecutive failures that are critical; default 3. */
+        consecutiveFailures: RULE_FIELDS.consecutiveFailures.default(3),
+        description: zod().string().optional(),
+      },
+      {
+        error: knownKeysError([
+          'budgetSeconds',
+          'schedule',
+          'timezone',
+          'graceSeconds',
+          'warningPercent',
+          'criticalPercent',
+          'successRateThreshold',
+          'throughputRatio',
+          'consecutiveFailures',
+          'description',
+        ]),
+      },
+    )
+    .superRefine((value, ctx) => {
+      if (value.warningPercent >= value.criticalPercent)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['warningPercent'],
+          message: 'must be < criticalPercent',
+          input: value.warningPercent,
+        });
+      if (value.schedule !== undefined) {
+        try {
+          cronPeriodSeconds(value.schedule, value.timezone);
+        } catch (error) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['schedule'],
+            message: `must be a cron expression that fires repeatedly (${(error as Error).message})`,
+            input: value.schedule,
+          });
+        }
+      }
+    }),
+);
+
+export const queue = lazySchema(() =>
+  zod()
+    .strictObject(
+      {
+        depthWarning: QUEUE_FIELDS.depthWarning.default(100),
+        depthCritical: QUEUE_FIELDS.depthCritical.default(500),
+        ageWarningHours: QUEUE_FIELDS.ageWarningHours.default(48),
+        ageEscalationHours: QUEUE_FIELDS.ageEscalationHours.default(168),
+        description: zod().string().optional(),
+      },
+      { error: knownKeysError(['depthWarning', 'depthCritical', 'ageWarningHours', 'ageEscalationHours', 'description']) },
+    )
+    .superRefine((value, ctx) => {
+      if (value.depthWarning >= value.depthCritical)
+        ctx.addIssue({ code: 'custom', path: ['depthWarning'], message: 'must be < depthCritical', input: value.depthWarning });
+      if (value.ageWarningHours >= value.ageEscalationHours)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ageWarningHours'],
+          message: 'must be < ageEscalationHours',
+          input: value.ageWarningHours,
+        });
+    }),
+);
+
+const receiver = lazySchema(() =>
+  zod().discriminatedUnion(
+    'type',
+    [
+      strict({ type: zod().literal('pagerduty'), routingKeyEnv: envName.default('PAGERDUTY_ROUTING_KEY') }),
+      strict({
+        type: zod().literal('slack'),
+        webhookUrlEnv: envName.default('SLACK_WEBHOOK_URL'),
+        channel: zod().string().min(1).optional(),
+      }),
+      strict({ type: zod().literal('webhook'), url: httpUrl.optional(), urlEnv: envName.optional() }).refine(
+        (v) => (v.url === undefined) !== (v.urlEnv === undefined),
+        {
+          error: 'must set exactly one of url (a URL without secrets) or urlEnv',
+        },
+      ),
+    ],
+    { error: 'must have type "pagerduty", "slack" or "webhook"' },
+  ),
+);
+
+export const alerting = lazySchema(() =>
+  strict({
+    /** Base URL of the runbooks; `runbook_url` = `<base>/<AlertName>.md`. */
+    runbookBaseUrl: httpUrl.default('https://github.com/slakit/slakit/blob/main/docs/runbooks'),
+    /** Critical alerts go here (Alertmanager `pager` receiver); default PagerDuty with `PAGERDUTY_ROUTING_KEY`. */
+    pager: receiver.default({ type: 'pagerduty', routingKeyEnv: 'PAGERDUTY_ROUTING_KEY' }),
+    /** Warning alerts go here (Alertmanager `chat` receiver); default Slack with `SLACK_WEBHOOK_URL`. */
+    chat: receiver.default({ type: 'slack', webhookUrlEnv: 'SLACK_WEBHOOK_URL' }),
+    groupWait: duration.default('30s'),
+    groupInterval: duration.default('5m'),
+    /** Re-send interval of firing critical alerts; default 1h. */
+    criticalRepeatInterval: duration.default('1h'),
+    /** Re-send interval of firing warning alerts; default 4h. */
+    warningRepeatInterval: duration.default('4h'),
+  }),
+);
+
+export const health = lazySchema(() =>
+  strict({
+    /** Checks that page when failing; default every check reported by `health_check_status`. */
+    criticalChecks: zod().array(zod().string().min(1)).optional(),
+    /** How long a check must fail before `HealthCheckFailing` fires; default 5m. */
+    failingFor: duration.default('5m'),
+  }),
+);
+
+export const prometheus = lazySchema(() =>
+  strict({
+    /** Label matchers added to every series selector of the generated rules and dashboards; default none. */
+    selector: zod()
+      .string()
+      .refine((v) => v.trim() === '' || MATCHERS.test(v), { error: 'must be PromQL label matchers such as service="orders"' })
+      .default(''),
+    /** Evaluation interval of the generated rule groups; default 30s. */
+    evaluationInterval: duration.default('30s'),
+  }),
+);

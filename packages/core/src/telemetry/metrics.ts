@@ -1,0 +1,79 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { metrics as otelMetrics } from '@opentelemetry/api';
+import type { Resource } from '@opentelemetry/resources';
+import { loadSdkMetrics } from '../deps.js';
+import { createAggregatingFastMetrics, type FastMetrics } from '../fast-metrics.js';
+import { type MetricsHandler, PrometheusConventionReader } from '../prometheus.js';
+import { registerMeterProvider } from './globals.js';
+import type { Lifecycle } from './lifecycle.js';
+import { SLAKIT_SCOPE, type Telemetry, type TelemetryOptions } from './types.js';
+
+/** What the metrics setup decided: the meter, fast instruments when they aggregate in place, and slakit's reader. */
+export interface Metrics {
+  meter: Telemetry['meter'];
+  fast: FastMetrics | undefined;
+  reader: PrometheusConventionReader | undefined;
+  fromHost: boolean;
+}
+
+/**
+ * Chooses the meter: an explicit `meterProvider`, the host's global one, or slakit's own SDK MeterProvider with its
+ * Prometheus reader (registered globally when `registerGlobal`). `@opentelemetry/sdk-metrics` is loaded only then.
+ */
+export function setupMetrics(
+  options: TelemetryOptions,
+  ctx: { useHost: () => boolean; registerGlobal: boolean; resource: () => Resource },
+  lifecycle: Lifecycle,
+): Metrics {
+  if (options.meterProvider) {
+    return { meter: options.meterProvider.getMeter(SLAKIT_SCOPE), fast: undefined, reader: undefined, fromHost: true };
+  }
+  if (ctx.useHost()) return { meter: otelMetrics.getMeter(SLAKIT_SCOPE), fast: undefined, reader: undefined, fromHost: true };
+  const reader = new PrometheusConventionReader();
+  const extraReaders = options.metrics?.readers ?? [];
+  let fast: FastMetrics | undefined;
+  // Fast instruments aggregate in place only when every reader can collect them; otherwise they delegate.
+  if (extraReaders.every((r) => r instanceof PrometheusConventionReader)) {
+    const aggregating = createAggregatingFastMetrics(SLAKIT_SCOPE);
+    for (const r of [reader, ...extraReaders] as PrometheusConventionReader[]) r.attachProducer(aggregating);
+    fast = aggregating;
+  }
+  const provider = new (loadSdkMetrics().MeterProvider)({ resource: ctx.resource(), readers: [reader, ...extraReaders] });
+  lifecycle.flushers.push(() => provider.forceFlush());
+  lifecycle.cleanups.push(() => provider.shutdown());
+  if (ctx.registerGlobal) {
+    const unregister = registerMeterProvider(provider);
+    if (unregister) lifecycle.unregisters.push(unregister);
+  }
+  return { meter: provider.getMeter(SLAKIT_SCOPE), fast, reader, fromHost: false };
+}
+
+/** Starts the standalone `/metrics` server on `port` (unref'd; errors reported); closed by the lifecycle's cleanups. */
+export function startMetricsServer(
+  handler: MetricsHandler,
+  listen: { port: number; host: string },
+  lifecycle: Lifecycle,
+): () => AddressInfo | undefined {
+  const server: Server = createServer((req, res) => {
+    if ((req.url ?? '/').split('?')[0] === '/metrics') handler(req, res);
+    else {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('not found\n');
+    }
+  });
+  server.on('error', (error) => lifecycle.report('metrics.server', error));
+  server.listen(listen.port, listen.host);
+  server.unref();
+  lifecycle.cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
+  return () => {
+    const address = server.address();
+    return address && typeof address === 'object' ? address : undefined;
+  };
+}
