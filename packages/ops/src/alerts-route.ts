@@ -1,4 +1,4 @@
-import { type HistoryEntry, SEVERITIES, type Severity } from '@slakit/core';
+import { ALERT_CATALOGUE, type HistoryEntry, SEVERITIES, type Severity } from '@slakit/core';
 import { QueryError } from './errors.js';
 import { intParam, timeParam } from './query.js';
 import { send } from './respond.js';
@@ -46,7 +46,7 @@ export const remediateRoute: OpsRoute = {
     if (!alert || !/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(alert))
       throw new QueryError(
         'alert',
-        `alert must be an alert name such as JobSlaBreachCritical, got ${JSON.stringify((alert ?? '').slice(0, 40))}`,
+        `alert must be an alert name such as ${ALERT_CATALOGUE.JobSlaBreachCritical.name}, got ${JSON.stringify((alert ?? '').slice(0, 40))}`,
       );
     if (!ctx.alerter) return send(res, 404, { error: 'not_found', message: 'no alerter configured' });
     const record = await ctx.alerter.remediate(alert);

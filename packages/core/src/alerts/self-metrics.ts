@@ -1,4 +1,5 @@
 import { type Counter, createNoopMeter, type Meter } from '@opentelemetry/api';
+import { METRIC_CATALOGUE as M } from '../catalogue/index.js';
 import { type AlertStates, countBySeverity } from './state.js';
 
 /** The alerter's self-metrics. */
@@ -16,16 +17,10 @@ export interface AlertMetrics {
 /** Creates the self-metrics on `meter` (default a no-op meter); `alerts.active` observes `states`. */
 export function createAlertMetrics(meter: Meter | undefined, states: AlertStates): AlertMetrics {
   const m = meter ?? createNoopMeter();
-  const notifications = m.createCounter('alerts.notifications', {
-    description: 'Alert notifications by sink and result (sent, failed, dropped).',
-  });
-  const deduplicated = m.createCounter('alerts.deduplicated', {
-    description: 'Alert repeats suppressed inside the dedup window (here or by another replica).',
-  });
-  const remediations = m.createCounter('alerts.remediations', {
-    description: 'Remediation runs by action and final result.',
-  });
-  const activeGauge = m.createObservableGauge('alerts.active', { description: 'Alerts currently firing, by severity.' });
+  const notifications = m.createCounter(M.alertsNotifications.otel, { description: M.alertsNotifications.help });
+  const deduplicated = m.createCounter(M.alertsDeduplicated.otel, { description: M.alertsDeduplicated.help });
+  const remediations = m.createCounter(M.alertsRemediations.otel, { description: M.alertsRemediations.help });
+  const activeGauge = m.createObservableGauge(M.alertsActive.otel, { description: M.alertsActive.help });
   const observeActive = (result: { observe(value: number, attrs: Record<string, string>): void }) => {
     for (const [severity, value] of Object.entries(countBySeverity(states))) result.observe(value, { severity });
   };
