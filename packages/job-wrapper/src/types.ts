@@ -1,10 +1,11 @@
+import type { RunOutcome, RunRecord } from '@slakit/core';
 import type { Logger } from 'pino';
 
-// Types shared by withSla, the run ledgers and the rules. This module imports nothing from its callers (only types
-// of third-party packages), so the storage layer never depends on the wrapper that writes to it.
+// Types shared by withSla, the run ledgers and the rules. This module imports nothing from its callers (only types of core
+// and of third-party packages), so the storage layer never depends on the wrapper that writes to it.
 
-/** How a run ended. */
-export type RunOutcome = 'succeeded' | 'failed' | 'timed_out' | 'lease_lost' | 'skipped_locked' | 'skipped_overlap';
+/** How a run ended, and one run as stored in a ledger: defined once in `@slakit/core` (read by `@slakit/ops` too). */
+export type { RunOutcome, RunRecord };
 
 /** What the job function receives. */
 export interface JobContext<I = unknown> {
@@ -69,26 +70,6 @@ export interface SlaJob<I = unknown> {
   readonly budgetSeconds: number;
   /** Records a run that did not happen (e.g. a schedule fire while the previous run is still going): metrics, ledger, log. */
   skip(outcome: 'skipped_overlap' | 'skipped_locked', options?: RunOptions): Promise<RunResult>;
-}
-
-/** One run as stored in a ledger. */
-export interface RunRecord {
-  runId: string;
-  job: string;
-  /** Schedule slot (from `schedule()`); undefined for runs started by hand. */
-  slot: Date | undefined;
-  fence: bigint | undefined;
-  owner: string | undefined;
-  outcome: RunOutcome | 'running';
-  startedAt: Date;
-  finishedAt: Date | undefined;
-  durationSeconds: number;
-  budgetSeconds: number;
-  processed: number;
-  errorCode: string | undefined;
-  /** Sanitised, at most 500 characters. */
-  errorMessage: string | undefined;
-  dryRun: boolean;
 }
 
 /** Duration statistics of a job over a window. */
