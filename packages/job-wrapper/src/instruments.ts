@@ -19,21 +19,13 @@ export interface JobInstruments {
   contention: Counter;
 }
 
-const cache = new WeakMap<Meter, JobInstruments>();
-let noop: JobInstruments | undefined;
-
-/** Instruments for a meter, created once per meter (several wrapped jobs share them). */
+/**
+ * The job instruments on a meter (no meter: no-op instruments). Several wrapped jobs on one meter each call this: the
+ * OpenTelemetry SDK hands back the same instrument for an identical name and options, so no cache (module state) is
+ * kept here.
+ */
 export function jobInstruments(meter: Meter | undefined): JobInstruments {
-  if (!meter) {
-    noop ??= create(createNoopMeter());
-    return noop;
-  }
-  let instruments = cache.get(meter);
-  if (!instruments) {
-    instruments = create(meter);
-    cache.set(meter, instruments);
-  }
-  return instruments;
+  return create(meter ?? createNoopMeter());
 }
 
 function create(meter: Meter): JobInstruments {

@@ -414,3 +414,18 @@ describe('withSla configuration errors', () => {
     ).toThrowError(expect.objectContaining({ code: 'ERR_SLAKIT_THRESHOLD_ORDER' }));
   });
 });
+
+describe('instruments shared by several wrapped jobs (no module-level cache)', () => {
+  it('two jobs on one meter expose one metric family each, with both jobs as series', async () => {
+    const { kit, options } = setup();
+    const a = withSla('share_a', async () => ({ processed: 1 }), options);
+    const b = withSla('share_b', async () => ({ processed: 2 }), options);
+    await a();
+    await b();
+    const text = await kit.metrics.scrape();
+    expect(text.match(/^# TYPE job_runs_total /gm)).toHaveLength(1);
+    expect(text.match(/^# HELP job_records_processed_total /gm)).toHaveLength(1);
+    expect(await kit.metrics.value('job_records_processed_total', { job: 'share_a' })).toBe(1);
+    expect(await kit.metrics.value('job_records_processed_total', { job: 'share_b' })).toBe(2);
+  });
+});
