@@ -32,3 +32,6 @@ export const loadPino = (): typeof import('pino') => nodeRequire()('pino');
 export const loadCroner = (): typeof import('croner') => nodeRequire()('croner');
 export const loadSemconv = (): typeof import('@opentelemetry/semantic-conventions') =>
   nodeRequire()('@opentelemetry/semantic-conventions');
+/** node:http and node:https, loaded by the first outbound call or metrics server (hosts load them anyway; a bare import does not). */
+export const loadHttp = (): typeof import('node:http') => nodeRequire()('node:http');
+export const loadHttps = (): typeof import('node:https') => nodeRequire()('node:https');

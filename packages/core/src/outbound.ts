@@ -1,12 +1,5 @@
-import {
-  type ClientRequest,
-  request as httpRequest,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  validateHeaderName,
-  validateHeaderValue,
-} from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { loadHttp, loadHttps } from './deps.js';
 import { SlakitError } from './errors.js';
 
 /**
@@ -121,10 +114,11 @@ export function checkHeaders(field: string, headers: unknown): Record<string, st
     });
   }
   const out: Record<string, string> = {};
+  const http = loadHttp();
   for (const [name, value] of Object.entries(headers)) {
     const path = `${field}[${JSON.stringify(name.slice(0, 40))}]`;
     try {
-      validateHeaderName(name);
+      http.validateHeaderName(name);
     } catch {
       throw new SlakitError('ERR_SLAKIT_INVALID_OPTION', `${path} is not a valid HTTP header name`, {
         field: path,
@@ -134,7 +128,7 @@ export function checkHeaders(field: string, headers: unknown): Record<string, st
     let valid = typeof value === 'string';
     if (valid) {
       try {
-        validateHeaderValue(name, value);
+        http.validateHeaderValue(name, value);
       } catch {
         valid = false;
       }
@@ -225,7 +219,7 @@ export function outboundRequest(url: string | URL, options: OutboundRequestOptio
 
     const u = target.url;
     try {
-      req = (u.protocol === 'https:' ? httpsRequest : httpRequest)({
+      req = (u.protocol === 'https:' ? loadHttps().request : loadHttp().request)({
         protocol: u.protocol,
         hostname: u.hostname.startsWith('[') ? u.hostname.slice(1, -1) : u.hostname,
         port: u.port === '' ? undefined : Number(u.port),

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { invalidOption } from '../errors.js';
 import { type RedisClientLike, redisCommand } from '../redis.js';
 import { validateOptions } from '../validation/options.js';
@@ -50,7 +49,7 @@ export function redisAlertStore(client: RedisClientLike, options: RedisAlertStor
   const command = redisCommand(client);
   const prefix = options.prefix ?? 'slakit:alert:';
   if (typeof prefix !== 'string') throw invalidOption('prefix', prefix, 'a string');
-  const owner = randomUUID();
+  const owner = globalThis.crypto.randomUUID(); // the global Web Crypto: node:crypto loads on first use, not at import
   return {
     async claim(key, ttlMs) {
       const reply = await command(['SET', `${prefix}${key}`, owner, 'PX', Math.max(1, Math.round(ttlMs)), 'NX']);

@@ -1,8 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { metrics as otelMetrics } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
-import { loadSdkMetrics } from '../deps.js';
+import { loadHttp, loadSdkMetrics } from '../deps.js';
 import { createAggregatingFastMetrics, type FastMetrics } from '../fast-metrics.js';
 import { type MetricsHandler, PrometheusConventionReader } from '../prometheus.js';
 import { registerMeterProvider } from './globals.js';
@@ -55,7 +55,7 @@ export function startMetricsServer(
   listen: { port: number; host: string },
   lifecycle: Lifecycle,
 ): () => AddressInfo | undefined {
-  const server: Server = createServer((req, res) => {
+  const server: Server = loadHttp().createServer((req, res) => {
     if ((req.url ?? '/').split('?')[0] === '/metrics') handler(req, res);
     else {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
