@@ -9,7 +9,6 @@ import {
   severity,
   unitRatio,
 } from './fields.js';
-import { lazySchema, zod } from './lazy.js';
 import { type OptionSchema, opt } from './options.js';
 
 /**
@@ -104,17 +103,15 @@ export const telemetryOptionsSchema = opt.object(
   'an object of telemetry options',
 );
 
-const sinkSchema = lazySchema(() =>
-  opt.custom('a sink with a name and a send() function', isPlainRecord).pipe(
-    zod().looseObject({
-      name: opt.text('a sink with a name and a send() function'),
-      send: opt.function('a sink with a name and a send() function'),
-      kind: opt.string('a sink kind: log, chat, pager, sentry, webhook, alertmanager or custom').optional(),
-      delivery: deliveryOptionsSchema.optional(),
-      refreshSeconds: positiveSeconds().optional(),
-      sendResolved: opt.boolean().optional(),
-    }),
-  ),
+const sinkSchema = opt.custom('a sink with a name and a send() function', isPlainRecord).pipe(
+  opt.looseObject({
+    name: opt.text('a sink with a name and a send() function'),
+    send: opt.function('a sink with a name and a send() function'),
+    kind: opt.string('a sink kind: log, chat, pager, sentry, webhook, alertmanager or custom').optional(),
+    delivery: deliveryOptionsSchema.optional(),
+    refreshSeconds: positiveSeconds().optional(),
+    sendResolved: opt.boolean().optional(),
+  }),
 );
 const sinkNames = opt.array(opt.string('a sink name'), 'an array of sink names');
 
