@@ -133,6 +133,16 @@ describe.each([
       throw new TypeError('cannot reach postgres://app:hunter2@db/prod');
     });
     app.use(errorRecorder() as never);
+    // What the host sees of slakit's state on the request: nothing enumerable (no symbols in a spread or a log).
+    const visible: string[] = [];
+    app.use(((_err: unknown, req: object, _res: unknown, next: (e: unknown) => void) => {
+      visible.push(
+        ...Object.getOwnPropertySymbols({ ...req })
+          .map(String)
+          .filter((k) => k.includes('slakit')),
+      );
+      next(_err);
+    }) as never);
     app.use(errorHandler({ logger: kit.telemetry.logger }) as never);
     const server: Server = await new Promise((r) => {
       const s = app.listen(0, '127.0.0.1', () => r(s));
@@ -149,5 +159,6 @@ describe.each([
     expect(span?.attributes['error.type']).toBe('TypeError');
     const exception = span?.events.find((e) => e.name === 'exception');
     expect(exception?.attributes?.['exception.message']).toBe('cannot reach postgres://[redacted]@db/prod');
+    expect(visible).toEqual([]);
   });
 });

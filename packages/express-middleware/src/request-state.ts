@@ -9,9 +9,14 @@ const THROWN_TYPE = Symbol.for('slakit.http.errorType');
 
 type RequestState = { [REQUEST_SPAN]?: Span; [THROWN_TYPE]?: string };
 
+/** Non-enumerable, so the host never sees it in `console.log(req)`, `{ ...req }` or a deep-equal. */
+function hide(req: object, key: symbol, value: unknown): void {
+  Object.defineProperty(req, key, { value, writable: true, configurable: true, enumerable: false });
+}
+
 /** Makes `span` the request's span for errorRecorder(). */
 export function setRequestSpan(req: object, span: Span): void {
-  (req as RequestState)[REQUEST_SPAN] = span;
+  hide(req, REQUEST_SPAN, span);
 }
 
 /** The span instrument() gave the request, if any. */
@@ -21,7 +26,7 @@ export function requestSpan(req: object): Span | undefined {
 
 /** Records the type of the error a handler threw for this request. */
 export function setThrownType(req: object, type: string): void {
-  (req as RequestState)[THROWN_TYPE] = type;
+  hide(req, THROWN_TYPE, type);
 }
 
 /** The type of the error a handler threw for this request (errorRecorder()), if any. */

@@ -162,3 +162,40 @@ describe('one failure count', () => {
     expect((await inner.baselineThroughput('baseline_job', { excludeRunId: result.runId })).runs).toBe(0);
   });
 });
+
+describe('withSla finish with a host alerter that throws', () => {
+  it('keeps the job error, releases the lease and logs the rule failure', async () => {
+    const kit = createTestTelemetry();
+    kits.push(kit);
+    const leases = memoryLeases({ clock: kit.clock });
+    const alerter = {
+      fire: () => {
+        throw new Error('alerter down');
+      },
+      resolve: () => {
+        throw new Error('alerter down');
+      },
+    };
+    const options = {
+      budgetSeconds: 60,
+      leases,
+      ledger: memoryLedger(),
+      alerter,
+      rules: { consecutiveFailures: 1 },
+      clock: kit.clock,
+      telemetry: kit.telemetry,
+      env: {},
+    };
+    const failing = withSla(
+      'alerting_job',
+      async () => {
+        throw new Error('job failed');
+      },
+      options,
+    );
+    await expect(failing()).rejects.toThrow('job failed');
+    expect((await leases.listLeases()).find((l) => l.key === 'job:alerting_job')?.state).toBe('released');
+    await expect(failing()).rejects.toThrow('job failed'); // ran again: not skipped_locked
+    expect(kit.logs.find('rules failed').length).toBeGreaterThan(0);
+  });
+});

@@ -1,5 +1,5 @@
 import type { Span } from '@opentelemetry/api';
-import { withDeadline } from '@slakit/core';
+import { describeError, withDeadline } from '@slakit/core';
 import type { Logger } from 'pino';
 import type { JobSettings } from './job-settings.js';
 import type { Lease } from './lease.js';
@@ -23,9 +23,15 @@ export async function writeRun(settings: JobSettings, result: RunResult, slot: D
  */
 export async function applyRules(settings: JobSettings, result: RunResult, budget: BudgetFired | undefined): Promise<void> {
   if (result.outcome === 'skipped_locked' || result.outcome === 'skipped_overlap') return;
-  const consecutiveFailures = await settings.failures(result);
-  recordConsecutiveFailures(settings.instruments, settings.name, consecutiveFailures);
-  await evaluateRules({ rules: settings.rules, result, ledger: settings.ledger, consecutiveFailures, budget });
+  try {
+    const consecutiveFailures = await settings.failures(result);
+    recordConsecutiveFailures(settings.instruments, settings.name, consecutiveFailures);
+    await evaluateRules({ rules: settings.rules, result, ledger: settings.ledger, consecutiveFailures, budget });
+  } catch (error) {
+    // A host alerter whose fire()/resolve() throws must not fail the run nor keep its lease.
+    const { name, code, message } = describeError(error);
+    settings.logger.warn({ error: { type: name, code, message } }, `job ${settings.name}: rules failed`);
+  }
 }
 
 /** Lease release: the last step; bounded by `leaseTimeoutMs`. */
@@ -50,9 +56,12 @@ export async function finishExecuted(
   recordRunMetrics(settings.instruments, result);
   endRunSpan(run.span, result, run.execution.thrown);
   logRunSummary(run.runLogger, result);
-  await writeRun(settings, result, run.slot);
-  await applyRules(settings, result, run.fired);
-  await releaseLease(settings, run.lease);
+  try {
+    await writeRun(settings, result, run.slot);
+    await applyRules(settings, result, run.fired);
+  } finally {
+    await releaseLease(settings, run.lease);
+  }
   return result;
 }
 
@@ -68,8 +77,11 @@ export async function finishUnexecuted(
   lease?: Lease,
 ): Promise<RunResult> {
   recordRunMetrics(settings.instruments, result);
-  await writeRun(settings, result, result.outcome === 'failed' ? undefined : slot);
-  await applyRules(settings, result, undefined);
-  if (lease) await releaseLease(settings, lease);
+  try {
+    await writeRun(settings, result, result.outcome === 'failed' ? undefined : slot);
+    await applyRules(settings, result, undefined);
+  } finally {
+    if (lease) await releaseLease(settings, lease);
+  }
   return result;
 }
