@@ -1,6 +1,6 @@
 // The finish pipeline of withSla: outcome → metrics → ledger write → rules → lease release (last), and one failure
 // count (the ledger's) behind both job_consecutive_failures and JobConsecutiveFailures.
-import { type AlertNotification, createAlerter } from '@slakit/core';
+import { type Alerter, type AlertNotification, createAlerter } from '@slakit/core';
 import { createTestTelemetry, type TestTelemetry } from '@slakit/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LeaseInfo, LeaseStore } from './lease.js';
@@ -168,7 +168,10 @@ describe('withSla finish with a host alerter that throws', () => {
     const kit = createTestTelemetry();
     kits.push(kit);
     const leases = memoryLeases({ clock: kit.clock });
-    const alerter = {
+    // A host wrapper around a real alerter whose fire()/resolve() throw (core's own never do).
+    const real = createAlerter({ sinks: [], telemetry: kit.telemetry, clock: kit.clock, env: {} });
+    const alerter: Alerter = {
+      ...real,
       fire: () => {
         throw new Error('alerter down');
       },
