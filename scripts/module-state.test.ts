@@ -76,6 +76,9 @@ const snapshot = () => {
   return out;
 };
 const [format, target] = process.argv.slice(-2);
+// A first, discarded snapshot: on Node 24 reading globalThis's descriptors once makes Node itself install its
+// undici dispatcher symbols; the probe must not count its own effect as the import's.
+snapshot();
 const before = snapshot();
 const load = format === 'cjs' ? async () => require(target) : () => import(target);
 load().then(() => {
