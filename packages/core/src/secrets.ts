@@ -12,20 +12,12 @@ export const SECRET_KEY_PATTERN: RegExp =
 
 export { TEXT_REDACTED } from './secret-rules.js';
 
-const KEY_CACHE_LIMIT = 4096;
-const keyCache = new Map<string, boolean>();
-
 /**
- * True when `key` names a secret: it matches {@link SECRET_KEY_PATTERN}. Results for up to 4096 distinct keys are
- * cached (keys are usually literals of the code that logs), so the check costs one map lookup on a hot path.
+ * True when `key` names a secret: it matches {@link SECRET_KEY_PATTERN}. No cache here (no module state): loggers
+ * cache key kinds per logger (`createRedaction`), where keys repeat.
  */
 export function isSecretKey(key: string): boolean {
-  let hit = keyCache.get(key);
-  if (hit === undefined) {
-    hit = SECRET_KEY_PATTERN.test(key);
-    if (keyCache.size < KEY_CACHE_LIMIT) keyCache.set(key, hit);
-  }
-  return hit;
+  return SECRET_KEY_PATTERN.test(key);
 }
 
 // One left-to-right pass: a regex finds every place where a secret may start (a URL's "://", a key word, a short
