@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyPluginLike, KoaMiddlewareLike } from '@slakit/core';
 import type { CheckStatus, Role } from './check.js';
 
 /** Lifecycle of the service as seen by the probes. */
@@ -25,17 +26,8 @@ export interface HealthCheckEntry {
   output?: string;
 }
 
-/** The shape of a Fastify plugin (no dependency on fastify). */
-export type FastifyPluginLike = ((
-  instance: {
-    addHook(
-      name: 'onRequest',
-      hook: (request: { raw: IncomingMessage }, reply: { raw: ServerResponse; hijack(): void }, done: () => void) => void,
-    ): unknown;
-  },
-  options: unknown,
-  done: () => void,
-) => void) & { [key: symbol]: unknown };
+/** The shape of a Fastify plugin (no dependency on fastify): one definition in `@slakit/core`. */
+export type { FastifyPluginLike };
 
 /** What {@link createHealth} returns. */
 export interface Health {
@@ -46,7 +38,7 @@ export interface Health {
   /** Fastify 5 plugin (`app.register(health.fastify())`): answers the health paths in an `onRequest` hook. */
   fastify(): FastifyPluginLike;
   /** Koa middleware (`app.use(health.koa())`). */
-  koa(): (ctx: { req: IncomingMessage; res: ServerResponse; respond?: boolean }, next: () => Promise<unknown>) => Promise<void>;
+  koa(): KoaMiddlewareLike;
   /** The body and HTTP status a path would answer (for custom adapters). */
   evaluate(view: 'health' | Role, options?: { detailed?: boolean; check?: string }): { status: number; body: HealthBody };
   /** Marks startup complete (readiness can pass). */

@@ -1,3 +1,4 @@
+import { forwardTo } from './lazy.js';
 import { type Native, optional as optionalOf, pipe as pipeOf } from './native.js';
 
 /**
@@ -61,19 +62,5 @@ export function adapt<Z extends object>(native: () => Native | undefined, build:
         () => (real() as unknown as { pipe(next: unknown): object }).pipe(next),
       ),
   };
-  return new Proxy({} as Z, {
-    get: (_, key) => (Object.hasOwn(methods, key) ? methods[key] : Reflect.get(real(), key)),
-    has: (_, key) => Reflect.has(real(), key),
-    ownKeys: () => Reflect.ownKeys(real()),
-    getOwnPropertyDescriptor: (_, key) => {
-      const descriptor = Reflect.getOwnPropertyDescriptor(real(), key);
-      // The (empty, extensible) proxy target may report any property, but only as configurable.
-      if (descriptor) descriptor.configurable = true;
-      return descriptor;
-    },
-    getPrototypeOf: () => Reflect.getPrototypeOf(real()),
-    set: (_, key, value) => Reflect.set(real(), key, value),
-    defineProperty: (_, key, descriptor) => Reflect.defineProperty(real(), key, descriptor),
-    deleteProperty: (_, key) => Reflect.deleteProperty(real(), key),
-  });
+  return new Proxy({} as Z, forwardTo(real, methods));
 }

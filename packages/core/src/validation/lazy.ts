@@ -16,8 +16,16 @@ export function lazySchema<T extends object>(build: () => T): T {
     built ??= build();
     return built;
   };
-  return new Proxy({} as T, {
-    get: (_, key) => Reflect.get(real(), key),
+  return new Proxy({} as T, forwardTo(real));
+}
+
+/**
+ * The proxy handler that forwards every operation to `real()` (built on first use); `methods` answer their keys
+ * first. Shared by {@link lazySchema} and the native-validator adapter (`adapter.ts`).
+ */
+export function forwardTo<T extends object>(real: () => T, methods: Record<PropertyKey, unknown> = {}): ProxyHandler<T> {
+  return {
+    get: (_, key) => (Object.hasOwn(methods, key) ? methods[key] : Reflect.get(real(), key)),
     has: (_, key) => Reflect.has(real(), key),
     ownKeys: () => Reflect.ownKeys(real()),
     getOwnPropertyDescriptor: (_, key) => {
@@ -30,5 +38,5 @@ export function lazySchema<T extends object>(build: () => T): T {
     set: (_, key, value) => Reflect.set(real(), key, value),
     defineProperty: (_, key, descriptor) => Reflect.defineProperty(real(), key, descriptor),
     deleteProperty: (_, key) => Reflect.deleteProperty(real(), key),
-  });
+  };
 }
