@@ -162,3 +162,16 @@ export function trackServers(): <T extends { close: () => Promise<void> }>(serve
     return server;
   };
 }
+
+/** Closes node:http servers at once: their keep-alive connections too (the teardown of a test file). */
+export async function closeServers(servers: Server[]): Promise<void> {
+  await Promise.all(
+    servers.splice(0).map(
+      (s) =>
+        new Promise<void>((r) => {
+          s.closeAllConnections();
+          s.close(() => r());
+        }),
+    ),
+  );
+}

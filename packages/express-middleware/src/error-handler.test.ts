@@ -4,6 +4,7 @@ import { createTestTelemetry, type TestTelemetry } from '@slakit/core/testing';
 import express4 from 'express4';
 import express5 from 'express5';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { closeServers } from '../../../test-support/hostile-http.js';
 import { errorHandler } from './error-handler.js';
 import { errorRecorder, instrument } from './instrument.js';
 
@@ -12,15 +13,7 @@ const servers: Server[] = [];
 const kits: TestTelemetry[] = [];
 afterEach(async () => {
   vi.restoreAllMocks();
-  await Promise.all(
-    servers.splice(0).map(
-      (s) =>
-        new Promise<void>((r) => {
-          s.closeAllConnections();
-          s.close(() => r());
-        }),
-    ),
-  );
+  await closeServers(servers);
   await Promise.all(kits.splice(0).map((k) => k.close()));
 });
 

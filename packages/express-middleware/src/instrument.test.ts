@@ -5,6 +5,7 @@ import { createTestTelemetry, type TestTelemetry } from '@slakit/core/testing';
 import express4 from 'express4';
 import express5 from 'express5';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closeServers } from '../../../test-support/hostile-http.js';
 import { errorRecorder, type InstrumentOptions, instrument } from './instrument.js';
 import { metricsRoute } from './metrics-route.js';
 
@@ -17,15 +18,7 @@ const versions: [string, ExpressFactory][] = [
 const servers: Server[] = [];
 const kits: TestTelemetry[] = [];
 afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map(
-      (s) =>
-        new Promise<void>((r) => {
-          s.closeAllConnections();
-          s.close(() => r());
-        }),
-    ),
-  );
+  await closeServers(servers);
   await Promise.all(kits.splice(0).map((k) => k.close()));
 });
 

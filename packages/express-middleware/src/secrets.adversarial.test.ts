@@ -8,20 +8,13 @@ import { createTestTelemetry, type TestTelemetry } from '@slakit/core/testing';
 import express from 'express5';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closeServers } from '../../../test-support/hostile-http.js';
 import { errorRecorder, instrument } from './instrument.js';
 
 const servers: Server[] = [];
 const kits: TestTelemetry[] = [];
 afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map(
-      (s) =>
-        new Promise<void>((r) => {
-          s.closeAllConnections();
-          s.close(() => r());
-        }),
-    ),
-  );
+  await closeServers(servers);
   await Promise.all(kits.splice(0).map((k) => k.close()));
 });
 

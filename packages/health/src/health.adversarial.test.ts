@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import Koa from 'koa';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { closeServers } from '../../../test-support/hostile-http.js';
 import type { HealthCheck } from './check.js';
 import { custom, diskSpace, env, eventLoopDelay, http, memory, postgres, redis, staleLeases } from './checks.js';
 import { createHealth, type Health, type HealthOptions } from './health.js';
@@ -19,15 +20,7 @@ const healths: Health[] = [];
 const servers: Server[] = [];
 afterEach(async () => {
   for (const h of healths.splice(0)) h.close();
-  await Promise.all(
-    servers.splice(0).map(
-      (s) =>
-        new Promise<void>((r) => {
-          s.closeAllConnections();
-          s.close(() => r());
-        }),
-    ),
-  );
+  await closeServers(servers);
 });
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;

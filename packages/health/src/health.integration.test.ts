@@ -12,6 +12,7 @@ import { Redis } from 'ioredis';
 import Koa from 'koa';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { closeServers } from '../../../test-support/hostile-http.js';
 import { ensurePostgres, ensureRedis, freePort, waitFor } from '../../../test-support/services.js';
 import { custom, env, eventLoopDelay, memory, postgres, redis, staleLeases } from './checks.js';
 import { createHealth, type Health, type HealthOptions } from './health.js';
@@ -26,15 +27,7 @@ const servers: Server[] = [];
 const healths: Health[] = [];
 afterEach(async () => {
   for (const h of healths.splice(0)) h.close();
-  await Promise.all(
-    servers.splice(0).map(
-      (s) =>
-        new Promise<void>((r) => {
-          s.closeAllConnections();
-          s.close(() => r());
-        }),
-    ),
-  );
+  await closeServers(servers);
 });
 afterAll(() => {
   // Acceptance 4: every response of every view validates against the shipped schema.

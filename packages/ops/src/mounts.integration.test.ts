@@ -9,6 +9,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeServers } from '../../../test-support/hostile-http.js';
 import { createOps, createSloTracker, type OpsJob, type OpsLedger, type OpsRouterOptions, opsRouter } from './index.js';
 
 const ADMIN = 'Bearer admin';
@@ -178,15 +179,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(
-    servers.splice(0).map(
-      (s) =>
-        new Promise<void>((r) => {
-          s.closeAllConnections();
-          s.close(() => r());
-        }),
-    ),
-  );
+  await closeServers(servers);
   await Promise.all(alerters.splice(0).map((a) => a.close()));
   await Promise.all(kits.splice(0).map((k) => k.close()));
 });

@@ -6,21 +6,14 @@ import { type Alerter, createAlerter, type RunRecord } from '@slakit/core';
 import { createTestTelemetry, type TestTelemetry } from '@slakit/core/testing';
 import express5 from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closeServers } from '../../../test-support/hostile-http.js';
 import { type OpsJob, type OpsLedger, type OpsRouterOptions, opsRouter } from './index.js';
 
 const servers: Server[] = [];
 const kits: TestTelemetry[] = [];
 const alerters: Alerter[] = [];
 afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map(
-      (s) =>
-        new Promise<void>((r) => {
-          s.closeAllConnections();
-          s.close(() => r());
-        }),
-    ),
-  );
+  await closeServers(servers);
   await Promise.all(alerters.splice(0).map((a) => a.close()));
   await Promise.all(kits.splice(0).map((k) => k.close()));
 });

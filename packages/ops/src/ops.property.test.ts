@@ -9,6 +9,7 @@ import { createTestTelemetry, type TestTelemetry } from '@slakit/core/testing';
 import express5 from 'express';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeServers } from '../../../test-support/hostile-http.js';
 import { createSloTracker, type OpsJob, type OpsLedger, type OpsRouterOptions, opsRouter } from './index.js';
 
 // Shapes today's sanitizeMessage already scrubs (URL credentials, password=…): the property checks that every
@@ -171,15 +172,7 @@ beforeAll(async () => {
 afterAll(async () => {
   process.off('unhandledRejection', onUnhandled);
   agent.destroy();
-  await Promise.all(
-    servers.splice(0).map(
-      (s) =>
-        new Promise<void>((r) => {
-          s.closeAllConnections();
-          s.close(() => r());
-        }),
-    ),
-  );
+  await closeServers(servers);
   await Promise.all(alerters.splice(0).map((a) => a.close()));
   await Promise.all(kits.splice(0).map((k) => k.close()));
 });

@@ -3,19 +3,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
+import { closeServers } from '../../../test-support/hostile-http.js';
 import { type OpsLedger, opsRouter } from './index.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
-  await Promise.all(
-    servers.splice(0).map(
-      (s) =>
-        new Promise<void>((r) => {
-          s.closeAllConnections();
-          s.close(() => r());
-        }),
-    ),
-  );
+  await closeServers(servers);
 });
 
 async function listen(app: express.Express): Promise<string> {
