@@ -1,5 +1,5 @@
 // The shapes of a Prometheus rule file and the one constructor of slakit's alerting rules (shared by the SLO rules in
-// rules.ts and the job, queue and health rules in rules-runtime.ts).
+// rules.ts, the job rules in rules-jobs.ts, the queue and health rules in rules-queues-health.ts).
 import { ALERT_CATALOGUE, runbookUrl, type SlakitConfig } from '@slakit/core';
 import { num } from './promql.js';
 

@@ -1,7 +1,8 @@
 import { ALERT_CATALOGUE, type SlakitConfig, type SlakitConfigInput, type SloConfig, validateConfig } from '@slakit/core';
 import { leMatcher, METRICS, num, quote, selector } from './promql.js';
 import { type AlertingRule, alertRule, type PrometheusRuleFile, type RecordingRule, type RuleGroup } from './rule-model.js';
-import { healthGroup, jobsGroup, queuesGroup } from './rules-runtime.js';
+import { jobsGroup } from './rules-jobs.js';
+import { healthGroup, queuesGroup } from './rules-queues-health.js';
 
 export {
   type AlertingRule,
