@@ -145,59 +145,59 @@ const cases: Case[] = [
   {
     name: 'jobs: SLA utilization',
     series: [
-      ['job_sla_utilization_ratio{job="plain"}', '0.85x10'],
-      ['job_sla_utilization_ratio{job="hourly"}', '1.2x10'],
+      ['job_sla_utilization_ratio{job_name="plain"}', '0.85x10'],
+      ['job_sla_utilization_ratio{job_name="hourly"}', '1.2x10'],
     ],
     checks: [
-      { at: '5m', alert: 'JobSlaBreachWarning', expect: [warn({ job: 'hourly' }), warn({ job: 'plain' })] },
-      { at: '5m', alert: 'JobSlaBreachCritical', expect: [crit({ job: 'hourly' })] },
+      { at: '5m', alert: 'JobSlaBreachWarning', expect: [warn({ job_name: 'hourly' }), warn({ job_name: 'plain' })] },
+      { at: '5m', alert: 'JobSlaBreachCritical', expect: [crit({ job_name: 'hourly' })] },
     ],
   },
   {
     name: 'jobs: success rate and consecutive failures',
     series: [
-      ['job_runs_total{job="plain",outcome="succeeded"}', '0+1x30'],
-      ['job_runs_total{job="plain",outcome="failed"}', '0+1x30'],
-      ['job_runs_total{job="hourly",outcome="succeeded"}', '0+1x30'],
-      ['job_runs_total{job="hourly",outcome="skipped_locked"}', '0+5x30'],
-      ['job_consecutive_failures{job="plain"}', '3x30'],
-      ['job_consecutive_failures{job="hourly"}', '2x30'],
+      ['job_runs_total{job_name="plain",outcome="succeeded"}', '0+1x30'],
+      ['job_runs_total{job_name="plain",outcome="failed"}', '0+1x30'],
+      ['job_runs_total{job_name="hourly",outcome="succeeded"}', '0+1x30'],
+      ['job_runs_total{job_name="hourly",outcome="skipped_locked"}', '0+5x30'],
+      ['job_consecutive_failures{job_name="plain"}', '3x30'],
+      ['job_consecutive_failures{job_name="hourly"}', '2x30'],
     ],
     checks: [
-      { at: '20m', alert: 'JobSuccessRateLow', expect: [crit({ job: 'plain' })] },
-      { at: '20m', alert: 'JobConsecutiveFailures', expect: [crit({ job: 'plain' })] },
+      { at: '20m', alert: 'JobSuccessRateLow', expect: [crit({ job_name: 'plain' })] },
+      { at: '20m', alert: 'JobConsecutiveFailures', expect: [crit({ job_name: 'plain' })] },
       // hourly skips many runs on the lease but another replica executes it: no contention alert.
       { at: '20m', alert: 'JobLeaseContention', expect: [] },
     ],
   },
   {
     name: 'jobs: missed run (hourly: period 3600 s + grace 360 s)',
-    series: [['job_last_success_timestamp_seconds{job="hourly"}', '0x80']],
+    series: [['job_last_success_timestamp_seconds{job_name="hourly"}', '0x80']],
     checks: [
       { at: '60m', alert: 'JobMissedRun', expect: [] },
-      { at: '70m', alert: 'JobMissedRun', expect: [crit({ job: 'hourly' })] },
+      { at: '70m', alert: 'JobMissedRun', expect: [crit({ job_name: 'hourly' })] },
     ],
   },
   {
     name: 'jobs: throughput drops below half of its average',
     series: [
-      ['job_records_processed_total{job="plain"}', '0+100x120 12000+5x150'],
-      ['job_records_processed_total{job="hourly"}', '0+100x270'],
+      ['job_records_processed_total{job_name="plain"}', '0+100x120 12000+5x150'],
+      ['job_records_processed_total{job_name="hourly"}', '0+100x270'],
     ],
     checks: [
       { at: '100m', alert: 'JobThroughputLow', expect: [] },
-      { at: '260m', alert: 'JobThroughputLow', expect: [warn({ job: 'plain' })] },
+      { at: '260m', alert: 'JobThroughputLow', expect: [warn({ job_name: 'plain' })] },
     ],
   },
   {
     name: 'jobs: zombie lease (every run skipped, nobody runs it)',
     series: [
-      ['job_runs_total{job="plain",outcome="skipped_locked"}', '0+1x60'],
-      ['job_active{job="plain"}', '0x60'],
+      ['job_runs_total{job_name="plain",outcome="skipped_locked"}', '0+1x60'],
+      ['job_active{job_name="plain"}', '0x60'],
     ],
     checks: [
       { at: '10m', alert: 'JobLeaseContention', expect: [] }, // pending: for 15m
-      { at: '30m', alert: 'JobLeaseContention', expect: [warn({ job: 'plain' })] },
+      { at: '30m', alert: 'JobLeaseContention', expect: [warn({ job_name: 'plain' })] },
     ],
   },
   {
@@ -283,9 +283,9 @@ describe('promtool test rules', () => {
       tests: [
         {
           interval: '1m',
-          input_series: [{ series: 'job_consecutive_failures{job="hourly"}', values: '2x10' }],
+          input_series: [{ series: 'job_consecutive_failures{job_name="hourly"}', values: '2x10' }],
           alert_rule_test: [
-            { eval_time: '5m', alertname: 'JobConsecutiveFailures', exp_alerts: [{ exp_labels: crit({ job: 'hourly' }) }] },
+            { eval_time: '5m', alertname: 'JobConsecutiveFailures', exp_alerts: [{ exp_labels: crit({ job_name: 'hourly' }) }] },
           ],
         },
       ],
@@ -300,7 +300,7 @@ describe('promtool test rules', () => {
     write('full.rules.yml', toYaml(rules));
     const rule = rules.groups
       .flatMap((g) => g.rules)
-      .find((r): r is AlertingRule => 'alert' in r && r.alert === 'JobConsecutiveFailures' && r.labels.job === 'plain');
+      .find((r): r is AlertingRule => 'alert' in r && r.alert === 'JobConsecutiveFailures' && r.labels.job_name === 'plain');
     const expanded = Object.fromEntries(
       Object.entries(rule?.annotations ?? {}).map(([k, v]) => [k, v.replaceAll('{{ $value }}', '5')]),
     );
@@ -311,12 +311,12 @@ describe('promtool test rules', () => {
       tests: [
         {
           interval: '1m',
-          input_series: [{ series: 'job_consecutive_failures{job="plain"}', values: '5x10' }],
+          input_series: [{ series: 'job_consecutive_failures{job_name="plain"}', values: '5x10' }],
           alert_rule_test: [
             {
               eval_time: '5m',
               alertname: 'JobConsecutiveFailures',
-              exp_alerts: [{ exp_labels: crit({ job: 'plain' }), exp_annotations: expanded }],
+              exp_alerts: [{ exp_labels: crit({ job_name: 'plain' }), exp_annotations: expanded }],
             },
           ],
         },

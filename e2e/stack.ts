@@ -79,8 +79,8 @@ export async function startPrometheus(
     scrape_configs: [
       {
         job_name: 'slakit-e2e',
-        // The packages' series carry their own `job` label (the job name): keep it, as documented.
-        honor_labels: true,
+        // A default scrape: `honor_labels` unset (false). The job series carry the job name in `job_name`, which no
+        // target label overrides.
         static_configs: [{ targets: [options.target], labels: options.labels }],
       },
     ],

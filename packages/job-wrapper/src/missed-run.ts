@@ -47,7 +47,7 @@ export function watchMissedRuns(o: MissedRunOptions): MissedRunWatch {
     missed = true;
     logger.error({ silent_seconds: silentSeconds }, `job ${job} missed its schedule: no success for ${silentSeconds} s`);
     o.alerter?.fire({
-      labels: { alertname: MISSED_RUN_ALERT, severity: 'critical', job },
+      labels: { alertname: MISSED_RUN_ALERT, severity: 'critical', job_name: job },
       annotations: {
         summary: `Job ${job} has not succeeded for ${silentSeconds} s (period ${periodMs / 1000} s + grace ${graceMs / 1000} s)`,
         runbook_url: runbookFor(o.runbookUrl, MISSED_RUN_ALERT),
@@ -63,7 +63,7 @@ export function watchMissedRuns(o: MissedRunOptions): MissedRunWatch {
       due = o.slots.dueAfter(lastSuccess, result.scheduledAt.getTime());
       if (missed) {
         missed = false;
-        o.alerter?.resolve({ alertname: MISSED_RUN_ALERT, job });
+        o.alerter?.resolve({ alertname: MISSED_RUN_ALERT, job_name: job });
       }
     },
     stop() {

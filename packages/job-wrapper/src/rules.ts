@@ -79,7 +79,7 @@ export function budgetAlert(rules: JobRules, severity: 'warning' | 'critical', e
   };
   (severity === 'warning' ? logger.warn : logger.error).call(logger, values, summary);
   rules.alerter?.fire({
-    labels: { alertname: JOB_ALERTS[severity], severity, job },
+    labels: { alertname: JOB_ALERTS[severity], severity, job_name: job },
     annotations: {
       summary,
       description: `${job} has run ${values.actual_duration_seconds} s of its ${budgetSeconds} s budget (threshold ${threshold}%). The job keeps running: never kill a running cleanup job.`,
@@ -97,8 +97,8 @@ function budgetAtEnd(rules: JobRules, result: RunResult, fired: BudgetFired): vo
   if (pct >= rules.warningPercent && !fired.warning) budgetAlert(rules, 'warning', durationMs);
   if (pct >= rules.criticalPercent && !fired.critical) budgetAlert(rules, 'critical', durationMs);
   if (pct < rules.criticalPercent && rules.alerter) {
-    rules.alerter.resolve({ alertname: JOB_ALERTS.critical, job: rules.job });
-    if (pct < rules.warningPercent) rules.alerter.resolve({ alertname: JOB_ALERTS.warning, job: rules.job });
+    rules.alerter.resolve({ alertname: JOB_ALERTS.critical, job_name: rules.job });
+    if (pct < rules.warningPercent) rules.alerter.resolve({ alertname: JOB_ALERTS.warning, job_name: rules.job });
   }
 }
 
@@ -112,7 +112,7 @@ type Fire = (
 function firer(rules: JobRules, alerter: Alerter, result: RunResult): Fire {
   return (alertname, severity, summary, values) =>
     alerter.fire({
-      labels: { alertname, severity, job: rules.job },
+      labels: { alertname, severity, job_name: rules.job },
       annotations: {
         summary,
         runbook_url: runbookFor(rules.runbookUrl, alertname),
@@ -126,7 +126,7 @@ async function successRateRule(rules: JobRules, t: Required<RuleOptions>, ledger
   const read = await ledger.successRate(rules.job, t.successRateWindowSeconds);
   if (read?.rate === undefined || read.runs < t.minRuns) return;
   const { rate, runs } = read;
-  if (rate >= t.successRateThreshold) return alerter.resolve({ alertname: JOB_RULE_ALERTS.successRate, job: rules.job });
+  if (rate >= t.successRateThreshold) return alerter.resolve({ alertname: JOB_RULE_ALERTS.successRate, job_name: rules.job });
   const pct = Math.round(rate * 1000) / 10;
   fire(
     JOB_RULE_ALERTS.successRate,
@@ -149,7 +149,7 @@ function consecutiveFailuresRule(
       consecutive_failures: failures,
       last_error: result.error?.code ?? result.error?.type ?? result.outcome,
     });
-  } else if (result.outcome === 'succeeded') alerter.resolve({ alertname: JOB_RULE_ALERTS.consecutiveFailures, job });
+  } else if (result.outcome === 'succeeded') alerter.resolve({ alertname: JOB_RULE_ALERTS.consecutiveFailures, job_name: job });
 }
 
 async function throughputRules(
@@ -173,9 +173,9 @@ async function throughputRules(
     });
     return;
   }
-  alerter.resolve({ alertname: JOB_RULE_ALERTS.zeroRecords, job });
+  alerter.resolve({ alertname: JOB_RULE_ALERTS.zeroRecords, job_name: job });
   const ratio = result.throughputPerHour / baseline.perHour;
-  if (ratio >= t.throughputRatio) return alerter.resolve({ alertname: JOB_RULE_ALERTS.throughput, job });
+  if (ratio >= t.throughputRatio) return alerter.resolve({ alertname: JOB_RULE_ALERTS.throughput, job_name: job });
   fire(
     JOB_RULE_ALERTS.throughput,
     'warning',

@@ -10,8 +10,8 @@ import type { RunResult } from './types.js';
  * ({@link recordConsecutiveFailures}).
  */
 export function recordRunMetrics(instruments: JobInstruments, result: RunResult): void {
-  const attrs = { job: result.job };
-  const outcomeAttrs = { job: result.job, outcome: result.outcome };
+  const attrs = { job_name: result.job };
+  const outcomeAttrs = { job_name: result.job, outcome: result.outcome };
   instruments.runs.add(1, outcomeAttrs);
   if (result.outcome === 'skipped_locked' || result.outcome === 'skipped_overlap') return;
   instruments.duration.record(result.durationSeconds, outcomeAttrs);
@@ -22,7 +22,7 @@ export function recordRunMetrics(instruments: JobInstruments, result: RunResult)
 
 /** `job_consecutive_failures{job}`: the count the ledger holds after the run (left as it was when unreadable). */
 export function recordConsecutiveFailures(instruments: JobInstruments, job: string, count: number | undefined): void {
-  if (count !== undefined) instruments.consecutiveFailures.record(count, { job });
+  if (count !== undefined) instruments.consecutiveFailures.record(count, { job_name: job });
 }
 
 /** Ends the run's span with its outcome (error status unless it succeeded; the thrown value as a scrubbed event). */

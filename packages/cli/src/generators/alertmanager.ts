@@ -130,7 +130,7 @@ export function generateAlertmanagerConfig(
   const service = `service=${JSON.stringify(config.service)}`;
   // Warning/critical pairs of the same family: the warning is silenced while the critical fires.
   const pairs = [
-    [ALERT_CATALOGUE.JobSlaBreachWarning.name, ALERT_CATALOGUE.JobSlaBreachCritical.name, ['service', 'job']],
+    [ALERT_CATALOGUE.JobSlaBreachWarning.name, ALERT_CATALOGUE.JobSlaBreachCritical.name, ['service', 'job_name']],
     [ALERT_CATALOGUE.QueueDepthWarning.name, ALERT_CATALOGUE.QueueDepthCritical.name, ['service', 'queue']],
     [ALERT_CATALOGUE.SloErrorBudgetBurnWarning.name, ALERT_CATALOGUE.SloErrorBudgetBurnCritical.name, ['service', 'slo']],
   ] as const satisfies readonly (readonly [GeneratedAlert, GeneratedAlert, readonly string[]])[];
@@ -161,7 +161,7 @@ export function generateAlertmanagerConfig(
         // Generic: any warning of the same service and object is silenced by a firing critical of the same alert.
         source_matchers: ['severity="critical"'],
         target_matchers: ['severity="warning"'],
-        equal: ['alertname', 'service', 'job', 'queue', 'check', 'slo'],
+        equal: ['alertname', 'service', 'job_name', 'queue', 'check', 'slo'],
       },
     ],
     receivers: [receiverConfig('pager', a.pager, resolved), receiverConfig('chat', a.chat, resolved), { name: 'null' }],

@@ -26,7 +26,7 @@ export function quote(value: string): string {
   return JSON.stringify(value);
 }
 
-/** A selector `{…}` with the config's base matchers plus extra ones (`job="x"`). */
+/** A selector `{…}` with the config's base matchers plus extra ones (`job_name="x"`). */
 export function selector(config: SlakitConfig, ...extra: string[]): string {
   const parts = [config.prometheus.selector.trim().replace(/,\s*$/, ''), ...extra].filter((p) => p !== '');
   return `{${parts.join(',')}}`;

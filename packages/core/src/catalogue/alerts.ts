@@ -28,7 +28,7 @@ export interface AlertDefinition {
   readonly name: string;
   readonly severity: 'warning' | 'critical';
   /** The label naming what the alert is about. */
-  readonly subject: 'job' | 'queue' | 'check' | 'slo';
+  readonly subject: 'job_name' | 'queue' | 'check' | 'slo';
   /** The labels every instance carries. */
   readonly labels: readonly LabelKey[];
   /** The summary, with `{label}` placeholders (the fired text adds the measured values). */
@@ -67,8 +67,8 @@ export const ALERT_CATALOGUE = {
   JobSlaBreachWarning: {
     name: 'JobSlaBreachWarning',
     severity: 'warning',
-    subject: 'job',
-    labels: ['alertname', 'severity', 'service', 'job'],
+    subject: 'job_name',
+    labels: ['alertname', 'severity', 'service', 'job_name'],
     summary: 'Job {job} approaching its SLA budget',
     description: 'A run of the job used at least `warningPercent` (80 %) of its SLA budget.',
     runbook: 'docs/runbooks/JobSlaBreachWarning.md',
@@ -78,13 +78,13 @@ export const ALERT_CATALOGUE = {
       firesWhen: 'a run reaches `warningPercent` (80 %) of its budget — while it still runs',
       resolvesWhen: 'a later run finishes below the warning threshold',
     },
-    rule: { expr: '`max by (job) (job_sla_utilization_ratio) >= 0.8`' },
+    rule: { expr: '`max by (job_name) (job_sla_utilization_ratio) >= 0.8`' },
   },
   JobSlaBreachCritical: {
     name: 'JobSlaBreachCritical',
     severity: 'critical',
-    subject: 'job',
-    labels: ['alertname', 'severity', 'service', 'job'],
+    subject: 'job_name',
+    labels: ['alertname', 'severity', 'service', 'job_name'],
     summary: 'Job {job} exceeded its SLA budget',
     description: 'A run of the job took at least `criticalPercent` (100 %) of its SLA budget.',
     runbook: 'docs/runbooks/JobSlaBreachCritical.md',
@@ -94,13 +94,13 @@ export const ALERT_CATALOGUE = {
       firesWhen: 'a run reaches `criticalPercent` (100 %) of its budget — while it still runs',
       resolvesWhen: 'a later run finishes below the critical threshold',
     },
-    rule: { expr: '`max by (job) (job_sla_utilization_ratio) >= 1`' },
+    rule: { expr: '`max by (job_name) (job_sla_utilization_ratio) >= 1`' },
   },
   JobSuccessRateLow: {
     name: 'JobSuccessRateLow',
     severity: 'critical',
-    subject: 'job',
-    labels: ['alertname', 'severity', 'service', 'job'],
+    subject: 'job_name',
+    labels: ['alertname', 'severity', 'service', 'job_name'],
     summary: 'Job {job} success rate over 24 h is low',
     description: 'Fewer than 95 % of the runs of the job in the last 24 h succeeded.',
     runbook: 'docs/runbooks/JobSuccessRateLow.md',
@@ -115,8 +115,8 @@ export const ALERT_CATALOGUE = {
   JobThroughputLow: {
     name: 'JobThroughputLow',
     severity: 'warning',
-    subject: 'job',
-    labels: ['alertname', 'severity', 'service', 'job'],
+    subject: 'job_name',
+    labels: ['alertname', 'severity', 'service', 'job_name'],
     summary: 'Job {job} throughput is below 50 % of its baseline',
     description: 'The job processed fewer records per hour than half its baseline (ledger) or its 7-day average (rule).',
     runbook: 'docs/runbooks/JobThroughputLow.md',
@@ -131,8 +131,8 @@ export const ALERT_CATALOGUE = {
   JobNoRecordsProcessed: {
     name: 'JobNoRecordsProcessed',
     severity: 'warning',
-    subject: 'job',
-    labels: ['alertname', 'severity', 'service', 'job'],
+    subject: 'job_name',
+    labels: ['alertname', 'severity', 'service', 'job_name'],
     summary: 'Job {job} processed no records',
     description: 'A successful run processed nothing while the baseline throughput is non-zero.',
     runbook: 'docs/runbooks/JobNoRecordsProcessed.md',
@@ -146,8 +146,8 @@ export const ALERT_CATALOGUE = {
   JobConsecutiveFailures: {
     name: 'JobConsecutiveFailures',
     severity: 'critical',
-    subject: 'job',
-    labels: ['alertname', 'severity', 'service', 'job'],
+    subject: 'job_name',
+    labels: ['alertname', 'severity', 'service', 'job_name'],
     summary: 'Job {job} failed several times in a row',
     description: 'The job has failed at least `consecutiveFailures` (3) consecutive runs.',
     runbook: 'docs/runbooks/JobConsecutiveFailures.md',
@@ -157,13 +157,13 @@ export const ALERT_CATALOGUE = {
       firesWhen: '3 failed runs in a row',
       resolvesWhen: 'a successful run',
     },
-    rule: { expr: '`max by (job) (job_consecutive_failures) >= 3`' },
+    rule: { expr: '`max by (job_name) (job_consecutive_failures) >= 3`' },
   },
   JobMissedRun: {
     name: 'JobMissedRun',
     severity: 'critical',
-    subject: 'job',
-    labels: ['alertname', 'severity', 'service', 'job'],
+    subject: 'job_name',
+    labels: ['alertname', 'severity', 'service', 'job_name'],
     summary: 'Job {job} has not succeeded for one period plus grace',
     description: 'No run of a scheduled job succeeded for more than one period of its schedule plus the grace time.',
     runbook: 'docs/runbooks/JobMissedRun.md',
@@ -174,14 +174,14 @@ export const ALERT_CATALOGUE = {
       resolvesWhen: 'the next success',
     },
     rule: {
-      expr: '`time() - max by (job) (job_last_success_timestamp_seconds) > period + grace` (jobs with a `schedule`)',
+      expr: '`time() - max by (job_name) (job_last_success_timestamp_seconds) > period + grace` (jobs with a `schedule`)',
     },
   },
   JobLeaseContention: {
     name: 'JobLeaseContention',
     severity: 'warning',
-    subject: 'job',
-    labels: ['alertname', 'severity', 'service', 'job'],
+    subject: 'job_name',
+    labels: ['alertname', 'severity', 'service', 'job_name'],
     summary: 'Job {job} is locked out: runs are skipped on a lease nobody is running under',
     description: 'Every run of the job was skipped because its lease was held, and no replica ran it — a zombie lease.',
     runbook: 'docs/runbooks/JobLeaseContention.md',
