@@ -144,6 +144,7 @@ export async function executeRun<I>(
     input,
   };
   instruments.active.add(1, { job_name: name });
+  instruments.currentRunStart.record(startedAt / 1000, { job_name: name });
   const span = telemetry?.tracer.startSpan(`job ${name}`, {
     attributes: { 'job.name': name, 'job.run_id': base.runId, 'job.fence': lease.fence.toString() },
   });
@@ -155,6 +156,7 @@ export async function executeRun<I>(
   const finishedAt = clock.now();
   watch.stop();
   instruments.active.add(-1, { job_name: name });
+  instruments.currentRunStart.record(0, { job_name: name });
   const execution: Execution = {
     startedAt,
     finishedAt,

@@ -25,6 +25,28 @@ export function recordConsecutiveFailures(instruments: JobInstruments, job: stri
   if (count !== undefined) instruments.consecutiveFailures.record(count, { job_name: job });
 }
 
+/**
+ * For a successful run: `job_last_run_records_per_second` and, when the job has a baseline (a ledger and rules on),
+ * `job_baseline_records_per_second` — the usable baseline, or 0 when there is none (so the rules stop comparing).
+ * `baselinePerHour` `false`: no baseline gauge at all (no ledger or `rules: false`).
+ */
+export function recordThroughput(
+  instruments: JobInstruments,
+  result: RunResult,
+  baselinePerHour: number | undefined | false,
+): void {
+  if (result.outcome !== 'succeeded') return;
+  const attrs = { job_name: result.job };
+  instruments.lastRunThroughput.record(result.throughputPerHour / 3600, attrs);
+  if (baselinePerHour !== false) instruments.baselineThroughput.record((baselinePerHour ?? 0) / 3600, attrs);
+}
+
+/** `job_last_run_timestamp_seconds`: when this process's last executed run ended (the latest-runner selector). */
+export function recordLastRun(instruments: JobInstruments, result: RunResult): void {
+  if (result.outcome === 'skipped_locked' || result.outcome === 'skipped_overlap') return;
+  instruments.lastRun.record(result.finishedAt.getTime() / 1000, { job_name: result.job });
+}
+
 /** Ends the run's span with its outcome (error status unless it succeeded; the thrown value as a scrubbed event). */
 export function endRunSpan(span: Span | undefined, result: RunResult, thrown: { error: unknown } | undefined): void {
   if (!span) return;

@@ -106,7 +106,17 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
     runbookUrl: options.runbookUrl,
     lastSuccess: known?.getTime() ?? clock.now(),
     intervalMs: watchdogMs,
+    ...(typeof job.lastSuccess === 'function' ? { lastSuccessElsewhere: () => job.lastSuccess() } : {}),
   });
+  // Before any success the generated JobMissedRun rule counts from here (one period + grace after the start).
+  if (options.telemetry) {
+    options.telemetry.meter
+      .createGauge(METRIC_CATALOGUE.jobScheduleStart.otel, {
+        unit: METRIC_CATALOGUE.jobScheduleStart.unit,
+        description: METRIC_CATALOGUE.jobScheduleStart.help,
+      })
+      .record(clock.now() / 1000, { job_name: name });
+  }
 
   let next: Date | undefined;
   let fireTimer: ReturnType<Clock['setTimeout']> | undefined;

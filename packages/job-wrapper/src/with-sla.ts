@@ -126,5 +126,9 @@ export function withSla<I = unknown>(name: string, fn: JobFn<I>, options: WithSl
   const run = (input?: I, runOptions: RunOptions = {}) => runJob(settings, fn, input, runOptions);
   const skip = (outcome: 'skipped_overlap' | 'skipped_locked', runOptions: RunOptions = {}) =>
     skipJob(settings, outcome, runOptions);
-  return Object.assign(run, { jobName: name, budgetSeconds: settings.budgetSeconds, skip }) as SlaJob<I>;
+  const lastSuccess = async () => {
+    const at = await settings.ledger?.lastSuccess(name);
+    return at instanceof Date && Number.isFinite(at.getTime()) ? at : undefined;
+  };
+  return Object.assign(run, { jobName: name, budgetSeconds: settings.budgetSeconds, skip, lastSuccess }) as SlaJob<I>;
 }

@@ -48,6 +48,7 @@ export const RULE_FIELDS = {
   successRateThreshold: openRatio(),
   throughputRatio: openRatio(),
   consecutiveFailures: integerAtLeast(1, 'an integer ≥ 1', 1_000_000),
+  minRuns: integerAtLeast(1, 'an integer ≥ 1', 1_000_000),
 } as const;
 
 /** Queue thresholds, as `watchQueue({ thresholds })` and the config's `queues.<name>` both accept them. */
