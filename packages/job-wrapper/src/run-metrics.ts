@@ -6,7 +6,7 @@ import type { RunResult } from './types.js';
 
 /**
  * Records a finished (or skipped) run: `job_runs_total`, and for a run that was not skipped its duration,
- * utilization, records and last success. `job_consecutive_failures` comes later, from the ledger
+ * utilization and records (the last-run timestamps come last, {@link recordLastRun}). `job_consecutive_failures` comes later, from the ledger
  * ({@link recordConsecutiveFailures}).
  */
 export function recordRunMetrics(instruments: JobInstruments, result: RunResult): void {
@@ -17,7 +17,6 @@ export function recordRunMetrics(instruments: JobInstruments, result: RunResult)
   instruments.duration.record(result.durationSeconds, outcomeAttrs);
   instruments.utilization.record(result.utilization, attrs);
   if (result.processed > 0) instruments.processed.add(result.processed, attrs);
-  if (result.outcome === 'succeeded') instruments.lastSuccess.record(result.finishedAt.getTime() / 1000, attrs);
 }
 
 /** `job_consecutive_failures{job}`: the count the ledger holds after the run (left as it was when unreadable). */
@@ -41,10 +40,16 @@ export function recordThroughput(
   if (baselinePerHour !== false) instruments.baselineThroughput.record((baselinePerHour ?? 0) / 3600, attrs);
 }
 
-/** `job_last_run_timestamp_seconds`: when this process's last executed run ended (the latest-runner selector). */
+/**
+ * `job_last_run_timestamp_seconds` (and `job_last_success_timestamp_seconds` for a success): when this process's last
+ * executed run ended — the generated rules' latest-runner selectors, so they are recorded after every other gauge.
+ */
 export function recordLastRun(instruments: JobInstruments, result: RunResult): void {
   if (result.outcome === 'skipped_locked' || result.outcome === 'skipped_overlap') return;
-  instruments.lastRun.record(result.finishedAt.getTime() / 1000, { job_name: result.job });
+  const attrs = { job_name: result.job };
+  const at = result.finishedAt.getTime() / 1000;
+  if (result.outcome === 'succeeded') instruments.lastSuccess.record(at, attrs);
+  instruments.lastRun.record(at, attrs);
 }
 
 /** Ends the run's span with its outcome (error status unless it succeeded; the thrown value as a scrubbed event). */

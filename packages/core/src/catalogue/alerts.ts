@@ -78,7 +78,9 @@ export const ALERT_CATALOGUE = {
       firesWhen: 'a run reaches `warningPercent` (80 %) of its budget — while it still runs',
       resolvesWhen: 'a later run finishes below the warning threshold',
     },
-    rule: { expr: '`max by (job_name) (job_sla_utilization_ratio) >= 0.8`' },
+    rule: {
+      expr: 'utilisation of the replica that ran last (`job_last_run_timestamp_seconds`) `>= 0.8`, or a running run (`job_current_run_start_timestamp_seconds`) past 80 % of the budget',
+    },
   },
   JobSlaBreachCritical: {
     name: 'JobSlaBreachCritical',
@@ -94,7 +96,9 @@ export const ALERT_CATALOGUE = {
       firesWhen: 'a run reaches `criticalPercent` (100 %) of its budget — while it still runs',
       resolvesWhen: 'a later run finishes below the critical threshold',
     },
-    rule: { expr: '`max by (job_name) (job_sla_utilization_ratio) >= 1`' },
+    rule: {
+      expr: 'utilisation of the replica that ran last `>= 1`, or a running run past the budget',
+    },
   },
   JobSuccessRateLow: {
     name: 'JobSuccessRateLow',
@@ -107,10 +111,10 @@ export const ALERT_CATALOGUE = {
     runtime: {
       raisedBy: '`withSla` rules (ledger)',
       package: 'job-wrapper',
-      firesWhen: '24 h success rate < 95 % with ≥ 5 runs',
+      firesWhen: 'after a run: 24 h success rate < 95 % with ≥ 5 executed runs',
       resolvesWhen: 'the rate recovers',
     },
-    rule: { expr: 'succeeded / executed runs over 24h `< 0.95`' },
+    rule: { expr: 'succeeded / executed runs over 24h `< 0.95` with ≥ 5 executed runs (`increase` of `job_runs_total`)' },
   },
   JobThroughputLow: {
     name: 'JobThroughputLow',
@@ -118,15 +122,17 @@ export const ALERT_CATALOGUE = {
     subject: 'job_name',
     labels: ['alertname', 'severity', 'service', 'job_name'],
     summary: 'Job {job} throughput is below 50 % of its baseline',
-    description: 'The job processed fewer records per hour than half its baseline (ledger) or its 7-day average (rule).',
+    description: 'The last successful run processed fewer records per second than half its ledger baseline (median of the last 10 successful runs).',
     runbook: 'docs/runbooks/JobThroughputLow.md',
     runtime: {
       raisedBy: '`withSla` rules (ledger)',
       package: 'job-wrapper',
-      firesWhen: 'records/hour < 50 % of the baseline (≥ 5 baseline runs)',
-      resolvesWhen: 'a run at or above 50 %',
+      firesWhen: 'a successful run below 50 % of the baseline (≥ 5 baseline runs)',
+      resolvesWhen: 'a successful run at or above 50 %, or one that processed nothing (`JobNoRecordsProcessed` instead)',
     },
-    rule: { expr: '`job:records_processed:rate_period < 0.5 × avg_over_time(…[7d])`', for: '15m' },
+    rule: {
+      expr: '`job_last_run_records_per_second < 0.5 × job_baseline_records_per_second` of the replica that succeeded last',
+    },
   },
   JobNoRecordsProcessed: {
     name: 'JobNoRecordsProcessed',
@@ -142,6 +148,7 @@ export const ALERT_CATALOGUE = {
       firesWhen: 'a successful run processed nothing while the baseline is non-zero',
       resolvesWhen: 'a run processes records',
     },
+    rule: { expr: '`job_last_run_records_per_second == 0` while `job_baseline_records_per_second > 0` (the replica that succeeded last)' },
   },
   JobConsecutiveFailures: {
     name: 'JobConsecutiveFailures',
@@ -157,7 +164,7 @@ export const ALERT_CATALOGUE = {
       firesWhen: '3 failed runs in a row',
       resolvesWhen: 'a successful run',
     },
-    rule: { expr: '`max by (job_name) (job_consecutive_failures) >= 3`' },
+    rule: { expr: '`job_consecutive_failures` of the replica that ran last `>= 3`' },
   },
   JobMissedRun: {
     name: 'JobMissedRun',
@@ -170,11 +177,11 @@ export const ALERT_CATALOGUE = {
     runtime: {
       raisedBy: '`schedule`',
       package: 'job-wrapper',
-      firesWhen: "no successful run for one period (the schedule's gap after the last success) + grace",
-      resolvesWhen: 'the next success',
+      firesWhen: "no successful run for one period (the schedule's gap after the last success, or after the start) + grace; the shared ledger is asked first",
+      resolvesWhen: 'the next success, on any replica (the ledger)',
     },
     rule: {
-      expr: '`time() - max by (job_name) (job_last_success_timestamp_seconds) > period + grace` (jobs with a `schedule`)',
+      expr: '`time() - max(job_last_success_timestamp_seconds) > period + grace`, before any success from the earliest `job_schedule_start_timestamp_seconds` (jobs with a `schedule`)',
     },
   },
   JobLeaseContention: {

@@ -107,7 +107,9 @@ export const job = lazySchema(() =>
         criticalPercent: SLA_FIELDS.criticalPercent.default(D.criticalPercent),
         /** Success rate over the window below which the job is critical; default 0.95. */
         successRateThreshold: RULE_FIELDS.successRateThreshold.default(D.successRateThreshold),
-        /** Executed runs needed in the success-rate window (24 h) before it can alert; default 5. */
+        /** Window of the success rate, in seconds; default 86400 (24 h). */
+        successRateWindowSeconds: RULE_FIELDS.successRateWindowSeconds.default(D.successRateWindowSeconds),
+        /** Executed runs needed in the success-rate window before it can alert; default 5. */
         minRuns: RULE_FIELDS.minRuns.default(D.minRuns),
         /** Throughput of the last successful run below this share of its ledger baseline warns; default 0.5. */
         throughputRatio: RULE_FIELDS.throughputRatio.default(D.throughputRatio),
@@ -124,6 +126,7 @@ export const job = lazySchema(() =>
           'warningPercent',
           'criticalPercent',
           'successRateThreshold',
+          'successRateWindowSeconds',
           'minRuns',
           'throughputRatio',
           'consecutiveFailures',
