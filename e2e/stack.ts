@@ -64,10 +64,10 @@ export async function startAlertmanager(dir: string, configFile: string): Promis
   );
 }
 
-/** Starts Prometheus scraping `target` every second with the given rule files, alerting to `alertmanager`. */
+/** Starts Prometheus scraping `target` (one or several replicas) every second with the given rule files, alerting to `alertmanager`. */
 export async function startPrometheus(
   dir: string,
-  options: { target: string; labels: Record<string, string>; ruleFiles: string[]; alertmanager?: string },
+  options: { target: string | string[]; labels: Record<string, string>; ruleFiles: string[]; alertmanager?: string },
 ): Promise<Proc & { configFile: string }> {
   const port = await freePort();
   const config = {
@@ -81,7 +81,7 @@ export async function startPrometheus(
         job_name: 'slakit-e2e',
         // A default scrape: `honor_labels` unset (false). The job series carry the job name in `job_name`, which no
         // target label overrides.
-        static_configs: [{ targets: [options.target], labels: options.labels }],
+        static_configs: [{ targets: [options.target].flat(), labels: options.labels }],
       },
     ],
   };

@@ -122,7 +122,8 @@ export const ALERT_CATALOGUE = {
     subject: 'job_name',
     labels: ['alertname', 'severity', 'service', 'job_name'],
     summary: 'Job {job} throughput is below 50 % of its baseline',
-    description: 'The last successful run processed fewer records per second than half its ledger baseline (median of the last 10 successful runs).',
+    description:
+      'The last successful run processed fewer records per second than half its ledger baseline (median of the last 10 successful runs).',
     runbook: 'docs/runbooks/JobThroughputLow.md',
     runtime: {
       raisedBy: '`withSla` rules (ledger)',
@@ -148,7 +149,9 @@ export const ALERT_CATALOGUE = {
       firesWhen: 'a successful run processed nothing while the baseline is non-zero',
       resolvesWhen: 'a run processes records',
     },
-    rule: { expr: '`job_last_run_records_per_second == 0` while `job_baseline_records_per_second > 0` (the replica that succeeded last)' },
+    rule: {
+      expr: '`job_last_run_records_per_second == 0` while `job_baseline_records_per_second > 0` (the replica that succeeded last)',
+    },
   },
   JobConsecutiveFailures: {
     name: 'JobConsecutiveFailures',
@@ -177,7 +180,8 @@ export const ALERT_CATALOGUE = {
     runtime: {
       raisedBy: '`schedule`',
       package: 'job-wrapper',
-      firesWhen: "no successful run for one period (the schedule's gap after the last success, or after the start) + grace; the shared ledger is asked first",
+      firesWhen:
+        "no successful run for one period (the schedule's gap after the last success, or after the start) + grace; the shared ledger is asked first",
       resolvesWhen: 'the next success, on any replica (the ledger)',
     },
     rule: {
