@@ -84,6 +84,8 @@ export {
   defineConfig,
   durationSeconds,
   formatDuration,
+  type HealthAlertingFromConfig,
+  healthAlerting,
   type JobConfig,
   type JobScheduleFromConfig,
   type JobSlaFromConfig,
