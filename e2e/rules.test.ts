@@ -259,6 +259,33 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'queues: the warning depth fires only up to the critical depth; the age alerts need waiting items',
+    series: [
+      ['queue_depth{queue="q",instance="a"}', '300x5 600x5 0x5'],
+      ['queue_average_item_age_seconds{queue="q",instance="a"}', '200000x15'],
+      ['queue_oldest_item_age_seconds{queue="q",instance="a"}', '700000x15'],
+    ],
+    checks: [
+      { at: '3m', alert: 'QueueDepthWarning', expect: [warn({ queue: 'q' })] },
+      { at: '8m', alert: 'QueueDepthWarning', expect: [] },
+      { at: '8m', alert: 'QueueDepthCritical', expect: [crit({ queue: 'q' })] },
+      { at: '13m', alert: 'QueueAgeWarning', expect: [] },
+      { at: '13m', alert: 'QueueEscalationRequired', expect: [] },
+    ],
+  },
+  {
+    name: 'queues: resolutions drop below half their 7-day average (once 24 h of history exist)',
+    series: [
+      ['queue_resolved_per_day{queue="q",instance="a"}', '100x1500 20x30'],
+      ['queue_resolved_per_day{queue="q",instance="b"}', '100x5 20x10'],
+    ],
+    checks: [
+      { at: '12m', alert: 'QueueResolutionRateLow', expect: [] }, // b dropped, but its history is younger than 24 h
+      { at: '1400m', alert: 'QueueResolutionRateLow', expect: [] },
+      { at: '1510m', alert: 'QueueResolutionRateLow', expect: [warn({ queue: 'q' })] },
+    ],
+  },
+  {
     name: 'health: a critical check failing for 5 minutes',
     series: [
       ['health_check_status{check="db",instance="a"}', '0x10'],

@@ -16,7 +16,7 @@ function sourceFiles(dir: string): string[] {
 // docs/architecture.md names the files of each data path; a rename that forgets the doc fails here.
 describe('docs/architecture.md', () => {
   const doc = readFileSync(join(root, 'docs/architecture.md'), 'utf8');
-  const files = sourceFiles(join(root, 'packages')).concat(sourceFiles(join(root, 'scripts')));
+  const files = ['packages', 'scripts', 'e2e'].flatMap((dir) => sourceFiles(join(root, dir)));
   const named = [...doc.matchAll(/`([\w./{},*-]+\.(?:ts|mjs))`/g)].map((m) => m[1] as string);
 
   it('names files (the check reads something)', () => {

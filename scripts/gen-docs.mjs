@@ -90,6 +90,22 @@ export function renderTables(catalogue) {
         .filter((a) => a.rule)
         .map((a) => [code(a.name), a.severity, code(a.subject), a.rule.expr, a.rule.for ?? '–', runbookLink(a)]),
     ),
+    parity: table(
+      ['alertname', 'defaults (`params`)', 'for', 'runtime vs rule'],
+      alerts
+        // the alerts whose definition states its defaults or its difference (both evaluators read them)
+        .filter((a) => a.runtime && a.rule && (a.params || a.parity))
+        .map((a) => [
+          code(a.name),
+          a.params
+            ? Object.entries(a.params)
+                .map(([k, v]) => `${code(k)} ${v}`)
+                .join(', ')
+            : '—',
+          a.rule.for ?? '–',
+          a.parity ?? 'the same definition on the same inputs',
+        ]),
+    ),
     runbooks: table(
       ['Alert', 'Severity', 'Page'],
       alerts.map((a) => [code(a.name), a.severity, `[${a.name}](${a.runbook.replace(/^docs\/runbooks\//, '')})`]),
@@ -110,7 +126,7 @@ export function replaceRegion(text, name, content) {
 /** The generated docs: the regions of each file, in order. */
 export const DOCS = {
   'docs/metrics.md': ['metrics', 'labels'],
-  'docs/alerts.md': ['alert-metrics', 'alerts', 'rules'],
+  'docs/alerts.md': ['alert-metrics', 'alerts', 'rules', 'parity'],
   'docs/runbooks/README.md': ['runbooks'],
 };
 

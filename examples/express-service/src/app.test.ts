@@ -106,9 +106,9 @@ async function driveDemo(demo: Demo): Promise<void> {
   expect(warning).toBeGreaterThanOrEqual(0);
   expect(warning).toBeLessThan(alertLine('JobSlaBreachCritical'));
   const history = (await (await get('/ops/alerts?limit=100')).json()) as {
-    alerts: { alertname: string; labels: { job: string }; severity: string }[];
+    alerts: { alertname: string; labels: { job_name: string }; severity: string }[];
   };
-  const names = history.alerts.filter((a) => a.labels?.job === 'cleanup_pdfs').map((a) => `${a.alertname}/${a.severity}`);
+  const names = history.alerts.filter((a) => a.labels?.job_name === 'cleanup_pdfs').map((a) => `${a.alertname}/${a.severity}`);
   expect(names).toContain('JobSlaBreachWarning/warning');
   expect(names).toContain('JobSlaBreachCritical/critical');
   const after = await (await get('/metrics')).text();
@@ -121,7 +121,7 @@ async function driveDemo(demo: Demo): Promise<void> {
   await waitFor(
     'the breaching run to finish',
     async () => {
-      const m = /^job_sla_utilization_ratio\{job="cleanup_pdfs"\} ([\d.]+)/m.exec(await (await get('/metrics')).text());
+      const m = /^job_sla_utilization_ratio\{job_name="cleanup_pdfs"\} ([\d.]+)/m.exec(await (await get('/metrics')).text());
       return m && Number(m[1]) >= 1 ? true : undefined;
     },
     30_000,

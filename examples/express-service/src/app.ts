@@ -7,6 +7,7 @@ import {
   alertmanagerSink,
   createAlerter,
   createTelemetry,
+  healthAlerting,
   jobSchedule,
   jobSla,
   logSink,
@@ -258,6 +259,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoService>
   const health = createHealth({
     telemetry,
     alerter,
+    ...healthAlerting(config), // HealthCheckFailing waits health.failingFor, as the generated rule's `for`
     server,
     checks,
     authorize: isAdmin,

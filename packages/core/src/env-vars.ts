@@ -1,3 +1,4 @@
+import { ALERT_CATALOGUE as A } from './catalogue/alerts.js';
 import { JOB_RULE_DEFAULTS } from './catalogue/job-rules.js';
 import { describeValue, SlakitError } from './errors.js';
 
@@ -110,10 +111,27 @@ export const VARS = {
     accepted: 'a ratio > 0 and ≤ 1 (e.g. 0.95)',
     fallback: JOB_RULE_DEFAULTS.successRateThreshold as number,
   },
-  MRQ_DEPTH_WARNING: { parse: num(1, 1e9, { int: true }), accepted: 'an integer ≥ 1', fallback: 100 },
-  MRQ_DEPTH_CRITICAL: { parse: num(1, 1e9, { int: true }), accepted: 'an integer ≥ 1', fallback: 500 },
-  MRQ_AGE_WARNING_HOURS: { parse: num(0, 1e6, { minExclusive: true }), accepted: 'a number of hours > 0', fallback: 48 },
-  MRQ_AGE_ESCALATION_HOURS: { parse: num(0, 1e6, { minExclusive: true }), accepted: 'a number of hours > 0', fallback: 168 },
+  // The queue fallbacks are the alert catalogue's defaults (`params`), which the config schema also uses.
+  MRQ_DEPTH_WARNING: {
+    parse: num(1, 1e9, { int: true }),
+    accepted: 'an integer ≥ 1',
+    fallback: A.QueueDepthWarning.params.depthWarning,
+  },
+  MRQ_DEPTH_CRITICAL: {
+    parse: num(1, 1e9, { int: true }),
+    accepted: 'an integer ≥ 1',
+    fallback: A.QueueDepthCritical.params.depthCritical,
+  },
+  MRQ_AGE_WARNING_HOURS: {
+    parse: num(0, 1e6, { minExclusive: true }),
+    accepted: 'a number of hours > 0',
+    fallback: A.QueueAgeWarning.params.ageWarningHours,
+  },
+  MRQ_AGE_ESCALATION_HOURS: {
+    parse: num(0, 1e6, { minExclusive: true }),
+    accepted: 'a number of hours > 0',
+    fallback: A.QueueEscalationRequired.params.ageEscalationHours,
+  },
   ALERT_DEDUP_WINDOW_SEC: {
     parse: num(0, 604800, { int: true }),
     accepted: 'an integer number of seconds from 0 to 604800',

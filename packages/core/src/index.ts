@@ -87,6 +87,8 @@ export {
   defineConfig,
   durationSeconds,
   formatDuration,
+  type HealthAlertingFromConfig,
+  healthAlerting,
   type JobConfig,
   type JobScheduleFromConfig,
   type JobSlaFromConfig,

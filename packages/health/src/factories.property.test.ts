@@ -30,6 +30,7 @@ export const HEALTH_FACTORIES: FactoryTarget[] = [
       'authorize',
       'telemetry',
       'alerter',
+      'failingForMs',
       'logger',
       'server',
       'handleSignals',

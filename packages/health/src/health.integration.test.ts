@@ -323,7 +323,7 @@ describe('dependencies', () => {
 });
 
 describe('alerts', () => {
-  it('a failing critical check fires HealthCheckFailing; recovery resolves it; degraded checks never page', async () => {
+  it('a failing critical check fires HealthCheckFailing (failingForMs: 0); recovery resolves it; degraded checks never page', async () => {
     const { createAlerter } = await import('@slakit/core');
     const sent: { status: string; check?: string }[] = [];
     const alerter = createAlerter({
@@ -334,6 +334,7 @@ describe('alerts', () => {
     const health = createHealth({
       checks: { db: custom(() => ok, { ttlMs: 50 }), blob: custom(() => false, { ttlMs: 50, severity: 'degraded' }) },
       alerter,
+      failingForMs: 0, // at once (the 5-min default is proven on a fake clock in failing-for.test.ts)
     });
     healths.push(health);
     await waitFor('the alert', async () => {

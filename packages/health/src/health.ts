@@ -2,7 +2,7 @@ import { createLogger, systemClock } from '@slakit/core';
 import { expressMiddleware, fastifyPlugin, koaMiddleware } from './adapters.js';
 import { createHandler } from './handler.js';
 import { createLifecycle, startupPassed } from './lifecycle.js';
-import { createInstruments, reportResult } from './observe.js';
+import { createInstruments, createReporter, DEFAULT_FAILING_FOR_MS } from './observe.js';
 import { HEALTH_DEFAULTS, type HealthOptions, validateHealthOptions } from './options.js';
 import { createRunner } from './runner.js';
 import { createShutdown } from './shutdown.js';
@@ -18,7 +18,8 @@ export type { FastifyPluginLike, Health, HealthBody, HealthCheckEntry, HealthSta
  * `/health/<check>`, in `application/health+json`. pass/warn → 200, fail → 503. Also drives graceful shutdown:
  * starting → ready → draining (readiness 503, liveness 200, `Connection: close`) → closing → stopped.
  *
- * Wiring only: checks run in `runner.ts`, results are reported by `observe.ts`, bodies come from `views.ts`,
+ * Wiring only: checks run in `runner.ts`, results are reported by `observe.ts` (metrics, `HealthCheckFailing` after
+ * `failingForMs`), bodies come from `views.ts`,
  * HTTP from `handler.ts` and `adapters.ts`, the lifecycle is `lifecycle.ts` and `shutdown.ts`.
  *
  * @throws SlakitError for bad options and bad checks (see `docs/errors.md`)
@@ -29,12 +30,18 @@ export function createHealth(options: HealthOptions): Health {
   const logger = (options.logger ?? options.telemetry?.logger ?? createLogger()).child({ component: 'health' });
   const deadlineMs = options.endpointDeadlineMs ?? HEALTH_DEFAULTS.endpointDeadlineMs;
   const lifecycle = createLifecycle(logger);
-  const sinks = { instruments: createInstruments(options.telemetry?.meter), logger, alerter: options.alerter };
+  const reporter = createReporter({
+    instruments: createInstruments(options.telemetry?.meter),
+    logger,
+    alerter: options.alerter,
+    clock,
+    failingForMs: options.failingForMs ?? DEFAULT_FAILING_FOR_MS,
+  });
   const startupDone = () => startupPassed(runner.states.values(), lifecycle.manualReady);
   const runner = createRunner(checks, {
     clock,
     onResult: (state, previous) => {
-      reportResult(sinks, state, previous);
+      reporter.report(state, previous);
       if (lifecycle.state === 'starting' && startupDone()) lifecycle.set('ready');
     },
   });
@@ -49,7 +56,11 @@ export function createHealth(options: HealthOptions): Health {
   };
   const evaluate: Health['evaluate'] = (name, opts) => evaluateView(view, name, opts);
   const handle = createHandler({ options, runner, lifecycle, evaluate, logger, deadlineMs });
-  const { shutdown, removeSignals } = createShutdown({ options, lifecycle, stopChecks: runner.stop, clock, logger });
+  const stopChecks = () => {
+    runner.stop();
+    reporter.stop();
+  };
+  const { shutdown, removeSignals } = createShutdown({ options, lifecycle, stopChecks, clock, logger });
 
   runner.start();
   if (checks.length === 0) lifecycle.set('ready');
@@ -66,7 +77,7 @@ export function createHealth(options: HealthOptions): Health {
     },
     shutdown: () => shutdown(false),
     close() {
-      runner.stop();
+      stopChecks();
       removeSignals();
     },
     on(event, listener) {

@@ -1,4 +1,4 @@
-import { DUCK, type OptionSchema, opt, positiveMs } from '@slakit/core';
+import { DUCK, nonNegativeMs, type OptionSchema, opt, positiveMs } from '@slakit/core';
 
 /**
  * Options schemas of @slakit/health's factories (`createHealth` and every check factory), built with core's
@@ -96,6 +96,7 @@ export const healthOptionsSchema = opt.object(
     ),
     telemetry: DUCK.telemetry,
     alerter: DUCK.alerter,
+    failingForMs: nonNegativeMs(),
     logger: DUCK.logger,
     server: opt.client(['close'], 'a node:http Server'),
     handleSignals: opt.array(

@@ -25,8 +25,17 @@ export interface HealthOptions {
   authorizeHeaders?: string[];
   /** Records `health_check_duration_seconds` and `health_check_status`. */
   telemetry?: Telemetry;
-  /** Raises `HealthCheckFailing` (critical) while a critical check fails; resolves it on recovery. */
+  /**
+   * Raises `HealthCheckFailing` (critical) once a critical check has failed for `failingForMs`; resolves it when the
+   * check passes (or warns) again.
+   */
   alerter?: Alerter;
+  /**
+   * How long a critical check's results must stay `fail`, without a `pass` or `warn` between them, before
+   * `HealthCheckFailing` fires; 0 fires on the first failure. Default 300000 (5 min): the `for` of the generated
+   * rule — pass `healthAlerting(config).failingForMs` (the config's `health.failingFor`) so both agree.
+   */
+  failingForMs?: number;
   logger?: Logger;
   /** The server to close on shutdown. */
   server?: Server;

@@ -90,6 +90,8 @@ export const JOB_WRAPPER_FACTORIES: FactoryTarget[] = [
       'thresholds.ageWarningHours',
       'thresholds.ageEscalationHours',
       'thresholds.resolutionRateRatio',
+      'thresholds.resolutionBaselineHours',
+      'thresholds.resolutionMinHistoryHours',
       'alerter',
       'runbookUrl',
       'telemetry',

@@ -95,11 +95,10 @@ export const watchQueueOptionsSchema = opt.object(
     probe: opt.function('a function returning a QueueSnapshot'),
     intervalMs: positiveMs(),
     thresholds: opt.object(
-      {
-        ...QUEUE_FIELDS,
-        resolutionRateRatio: opt.number('a ratio > 0 and < 1', (v) => v > 0 && v < 1),
-      },
-      'an object { depthWarning?, depthCritical?, ageWarningHours?, ageEscalationHours?, resolutionRateRatio? }',
+      QUEUE_FIELDS,
+      `an object { ${Object.keys(QUEUE_FIELDS)
+        .map((k) => `${k}?`)
+        .join(', ')} }`,
     ),
     alerter: DUCK.alerter,
     runbookUrl: runbookUrlOption(),

@@ -1,5 +1,5 @@
 import { type AlertNotification, createAlerter } from '@slakit/core';
-import { createTestTelemetry } from '@slakit/core/testing';
+import { createFakeClock, createTestTelemetry } from '@slakit/core/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensurePostgres } from '../../../test-support/services.js';
@@ -52,6 +52,7 @@ describe('queue monitor on a real Postgres table', () => {
     expect(await kit.metrics.value('queue_depth', { queue: 'manual_resolution' })).toBe(5);
     expect(await kit.metrics.value('queue_items_over_sla', { queue: 'manual_resolution' })).toBe(4);
     expect(await kit.metrics.value('queue_items_requiring_escalation', { queue: 'manual_resolution' })).toBe(2);
+    expect(await kit.metrics.value('queue_resolved_per_day', { queue: 'manual_resolution' })).toBe(2);
     expect(await kit.metrics.value('queue_oldest_item_age_seconds', { queue: 'manual_resolution' })).toBeCloseTo(300 * 3600, -1);
     expect(await kit.metrics.value('queue_average_item_age_seconds', { queue: 'manual_resolution' })).toBeCloseTo(
       126.2 * 3600,
@@ -73,9 +74,14 @@ describe('queue monitor on a real Postgres table', () => {
     await kit.close();
   });
 
-  it('warns when resolutions fall below half their running average; a failing probe is logged, not thrown', async () => {
+  it('warns when resolutions fall below half their 7-day average once it holds 24 h; a failing probe is logged, not thrown', async () => {
     const sent: AlertNotification[] = [];
-    const alerter = createAlerter({ sinks: [{ name: 'chat', kind: 'chat', send: async (n) => void sent.push(n) }], env: {} });
+    const clock = createFakeClock(0);
+    const alerter = createAlerter({
+      clock,
+      sinks: [{ name: 'chat', kind: 'chat', send: async (n) => void sent.push(n) }],
+      env: {},
+    });
     let resolved = 10;
     let fail = false;
     const monitor = watchQueue('mrq', {
@@ -92,14 +98,32 @@ describe('queue monitor on a real Postgres table', () => {
         };
       },
       alerter,
+      clock,
       env: {},
-      intervalMs: 3_600_000,
+      intervalMs: 30 * 86_400_000, // checks by hand below
     });
-    for (let i = 0; i < 3; i++) await monitor.check();
+    const hourly = async (hours: number) => {
+      for (let i = 0; i < hours; i++) {
+        await monitor.check();
+        await clock.advance(3_600_000);
+      }
+    };
+    await hourly(3);
+    resolved = 4; // a drop while the baseline is younger than resolutionMinHistoryHours (24 h): silent
+    await hourly(1);
+    await alerter.idle();
+    expect(sent).toEqual([]);
+    resolved = 10;
+    await hourly(21); // the oldest sample is now 24 h old
     resolved = 4;
     await monitor.check();
     await alerter.idle();
-    expect(sent.map((n) => n.labels.alertname)).toEqual(['QueueResolutionRateLow']);
+    expect(sent.map((n) => [n.labels.alertname, n.labels.severity])).toEqual([['QueueResolutionRateLow', 'warning']]);
+    expect(sent[0]?.values).toMatchObject({ resolved_per_day: 4, average_per_day: 9.5, ratio: 0.5 });
+    resolved = 9;
+    await monitor.check();
+    await alerter.idle();
+    expect(sent.map((n) => n.status)).toEqual(['firing', 'resolved']);
     fail = true;
     expect(await monitor.check()).toBeUndefined();
     monitor.stop();
@@ -113,6 +137,18 @@ describe('queue monitor on a real Postgres table', () => {
     expect(() =>
       watchQueue('q', { probe: async () => ({}) as never, thresholds: { depthWarning: 500, depthCritical: 100 }, env: {} }),
     ).toThrowError(expect.objectContaining({ code: 'ERR_SLAKIT_THRESHOLD_ORDER' }));
+    const history = { resolutionBaselineHours: 12, resolutionMinHistoryHours: 12 };
+    expect(() => watchQueue('q', { probe: async () => ({}) as never, thresholds: history, env: {} })).toThrowError(
+      expect.objectContaining({
+        code: 'ERR_SLAKIT_THRESHOLD_ORDER',
+        field: 'thresholds.resolutionMinHistoryHours',
+        value: 12,
+        accepted: 'a number of hours lower than 12',
+      }),
+    );
+    expect(() =>
+      watchQueue('q', { probe: async () => ({}) as never, thresholds: { resolutionRateRatio: 1 }, env: {} }),
+    ).toThrowError(expect.objectContaining({ code: 'ERR_SLAKIT_INVALID_OPTION', field: 'thresholds.resolutionRateRatio' }));
     expect(() => postgresQueueProbe(pool, { table, createdAtColumn: 'created_at; drop table x' })).toThrowError(
       expect.objectContaining({ field: 'createdAtColumn' }),
     );

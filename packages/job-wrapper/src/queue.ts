@@ -15,7 +15,15 @@ import {
 } from '@slakit/core';
 import type { Logger } from 'pino';
 import { watchQueueOptionsSchema } from './options-schema.js';
-import { evaluateQueueRules, type QueueSnapshot, type QueueThresholds, queueAlerts, validSnapshot } from './queue-rules.js';
+import {
+  evaluateQueueRules,
+  QUEUE_DEFAULTS,
+  type QueueSnapshot,
+  type QueueThresholds,
+  queueAlerts,
+  type RateSample,
+  validSnapshot,
+} from './queue-rules.js';
 
 export { type PostgresQueueProbeOptions, postgresQueueProbe } from './postgres-queue-probe.js';
 export { QUEUE_ALERTS, type QueueSnapshot, type QueueThresholds } from './queue-rules.js';
@@ -43,14 +51,28 @@ export interface QueueMonitor {
 }
 
 const NAME = /^[a-z][a-z0-9_]*$/;
+
+function ordered(low: string, lowValue: number, high: string, highValue: number, what: string): void {
+  if (lowValue < highValue) return;
+  throw new SlakitError(
+    'ERR_SLAKIT_THRESHOLD_ORDER',
+    `thresholds.${low} (${lowValue}) must be lower than ${high} (${highValue})`,
+    { field: `thresholds.${low}`, value: lowValue, accepted: `${what} lower than ${highValue}` },
+  );
+}
+
 /**
  * Watches a queue (seed 000's manual resolution queue): every `intervalMs` it probes depth and ages, records
- * `queue_depth`, `queue_oldest_item_age_seconds`, `queue_average_item_age_seconds`, `queue_items_over_sla` and
- * `queue_items_requiring_escalation`, and raises: depth > warning (`QueueDepthWarning`) / > critical
- * (`QueueDepthCritical`); average age > 48 h (`QueueAgeWarning`); any item > 7 days (`QueueEscalationRequired`,
- * critical, with the oldest ids); resolutions per day below half their running average (`QueueResolutionRateLow`).
- * Each resolves when its condition clears. A failing probe, or one that resolves something other than a snapshot
- * (finite numbers ≥ 0 and an `oldestIds` array), is logged, never thrown.
+ * `queue_depth`, `queue_oldest_item_age_seconds`, `queue_average_item_age_seconds`, `queue_items_over_sla`,
+ * `queue_items_requiring_escalation` and `queue_resolved_per_day`, and raises (definitions, severities and texts
+ * from the alert catalogue, the same the generated rules use): warning < depth ≤ critical (`QueueDepthWarning`) /
+ * depth > critical (`QueueDepthCritical`); items waiting with an average age > `ageWarningHours`
+ * (`QueueAgeWarning`); items waiting with an oldest age > `ageEscalationHours` (`QueueEscalationRequired`, with the
+ * oldest ids); resolutions per day below `resolutionRateRatio` of their average over `resolutionBaselineHours`,
+ * once that history holds a sample `resolutionMinHistoryHours` old (`QueueResolutionRateLow`; the history is kept
+ * in memory, at most 10 000 samples). Each resolves when its condition clears. A failing probe,
+ * or one that resolves something other than a snapshot (finite numbers ≥ 0 and an `oldestIds` array), is logged,
+ * never thrown.
  * @throws SlakitError `ERR_SLAKIT_INVALID_NAME`, `ERR_SLAKIT_INVALID_OPTION`, `ERR_SLAKIT_THRESHOLD_ORDER`
  */
 export function watchQueue(name: string, options: WatchQueueOptions): QueueMonitor {
@@ -64,24 +86,24 @@ export function watchQueue(name: string, options: WatchQueueOptions): QueueMonit
   }
   if (typeof options?.probe !== 'function') throw invalidOption('probe', options?.probe, 'a function returning a QueueSnapshot');
   const env = loadEnvSections(options.env ?? process.env, ['queue', 'monitoringIntervalMinutes']);
-  const t = {
-    depthWarning: options.thresholds?.depthWarning ?? env.queue.depthWarning,
-    depthCritical: options.thresholds?.depthCritical ?? env.queue.depthCritical,
-    ageWarningHours: options.thresholds?.ageWarningHours ?? env.queue.ageWarningHours,
-    ageEscalationHours: options.thresholds?.ageEscalationHours ?? env.queue.ageEscalationHours,
-    resolutionRateRatio: options.thresholds?.resolutionRateRatio ?? 0.5,
+  const th = options.thresholds;
+  const t: Required<QueueThresholds> = {
+    depthWarning: th?.depthWarning ?? env.queue.depthWarning,
+    depthCritical: th?.depthCritical ?? env.queue.depthCritical,
+    ageWarningHours: th?.ageWarningHours ?? env.queue.ageWarningHours,
+    ageEscalationHours: th?.ageEscalationHours ?? env.queue.ageEscalationHours,
+    resolutionRateRatio: th?.resolutionRateRatio ?? QUEUE_DEFAULTS.resolutionRateRatio,
+    resolutionBaselineHours: th?.resolutionBaselineHours ?? QUEUE_DEFAULTS.resolutionBaselineHours,
+    resolutionMinHistoryHours: th?.resolutionMinHistoryHours ?? QUEUE_DEFAULTS.resolutionMinHistoryHours,
   };
-  if (t.depthWarning >= t.depthCritical) {
-    throw new SlakitError(
-      'ERR_SLAKIT_THRESHOLD_ORDER',
-      `thresholds.depthWarning (${t.depthWarning}) must be lower than depthCritical (${t.depthCritical})`,
-      {
-        field: 'thresholds.depthWarning',
-        value: t.depthWarning,
-        accepted: `a depth lower than ${t.depthCritical}`,
-      },
-    );
-  }
+  ordered('depthWarning', t.depthWarning, 'depthCritical', t.depthCritical, 'a depth');
+  ordered(
+    'resolutionMinHistoryHours',
+    t.resolutionMinHistoryHours,
+    'resolutionBaselineHours',
+    t.resolutionBaselineHours,
+    'a number of hours',
+  );
   const intervalMs = options.intervalMs ?? env.monitoringIntervalMinutes * 60_000;
   if (!Number.isFinite(intervalMs) || intervalMs <= 0) throw invalidOption('intervalMs', intervalMs, 'a number of ms > 0');
   const clock = options.clock ?? systemClock;
@@ -95,9 +117,10 @@ export function watchQueue(name: string, options: WatchQueueOptions): QueueMonit
     escalation: meter.createGauge(M.queueItemsRequiringEscalation.otel, {
       description: M.queueItemsRequiringEscalation.help,
     }),
+    resolved: meter.createGauge(M.queueResolvedPerDay.otel, { description: M.queueResolvedPerDay.help }),
   };
   const attrs = { queue: name };
-  const rates: number[] = [];
+  const samples: RateSample[] = [];
   const alerts = queueAlerts(name, options.alerter, options.runbookUrl);
 
   const check = async (): Promise<QueueSnapshot | undefined> => {
@@ -118,7 +141,8 @@ export function watchQueue(name: string, options: WatchQueueOptions): QueueMonit
     gauges.average.record(s.averageAgeSeconds, attrs);
     gauges.overSla.record(s.overSla, attrs);
     gauges.escalation.record(s.requiringEscalation, attrs);
-    evaluateQueueRules(name, s, t, alerts, rates);
+    gauges.resolved.record(s.resolvedPerDay, attrs);
+    evaluateQueueRules(s, t, alerts, samples, clock.now());
     return s;
   };
 

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineConfig, type SlakitConfigInput } from '@slakit/core';
+import { ALERT_CATALOGUE, defineConfig, type SlakitConfigInput } from '@slakit/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { main } from '../cli.js';
@@ -98,12 +98,24 @@ describe('generateRules', () => {
     // No schedule, no missed-run rule.
     expect(find('JobMissedRun', 'cleanup_links')).toBeUndefined();
     const queue = alerts().filter((a) => a.labels.queue === 'manual_resolution');
-    expect(queue.map((a) => [a.alert, a.expr.split(' > ')[1]])).toEqual([
-      ['QueueDepthWarning', '100'],
-      ['QueueDepthCritical', '500'],
-      ['QueueAgeWarning', String(48 * 3600)],
-      ['QueueEscalationRequired', String(168 * 3600)],
+    const q = (metric: string) => `${metric}{namespace="prod",queue="manual_resolution"}`;
+    const depth = q('queue_depth');
+    const resolved = q('queue_resolved_per_day');
+    // Per replica (each instance's series), then any: the union of the replicas' runtime alerts.
+    expect(queue.map((a) => [a.alert, a.labels.severity, a.expr.replace(/\s*\n\s*/g, ' ')])).toEqual([
+      ['QueueDepthWarning', 'warning', `max( ${depth} > 100 <= 500 )`],
+      ['QueueDepthCritical', 'critical', `max( ${depth} > 500 )`],
+      ['QueueAgeWarning', 'warning', `max( ${q('queue_average_item_age_seconds')} > ${48 * 3600} and ${depth} > 0 )`],
+      ['QueueEscalationRequired', 'critical', `max( ${q('queue_oldest_item_age_seconds')} > ${168 * 3600} and ${depth} > 0 )`],
+      [
+        'QueueResolutionRateLow',
+        'warning',
+        `max( ${resolved} < 0.5 * avg_over_time(${resolved}[7d]) and count_over_time(${resolved}[6d] offset 1d) > 0 )`,
+      ],
     ]);
+    expect(queue.map((a) => a.annotations.recommended_action)).toEqual(
+      queue.map((a) => ALERT_CATALOGUE[a.alert as 'QueueDepthWarning'].action),
+    );
     const health = alerts().find((a) => a.alert === 'HealthCheckFailing');
     expect(health?.expr).toBe('health_check_status{namespace="prod",check=~"postgres|redis"} == 0');
     expect(health?.for).toBe('5m');

@@ -19,6 +19,7 @@ export const METRICS = {
   queueDepth: METRIC_CATALOGUE.queueDepth.prometheus,
   queueOldestAge: METRIC_CATALOGUE.queueOldestAge.prometheus,
   queueAverageAge: METRIC_CATALOGUE.queueAverageAge.prometheus,
+  queueResolvedPerDay: METRIC_CATALOGUE.queueResolvedPerDay.prometheus,
   healthStatus: METRIC_CATALOGUE.healthStatus.prometheus,
   healthDuration: METRIC_CATALOGUE.healthDuration.prometheus,
 } as const;

@@ -47,6 +47,7 @@ export const GENERATED_ALERTS = [
   ALERT_CATALOGUE.QueueDepthCritical.name,
   ALERT_CATALOGUE.QueueAgeWarning.name,
   ALERT_CATALOGUE.QueueEscalationRequired.name,
+  ALERT_CATALOGUE.QueueResolutionRateLow.name,
   ALERT_CATALOGUE.HealthCheckFailing.name,
 ] as const;
 export type GeneratedAlert = (typeof GENERATED_ALERTS)[number];

@@ -1,46 +1,15 @@
 /**
  * Every alert slakit raises at run time (alerter.fire) or generates as a Prometheus rule (`slakit rules`): name,
  * severity, labels, text, runbook page, who raises it and the rule's expression. The thresholds quoted are the
- * defaults; the config or the factory options change them. Pure data, no imports but types.
+ * defaults (`params`); the config or the factory options change them. Pure data: the queue and health entries live
+ * in alerts-queues-health.ts, the types in alert-types.ts.
  */
-import type { LabelKey } from './labels.js';
 
-/** Who raises an alert at run time, and when it fires and resolves. */
-export interface AlertRuntime {
-  /** The API that fires it (`withSla`, `withSla` rules (ledger), `schedule`, `watchQueue`, `createHealth`). */
-  readonly raisedBy: string;
-  readonly package: 'job-wrapper' | 'health';
-  readonly firesWhen: string;
-  readonly resolvesWhen: string;
-}
+import type { AlertDefinition } from './alert-types.js';
+import { QUEUE_HEALTH_ALERTS } from './alerts-queues-health.js';
+import { JOB_RULE_DEFAULTS as D, JOB_RULE_PARITY as P } from './job-rules.js';
 
-/** The generated Prometheus alerting rule of an alert. */
-export interface AlertRule {
-  /** The expression, simplified (the generated one adds the config's selector and thresholds). */
-  readonly expr: string;
-  /** The rule's `for`, if any. */
-  readonly for?: string;
-}
-
-/** One alert of the catalogue. */
-export interface AlertDefinition {
-  /** The `alertname` label. */
-  readonly name: string;
-  readonly severity: 'warning' | 'critical';
-  /** The label naming what the alert is about. */
-  readonly subject: 'job_name' | 'queue' | 'check' | 'slo';
-  /** The labels every instance carries. */
-  readonly labels: readonly LabelKey[];
-  /** The summary, with `{label}` placeholders (the fired text adds the measured values). */
-  readonly summary: string;
-  readonly description: string;
-  /** The runbook page, relative to the repository root (`runbook_url` = `<alerting.runbookBaseUrl>/<name>.md`). */
-  readonly runbook: string;
-  /** Set when slakit fires it in process. */
-  readonly runtime?: AlertRuntime;
-  /** Set when `slakit rules` generates it. */
-  readonly rule?: AlertRule;
-}
+export type { AlertDefinition, AlertRule, AlertRuntime } from './alert-types.js';
 
 /** Every alert, by its `alertname`. */
 export const ALERT_CATALOGUE = {
@@ -66,6 +35,8 @@ export const ALERT_CATALOGUE = {
   },
   JobSlaBreachWarning: {
     name: 'JobSlaBreachWarning',
+    params: { warningPercent: D.warningPercent },
+    parity: P.JobSlaBreachWarning,
     severity: 'warning',
     subject: 'job_name',
     labels: ['alertname', 'severity', 'service', 'job_name'],
@@ -84,6 +55,8 @@ export const ALERT_CATALOGUE = {
   },
   JobSlaBreachCritical: {
     name: 'JobSlaBreachCritical',
+    params: { criticalPercent: D.criticalPercent },
+    parity: P.JobSlaBreachCritical,
     severity: 'critical',
     subject: 'job_name',
     labels: ['alertname', 'severity', 'service', 'job_name'],
@@ -102,6 +75,12 @@ export const ALERT_CATALOGUE = {
   },
   JobSuccessRateLow: {
     name: 'JobSuccessRateLow',
+    params: {
+      successRateThreshold: D.successRateThreshold,
+      successRateWindowSeconds: D.successRateWindowSeconds,
+      minRuns: D.minRuns,
+    },
+    parity: P.JobSuccessRateLow,
     severity: 'critical',
     subject: 'job_name',
     labels: ['alertname', 'severity', 'service', 'job_name'],
@@ -118,6 +97,8 @@ export const ALERT_CATALOGUE = {
   },
   JobThroughputLow: {
     name: 'JobThroughputLow',
+    params: { throughputRatio: D.throughputRatio, baselineRuns: D.baselineRuns, minBaselineRuns: D.minBaselineRuns },
+    parity: P.JobThroughputLow,
     severity: 'warning',
     subject: 'job_name',
     labels: ['alertname', 'severity', 'service', 'job_name'],
@@ -137,6 +118,8 @@ export const ALERT_CATALOGUE = {
   },
   JobNoRecordsProcessed: {
     name: 'JobNoRecordsProcessed',
+    params: { baselineRuns: D.baselineRuns, minBaselineRuns: D.minBaselineRuns },
+    parity: P.JobNoRecordsProcessed,
     severity: 'warning',
     subject: 'job_name',
     labels: ['alertname', 'severity', 'service', 'job_name'],
@@ -155,6 +138,8 @@ export const ALERT_CATALOGUE = {
   },
   JobConsecutiveFailures: {
     name: 'JobConsecutiveFailures',
+    params: { consecutiveFailures: D.consecutiveFailures },
+    parity: P.JobConsecutiveFailures,
     severity: 'critical',
     subject: 'job_name',
     labels: ['alertname', 'severity', 'service', 'job_name'],
@@ -171,6 +156,7 @@ export const ALERT_CATALOGUE = {
   },
   JobMissedRun: {
     name: 'JobMissedRun',
+    parity: P.JobMissedRun,
     severity: 'critical',
     subject: 'job_name',
     labels: ['alertname', 'severity', 'service', 'job_name'],
@@ -190,6 +176,7 @@ export const ALERT_CATALOGUE = {
   },
   JobLeaseContention: {
     name: 'JobLeaseContention',
+    parity: P.JobLeaseContention,
     severity: 'warning',
     subject: 'job_name',
     labels: ['alertname', 'severity', 'service', 'job_name'],
@@ -198,101 +185,7 @@ export const ALERT_CATALOGUE = {
     runbook: 'docs/runbooks/JobLeaseContention.md',
     rule: { expr: 'runs `skipped_locked` while no replica executed or runs the job (zombie lease)', for: '15m' },
   },
-  QueueDepthWarning: {
-    name: 'QueueDepthWarning',
-    severity: 'warning',
-    subject: 'queue',
-    labels: ['alertname', 'severity', 'service', 'queue'],
-    summary: 'Queue {queue} holds more items than its warning depth',
-    description: 'More than `depthWarning` (100) items wait in the queue.',
-    runbook: 'docs/runbooks/QueueDepthWarning.md',
-    runtime: {
-      raisedBy: '`watchQueue`',
-      package: 'job-wrapper',
-      firesWhen: 'depth > 100',
-      resolvesWhen: 'depth back under the threshold',
-    },
-    rule: { expr: '`max(queue_depth) > 100`' },
-  },
-  QueueDepthCritical: {
-    name: 'QueueDepthCritical',
-    severity: 'critical',
-    subject: 'queue',
-    labels: ['alertname', 'severity', 'service', 'queue'],
-    summary: 'Queue {queue} holds more items than its critical depth',
-    description: 'More than `depthCritical` (500) items wait in the queue: it is overflowing.',
-    runbook: 'docs/runbooks/QueueDepthCritical.md',
-    runtime: {
-      raisedBy: '`watchQueue`',
-      package: 'job-wrapper',
-      firesWhen: 'depth > 500',
-      resolvesWhen: 'depth back under the threshold',
-    },
-    rule: { expr: '`max(queue_depth) > 500`' },
-  },
-  QueueAgeWarning: {
-    name: 'QueueAgeWarning',
-    severity: 'warning',
-    subject: 'queue',
-    labels: ['alertname', 'severity', 'service', 'queue'],
-    summary: 'Items in queue {queue} wait too long on average',
-    description: 'The average age of the waiting items is above `ageWarningHours` (48 h).',
-    runbook: 'docs/runbooks/QueueAgeWarning.md',
-    runtime: {
-      raisedBy: '`watchQueue`',
-      package: 'job-wrapper',
-      firesWhen: 'average item age > 48 h',
-      resolvesWhen: 'the average is back under',
-    },
-    rule: { expr: '`max(queue_average_item_age_seconds) > 48h`' },
-  },
-  QueueEscalationRequired: {
-    name: 'QueueEscalationRequired',
-    severity: 'critical',
-    subject: 'queue',
-    labels: ['alertname', 'severity', 'service', 'queue'],
-    summary: 'Items in queue {queue} need escalation',
-    description: 'An item is older than `ageEscalationHours` (7 days) and needs escalation.',
-    runbook: 'docs/runbooks/QueueEscalationRequired.md',
-    runtime: {
-      raisedBy: '`watchQueue`',
-      package: 'job-wrapper',
-      firesWhen: 'any item older than 7 days (values list the oldest ids)',
-      resolvesWhen: 'no such item',
-    },
-    rule: { expr: '`max(queue_oldest_item_age_seconds) > 7d`' },
-  },
-  QueueResolutionRateLow: {
-    name: 'QueueResolutionRateLow',
-    severity: 'warning',
-    subject: 'queue',
-    labels: ['alertname', 'severity', 'service', 'queue'],
-    summary: 'Queue {queue} resolves fewer items than usual',
-    description: 'Resolutions per day fell below `resolutionRateRatio` (50 %) of their running average.',
-    runbook: 'docs/runbooks/QueueResolutionRateLow.md',
-    runtime: {
-      raisedBy: '`watchQueue`',
-      package: 'job-wrapper',
-      firesWhen: 'resolutions/day < 50 % of their running average',
-      resolvesWhen: 'the rate recovers',
-    },
-  },
-  HealthCheckFailing: {
-    name: 'HealthCheckFailing',
-    severity: 'critical',
-    subject: 'check',
-    labels: ['alertname', 'severity', 'service', 'check'],
-    summary: 'Health check {check} is failing',
-    description: 'A critical health check fails; readiness is failing, so traffic is held off the instance.',
-    runbook: 'docs/runbooks/HealthCheckFailing.md',
-    runtime: {
-      raisedBy: '`createHealth`',
-      package: 'health',
-      firesWhen: "a critical check's result turns `fail`",
-      resolvesWhen: 'the check passes again',
-    },
-    rule: { expr: '`health_check_status == 0` (optionally only `health.criticalChecks`)', for: '5m' },
-  },
+  ...QUEUE_HEALTH_ALERTS,
 } as const satisfies Record<string, AlertDefinition>;
 
 /** An alert name of the catalogue. */

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { METRIC_HTTP_SERVER_REQUEST_DURATION } from '@opentelemetry/semantic-conventions';
 import { describe, expect, it } from 'vitest';
+import { defineConfig } from '../config/schema.js';
 import { prometheusLabelName, prometheusName } from '../prometheus.js';
+import { QUEUE_FIELDS } from '../validation/fields.js';
 import { ALERT_CATALOGUE, LABEL_CATALOGUE, METRIC_CATALOGUE } from './index.js';
 
 const metrics = Object.values(METRIC_CATALOGUE);
@@ -39,6 +41,21 @@ describe('the catalogue', () => {
       for (const l of a.labels) expect(keys.has(l), `${a.name}: ${l}`).toBe(true);
       expect(a.labels).toContain(a.subject);
     }
+  });
+
+  it("names each queue alert's params like the config field they default (queues.<name>), and the config uses them", () => {
+    const defaults = defineConfig({ service: 's', queues: { q: {} } }).queues.q as Record<string, unknown>;
+    const queueAlerts = alerts.filter((a) => a.subject === 'queue');
+    expect(queueAlerts.length).toBe(5);
+    for (const a of queueAlerts) {
+      const params = Object.entries((a as { params?: Record<string, number> }).params ?? {});
+      expect(params.length, a.name).toBeGreaterThan(0);
+      for (const [key, value] of params) {
+        expect(Object.keys(QUEUE_FIELDS), `${a.name}.params.${key}`).toContain(key);
+        expect(defaults[key], `${a.name}.params.${key}`).toBe(value);
+      }
+    }
+    expect(defineConfig({ service: 's' }).health.failingFor).toBe(ALERT_CATALOGUE.HealthCheckFailing.rule.for);
   });
 
   it('points every alert at an existing runbook page', () => {

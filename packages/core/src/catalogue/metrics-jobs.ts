@@ -232,4 +232,16 @@ export const JOB_METRICS = {
     meaning: 'waiting items older than the escalation age (7 days)',
     package: 'job-wrapper',
   },
+  queueResolvedPerDay: {
+    otel: 'queue.resolved_per_day',
+    unit: '',
+    instrument: 'gauge',
+    type: 'gauge',
+    prometheus: 'queue_resolved_per_day',
+    series: ['queue_resolved_per_day'],
+    labels: ['queue'],
+    help: 'Items resolved in the last 24 h.',
+    meaning: 'items resolved in the last 24 h (the input of `QueueResolutionRateLow`)',
+    package: 'job-wrapper',
+  },
 } as const satisfies Record<string, MetricDefinition>;

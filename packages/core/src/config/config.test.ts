@@ -42,6 +42,9 @@ describe('defineConfig / validateConfig', () => {
       depthCritical: 200,
       ageWarningHours: 48,
       ageEscalationHours: 168,
+      resolutionRateRatio: 0.5,
+      resolutionBaselineHours: 168,
+      resolutionMinHistoryHours: 24,
     });
     expect(c.health).toEqual({ failingFor: '5m' });
     expect(c.prometheus).toEqual({ selector: '', evaluationInterval: '30s' });
@@ -98,6 +101,12 @@ describe('defineConfig / validateConfig', () => {
     [{ ...base, jobs: { 'Cleanup-PDFs': { budgetSeconds: 10 } } }, 'jobs.Cleanup-PDFs', 'job name'],
     [{ ...base, jobs: { cleanup_pdfs: { budgetSecond: 10 } } }, 'jobs.cleanup_pdfs.budgetSecond', 'is not a known option'],
     [{ ...base, queues: { q: { depthWarning: 600 } } }, 'queues.q.depthWarning', 'must be < depthCritical'],
+    [
+      { ...base, queues: { q: { resolutionMinHistoryHours: 200 } } },
+      'queues.q.resolutionMinHistoryHours',
+      'must be < resolutionBaselineHours',
+    ],
+    [{ ...base, queues: { q: { resolutionRateRatio: 1.5 } } }, 'queues.q.resolutionRateRatio', 'ratio'],
     [{ ...base, alerting: { chat: { type: 'email' } } }, 'alerting.chat.type', 'must have type'],
     [{ ...base, alerting: { chat: { type: 'webhook' } } }, 'alerting.chat', 'exactly one of url'],
     [
@@ -152,6 +161,9 @@ describe('runtime helpers: the same config feeds withSla, schedule, watchQueue a
       depthCritical: 200,
       ageWarningHours: 48,
       ageEscalationHours: 168,
+      resolutionRateRatio: 0.5,
+      resolutionBaselineHours: 168,
+      resolutionMinHistoryHours: 24,
     });
     expect(sloLatencyThresholds(config)).toEqual([0.2]);
     expect(httpDurationBuckets(sloLatencyThresholds(config))).toContain(0.2);

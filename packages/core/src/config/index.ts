@@ -6,6 +6,8 @@ export {
   PROMETHEUS_DURATION,
 } from './period.js';
 export {
+  type HealthAlertingFromConfig,
+  healthAlerting,
   type JobScheduleFromConfig,
   type JobSlaFromConfig,
   jobSchedule,

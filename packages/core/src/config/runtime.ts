@@ -1,5 +1,5 @@
 import { describeValue, invalidOption, SlakitError } from '../errors.js';
-import { cronPeriodSeconds, defaultGraceSeconds } from './period.js';
+import { cronPeriodSeconds, defaultGraceSeconds, durationSeconds } from './period.js';
 import type { JobConfig, QueueConfig, SlakitConfig, SlakitConfigInput } from './schema.js';
 import { validateConfig } from './schema.js';
 
@@ -96,7 +96,8 @@ export function jobSchedule(config: SlakitConfig | SlakitConfigInput, job: strin
 }
 
 /**
- * `watchQueue()` thresholds of one queue from the config.
+ * `watchQueue()` thresholds of one queue from the config — the same values `slakit rules` writes into the queue
+ * rules, so both evaluators of each queue alert use one definition.
  * @example watchQueue('manual_resolution', { probe, thresholds: queueThresholds(config, 'manual_resolution') })
  * @throws SlakitError `ERR_SLAKIT_UNKNOWN_REFERENCE` when the queue is not in `config.queues`
  */
@@ -104,12 +105,23 @@ export function queueThresholds(config: SlakitConfig | SlakitConfigInput, queue:
   const c = validateConfig(config);
   const q = own(c.queues, queue);
   if (!q) throw unknown('queue', queue, c, Object.keys(c.queues));
-  return {
-    depthWarning: q.depthWarning,
-    depthCritical: q.depthCritical,
-    ageWarningHours: q.ageWarningHours,
-    ageEscalationHours: q.ageEscalationHours,
-  };
+  const { description: _description, ...thresholds } = q;
+  return thresholds;
+}
+
+/** `createHealth()` alerting options from the config (see {@link healthAlerting}). */
+export interface HealthAlertingFromConfig {
+  /** `health.failingFor` in ms: how long a critical check fails before `HealthCheckFailing` fires. */
+  failingForMs: number;
+}
+
+/**
+ * `createHealth()` options from the config's `health` section — the `for` of the generated `HealthCheckFailing`
+ * rule, so the runtime alert waits as long as the rule.
+ * @example createHealth({ checks, alerter, ...healthAlerting(config) })
+ */
+export function healthAlerting(config: SlakitConfig | SlakitConfigInput): HealthAlertingFromConfig {
+  return { failingForMs: durationSeconds(validateConfig(config).health.failingFor) * 1000 };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { describeValue, SlakitError } from '../errors.js';
 import { lazySchema, zod } from '../validation/lazy.js';
 import { knownKeysError, unknownKeyText } from '../validation/options.js';
-import { alerting, health, job, NAME, namedRecord, prometheus, queue, SERVICE, slo } from './sections.js';
+import { alerting, HEALTH_FAILING_FOR, health, job, NAME, namedRecord, prometheus, queue, SERVICE, slo } from './sections.js';
 
 /** The zod schema of the slakit config (exported for tooling; prefer {@link defineConfig} / {@link validateConfig}). */
 export const configSchema = lazySchema(() =>
@@ -17,7 +17,7 @@ export const configSchema = lazySchema(() =>
         slos: zod().array(slo).default([]),
         jobs: namedRecord(NAME, 'job', job).default({}),
         queues: namedRecord(NAME, 'queue', queue).default({}),
-        health: health.default({ failingFor: '5m' }),
+        health: health.default({ failingFor: HEALTH_FAILING_FOR }),
         alerting: alerting.prefault({}),
       },
       { error: knownKeysError(['service', 'prometheus', 'slos', 'jobs', 'queues', 'health', 'alerting']) },

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { ALERT_CATALOGUE } from '../catalogue/index.js';
 import { JOB_RULE_DEFAULTS as D } from '../catalogue/job-rules.js';
 import { nonNegativeSeconds, QUEUE_FIELDS, RULE_FIELDS, SLA_FIELDS } from '../validation/fields.js';
 import { lazySchema, zod } from '../validation/lazy.js';
@@ -45,6 +46,9 @@ const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 /** Label matchers as written inside `{…}` of a PromQL selector, e.g. `namespace="shop",service="orders"`. */
 const MATCHERS =
   /^\s*([a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"([^"\\]|\\.)*"\s*)(,\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"([^"\\]|\\.)*"\s*)*,?\s*$/;
+
+/** The default `health.failingFor`: the `for` of `HealthCheckFailing` in the catalogue. */
+export const HEALTH_FAILING_FOR: string = ALERT_CATALOGUE.HealthCheckFailing.rule.for;
 
 const name = (what: string) =>
   zod()
@@ -157,28 +161,39 @@ export const job = lazySchema(() =>
     }),
 );
 
+const Q = {
+  depthWarning: ALERT_CATALOGUE.QueueDepthWarning.params,
+  depthCritical: ALERT_CATALOGUE.QueueDepthCritical.params,
+  age: ALERT_CATALOGUE.QueueAgeWarning.params,
+  escalation: ALERT_CATALOGUE.QueueEscalationRequired.params,
+  resolution: ALERT_CATALOGUE.QueueResolutionRateLow.params,
+};
+const QUEUE_KEYS = [...Object.keys(QUEUE_FIELDS), 'description'];
+
+/** `queues.<name>`: the thresholds of the queue alerts; defaults from the alert catalogue (`params`). */
 export const queue = lazySchema(() =>
   zod()
     .strictObject(
       {
-        depthWarning: QUEUE_FIELDS.depthWarning.default(100),
-        depthCritical: QUEUE_FIELDS.depthCritical.default(500),
-        ageWarningHours: QUEUE_FIELDS.ageWarningHours.default(48),
-        ageEscalationHours: QUEUE_FIELDS.ageEscalationHours.default(168),
+        depthWarning: QUEUE_FIELDS.depthWarning.default(Q.depthWarning.depthWarning),
+        depthCritical: QUEUE_FIELDS.depthCritical.default(Q.depthCritical.depthCritical),
+        ageWarningHours: QUEUE_FIELDS.ageWarningHours.default(Q.age.ageWarningHours),
+        ageEscalationHours: QUEUE_FIELDS.ageEscalationHours.default(Q.escalation.ageEscalationHours),
+        resolutionRateRatio: QUEUE_FIELDS.resolutionRateRatio.default(Q.resolution.resolutionRateRatio),
+        resolutionBaselineHours: QUEUE_FIELDS.resolutionBaselineHours.default(Q.resolution.resolutionBaselineHours),
+        resolutionMinHistoryHours: QUEUE_FIELDS.resolutionMinHistoryHours.default(Q.resolution.resolutionMinHistoryHours),
         description: zod().string().optional(),
       },
-      { error: knownKeysError(['depthWarning', 'depthCritical', 'ageWarningHours', 'ageEscalationHours', 'description']) },
+      { error: knownKeysError(QUEUE_KEYS) },
     )
     .superRefine((value, ctx) => {
-      if (value.depthWarning >= value.depthCritical)
-        ctx.addIssue({ code: 'custom', path: ['depthWarning'], message: 'must be < depthCritical', input: value.depthWarning });
-      if (value.ageWarningHours >= value.ageEscalationHours)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['ageWarningHours'],
-          message: 'must be < ageEscalationHours',
-          input: value.ageWarningHours,
-        });
+      const order = (low: keyof typeof value, high: keyof typeof value) => {
+        if ((value[low] as number) >= (value[high] as number))
+          ctx.addIssue({ code: 'custom', path: [low], message: `must be < ${high}`, input: value[low] });
+      };
+      order('depthWarning', 'depthCritical');
+      order('ageWarningHours', 'ageEscalationHours');
+      order('resolutionMinHistoryHours', 'resolutionBaselineHours');
     }),
 );
 
@@ -224,8 +239,8 @@ export const health = lazySchema(() =>
   strict({
     /** Checks that page when failing; default every check reported by `health_check_status`. */
     criticalChecks: zod().array(zod().string().min(1)).optional(),
-    /** How long a check must fail before `HealthCheckFailing` fires; default 5m. */
-    failingFor: duration.default('5m'),
+    /** How long a check must fail before `HealthCheckFailing` fires; default 5m (the catalogue's `for`). */
+    failingFor: duration.default(HEALTH_FAILING_FOR),
   }),
 );
 

@@ -176,7 +176,16 @@ export const CORE_FACTORIES: FactoryTarget[] = [
   },
   {
     name: 'queueThresholds',
-    keys: ['depthWarning', 'depthCritical', 'ageWarningHours', 'ageEscalationHours', 'description'],
+    keys: [
+      'depthWarning',
+      'depthCritical',
+      'ageWarningHours',
+      'ageEscalationHours',
+      'resolutionRateRatio',
+      'resolutionBaselineHours',
+      'resolutionMinHistoryHours',
+      'description',
+    ],
     call: (o) => queueThresholds(config({ queues: { q: o } }) as never, 'q'),
   },
   {

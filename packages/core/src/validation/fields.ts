@@ -58,6 +58,12 @@ export const QUEUE_FIELDS = {
   depthCritical: integerAtLeast(1, 'an integer ≥ 1', 1e9),
   ageWarningHours: opt.number('a number of hours > 0', (v) => v > 0 && v <= 1e6),
   ageEscalationHours: opt.number('a number of hours > 0', (v) => v > 0 && v <= 1e6),
+  /** Resolutions per day below this share of their baseline warn (`QueueResolutionRateLow`). */
+  resolutionRateRatio: openRatio('a ratio > 0 and < 1 (e.g. 0.5)'),
+  /** The window the resolution baseline averages over, in hours. */
+  resolutionBaselineHours: opt.number('a number of hours > 0', (v) => v > 0 && v <= 1e6),
+  /** How old the oldest sample of the baseline must be before it counts, in hours (< the baseline window). */
+  resolutionMinHistoryHours: opt.number('a number of hours ≥ 0', (v) => v >= 0 && v <= 1e6),
 } as const;
 
 /** The upper limits of a sink's delivery options. */
