@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineConfig, type SlakitConfigInput } from '@slakit/core';
+import { defineConfig, LABEL_CATALOGUE, type SlakitConfigInput } from '@slakit/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { main } from '../cli.js';
@@ -123,13 +123,26 @@ describe('generateAlertmanagerConfig', () => {
     expect(am.route.group_by).toEqual(['alertname', 'service']);
     expect(am.route.routes?.map((r) => [r.receiver, r.matchers?.[1], r.repeat_interval])).toEqual([
       ['pager', 'severity="critical"', '1h'],
+      ['chat', 'severity="error"', '2h'],
       ['chat', 'severity="warning"', '4h'],
       ['null', 'severity="info"', undefined],
+    ]);
+    expect(am.inhibit_rules.slice(-2)).toEqual([
+      {
+        source_matchers: ['severity="critical"'],
+        target_matchers: ['severity=~"error|warning"'],
+        equal: ['alertname', 'service', LABEL_CATALOGUE.job.prometheus, 'queue', 'check', 'slo'],
+      },
+      {
+        source_matchers: ['severity="error"'],
+        target_matchers: ['severity="warning"'],
+        equal: ['alertname', 'service', LABEL_CATALOGUE.job.prometheus, 'queue', 'check', 'slo'],
+      },
     ]);
     expect(am.inhibit_rules[0]).toEqual({
       source_matchers: ['alertname="JobSlaBreachCritical"'],
       target_matchers: ['alertname="JobSlaBreachWarning"'],
-      equal: ['service', 'job'],
+      equal: ['service', LABEL_CATALOGUE.job.prometheus],
     });
     expect(am.receivers.map((r) => r.name)).toEqual(['pager', 'chat', 'null']);
     // every notifier refuses redirects, like slakit's own sinks

@@ -3,6 +3,7 @@
  * severity, labels, text, runbook page, who raises it and the rule's expression. The thresholds quoted are the
  * defaults; the config or the factory options change them. Pure data, no imports but types.
  */
+import type { Severity } from '../env-vars.js';
 import type { LabelKey } from './labels.js';
 
 /** Who raises an alert at run time, and when it fires and resolves. */
@@ -26,7 +27,8 @@ export interface AlertRule {
 export interface AlertDefinition {
   /** The `alertname` label. */
   readonly name: string;
-  readonly severity: 'warning' | 'critical';
+  /** Any of the four severities (`SEVERITIES`); slakit's own alerts use `warning` and `critical`. */
+  readonly severity: Severity;
   /** The label naming what the alert is about. */
   readonly subject: 'job' | 'queue' | 'check' | 'slo';
   /** The labels every instance carries. */

@@ -202,12 +202,14 @@ export const alerting = lazySchema(() =>
     runbookBaseUrl: httpUrl.default('https://github.com/slakit/slakit/blob/main/docs/runbooks'),
     /** Critical alerts go here (Alertmanager `pager` receiver); default PagerDuty with `PAGERDUTY_ROUTING_KEY`. */
     pager: receiver.default({ type: 'pagerduty', routingKeyEnv: 'PAGERDUTY_ROUTING_KEY' }),
-    /** Warning alerts go here (Alertmanager `chat` receiver); default Slack with `SLACK_WEBHOOK_URL`. */
+    /** Error and warning alerts go here (Alertmanager `chat` receiver); default Slack with `SLACK_WEBHOOK_URL`. */
     chat: receiver.default({ type: 'slack', webhookUrlEnv: 'SLACK_WEBHOOK_URL' }),
     groupWait: duration.default('30s'),
     groupInterval: duration.default('5m'),
     /** Re-send interval of firing critical alerts; default 1h. */
     criticalRepeatInterval: duration.default('1h'),
+    /** Re-send interval of firing error alerts (need action today, never page); default 2h. */
+    errorRepeatInterval: duration.default('2h'),
     /** Re-send interval of firing warning alerts; default 4h. */
     warningRepeatInterval: duration.default('4h'),
   }),
