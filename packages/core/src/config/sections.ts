@@ -3,6 +3,7 @@ import { nonNegativeSeconds, QUEUE_FIELDS, RULE_FIELDS, SLA_FIELDS } from '../va
 import { lazySchema, zod } from '../validation/lazy.js';
 import { FORBIDDEN_KEYS, knownKeysError } from '../validation/options.js';
 import { cronPeriodSeconds, PROMETHEUS_DURATION } from './period.js';
+import { selectorProblem } from './selector.js';
 
 /**
  * The sections of the slakit config schema (SLOs, jobs, queues, receivers, alerting, health, prometheus), each a
@@ -41,9 +42,6 @@ export function namedRecord<T extends z.ZodType>(pattern: RegExp, what: string, 
 export const NAME = /^[a-z][a-z0-9_]*$/;
 export const SERVICE = /^[a-z][a-z0-9_-]*$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
-/** Label matchers as written inside `{…}` of a PromQL selector, e.g. `namespace="shop",service="orders"`. */
-const MATCHERS =
-  /^\s*([a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"([^"\\]|\\.)*"\s*)(,\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"([^"\\]|\\.)*"\s*)*,?\s*$/;
 
 const name = (what: string) =>
   zod()
@@ -226,10 +224,16 @@ export const health = lazySchema(() =>
 
 export const prometheus = lazySchema(() =>
   strict({
-    /** Label matchers added to every series selector of the generated rules and dashboards; default none. */
+    /**
+     * Label matchers added to every series selector of the generated rules and dashboards, e.g. `namespace="shop"`;
+     * default none. Never on `job`, `instance`, `__…`, `le` or slakit's own labels (`selectorProblem()`).
+     */
     selector: zod()
       .string()
-      .refine((v) => v.trim() === '' || MATCHERS.test(v), { error: 'must be PromQL label matchers such as service="orders"' })
+      .superRefine((v, ctx) => {
+        const problem = selectorProblem(v);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem, input: v });
+      })
       .default(''),
     /** Evaluation interval of the generated rule groups; default 30s. */
     evaluationInterval: duration.default('30s'),
