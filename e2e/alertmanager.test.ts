@@ -97,12 +97,12 @@ describe('alertmanagerSink → real Alertmanager → webhook receiver', () => {
       threshold_percent: 100,
     };
     const a = alerter.fire({
-      labels: { alertname: 'JobSlaBreachCritical', severity: 'critical', job: 'cleanup_pdfs' },
+      labels: { alertname: 'JobSlaBreachCritical', severity: 'critical', job_name: 'cleanup_pdfs' },
       annotations,
       values,
     });
     const b = alerter.fire({
-      labels: { alertname: 'JobSlaBreachCritical', severity: 'critical', job: 'cleanup_magic_links' },
+      labels: { alertname: 'JobSlaBreachCritical', severity: 'critical', job_name: 'cleanup_magic_links' },
       annotations,
       values,
     });
@@ -129,7 +129,7 @@ describe('alertmanagerSink → real Alertmanager → webhook receiver', () => {
     );
     expect(firing.groupLabels).toEqual({ alertname: 'JobSlaBreachCritical', service: 'quiz-api' });
     expect(firing.commonLabels).toMatchObject({ alertname: 'JobSlaBreachCritical', severity: 'critical', service: 'quiz-api' });
-    expect(firing.alerts.map((x) => x.labels.job).sort()).toEqual(['cleanup_magic_links', 'cleanup_pdfs']);
+    expect(firing.alerts.map((x) => x.labels.job_name).sort()).toEqual(['cleanup_magic_links', 'cleanup_pdfs']);
     expect(firing.alerts[0]?.annotations).toMatchObject({
       summary: 'Cleanup job exceeded its SLA budget',
       utilization_percent: '102.8',

@@ -146,7 +146,7 @@ describe('generated rules on a real Prometheus', () => {
       alertname: 'JobSlaBreachCritical',
       severity: 'critical',
       service: SERVICE,
-      job: 'e2e_breach',
+      job_name: 'e2e_breach',
     });
     expect(alert?.annotations.runbook_url).toMatch(/\/JobSlaBreachCritical\.md$/);
     expect(alert?.annotations.summary).toMatch(/Job e2e_breach exceeded its SLA budget \(1[23]\d(\.\d+)?% of 1 s\)/);
@@ -155,7 +155,7 @@ describe('generated rules on a real Prometheus', () => {
       data: { alerts: { labels: Record<string, string>; state: string }[] };
     };
     const names = firing.data.alerts
-      .filter((a) => a.state === 'firing' && a.labels.job === 'e2e_breach')
+      .filter((a) => a.state === 'firing' && a.labels.job_name === 'e2e_breach')
       .map((a) => a.labels.alertname);
     expect(names.sort()).toEqual(['JobSlaBreachCritical', 'JobSlaBreachWarning']);
     const inAm = await waitFor('the warning in Alertmanager', async () => {

@@ -143,61 +143,102 @@ const cases: Case[] = [
     ],
   },
   {
-    name: 'jobs: SLA utilization',
+    // Replica a ran last until 10m (120 % of the budget); then replica b runs at 30 %: a's stale gauge never pages.
+    name: 'jobs: SLA utilisation of the replica that ran last, and a run still running',
     series: [
-      ['job_sla_utilization_ratio{job="plain"}', '0.85x10'],
-      ['job_sla_utilization_ratio{job="hourly"}', '1.2x10'],
+      ['job_sla_utilization_ratio{job_name="plain",instance="a"}', '1.2x30'],
+      ['job_last_run_timestamp_seconds{job_name="plain",instance="a"}', '100x30'],
+      ['job_sla_utilization_ratio{job_name="plain",instance="b"}', '0.85x9 0.3x20'],
+      ['job_last_run_timestamp_seconds{job_name="plain",instance="b"}', '50x9 700x20'],
+      // hourly (budget 100 s) starts a run at 5m that is still running.
+      ['job_current_run_start_timestamp_seconds{job_name="hourly",instance="a"}', '0x4 300x25'],
     ],
     checks: [
-      { at: '5m', alert: 'JobSlaBreachWarning', expect: [warn({ job: 'hourly' }), warn({ job: 'plain' })] },
-      { at: '5m', alert: 'JobSlaBreachCritical', expect: [crit({ job: 'hourly' })] },
+      { at: '5m', alert: 'JobSlaBreachWarning', expect: [warn({ job_name: 'plain' })] },
+      { at: '5m', alert: 'JobSlaBreachCritical', expect: [crit({ job_name: 'plain' })] },
+      { at: '6m', alert: 'JobSlaBreachCritical', expect: [crit({ job_name: 'plain' })] },
+      { at: '7m', alert: 'JobSlaBreachWarning', expect: [warn({ job_name: 'hourly' }), warn({ job_name: 'plain' })] },
+      { at: '7m', alert: 'JobSlaBreachCritical', expect: [crit({ job_name: 'hourly' }), crit({ job_name: 'plain' })] },
+      { at: '15m', alert: 'JobSlaBreachWarning', expect: [warn({ job_name: 'hourly' })] },
+      { at: '15m', alert: 'JobSlaBreachCritical', expect: [crit({ job_name: 'hourly' })] },
     ],
   },
   {
-    name: 'jobs: success rate and consecutive failures',
+    name: 'jobs: success rate with a minimum of runs; consecutive failures of the replica that ran last',
     series: [
-      ['job_runs_total{job="plain",outcome="succeeded"}', '0+1x30'],
-      ['job_runs_total{job="plain",outcome="failed"}', '0+1x30'],
-      ['job_runs_total{job="hourly",outcome="succeeded"}', '0+1x30'],
-      ['job_runs_total{job="hourly",outcome="skipped_locked"}', '0+5x30'],
-      ['job_consecutive_failures{job="plain"}', '3x30'],
-      ['job_consecutive_failures{job="hourly"}', '2x30'],
+      ['job_runs_total{job_name="plain",outcome="succeeded"}', '0+1x30'],
+      ['job_runs_total{job_name="plain",outcome="failed"}', '0+1x30'],
+      // hourly: 4 failed runs, no success — below minRuns (5): silent.
+      ['job_runs_total{job_name="hourly",outcome="succeeded"}', '0x30'],
+      ['job_runs_total{job_name="hourly",outcome="failed"}', '0+1x4 4x25'],
+      ['job_runs_total{job_name="hourly",outcome="skipped_locked"}', '0+5x30'],
+      ['job_consecutive_failures{job_name="plain",instance="a"}', '3x30'],
+      ['job_last_run_timestamp_seconds{job_name="plain",instance="a"}', '100x30'],
+      ['job_consecutive_failures{job_name="plain",instance="b"}', '0x30'],
+      ['job_last_run_timestamp_seconds{job_name="plain",instance="b"}', '50x9 700x20'],
+      ['job_consecutive_failures{job_name="hourly",instance="a"}', '2x30'],
+      ['job_last_run_timestamp_seconds{job_name="hourly",instance="a"}', '100x30'],
     ],
     checks: [
-      { at: '20m', alert: 'JobSuccessRateLow', expect: [crit({ job: 'plain' })] },
-      { at: '20m', alert: 'JobConsecutiveFailures', expect: [crit({ job: 'plain' })] },
-      // hourly skips many runs on the lease but another replica executes it: no contention alert.
+      { at: '5m', alert: 'JobConsecutiveFailures', expect: [crit({ job_name: 'plain' })] },
+      { at: '15m', alert: 'JobConsecutiveFailures', expect: [] }, // b succeeded after a's failures
+      { at: '20m', alert: 'JobSuccessRateLow', expect: [crit({ job_name: 'plain' })] },
+      // hourly skips many runs on the lease but it executed runs: no contention alert.
       { at: '20m', alert: 'JobLeaseContention', expect: [] },
     ],
   },
   {
-    name: 'jobs: missed run (hourly: period 3600 s + grace 360 s)',
-    series: [['job_last_success_timestamp_seconds{job="hourly"}', '0x80']],
+    name: 'jobs: missed run after the last success (hourly: period 3600 s + grace 360 s)',
+    series: [
+      ['job_last_success_timestamp_seconds{job_name="hourly",instance="a"}', '0x80'],
+      ['job_schedule_start_timestamp_seconds{job_name="hourly",instance="b"}', '3000x80'],
+    ],
     checks: [
       { at: '60m', alert: 'JobMissedRun', expect: [] },
-      { at: '70m', alert: 'JobMissedRun', expect: [crit({ job: 'hourly' })] },
+      { at: '70m', alert: 'JobMissedRun', expect: [crit({ job_name: 'hourly' })] },
     ],
   },
   {
-    name: 'jobs: throughput drops below half of its average',
+    name: 'jobs: missed run before the first success counts from the earliest schedule start',
     series: [
-      ['job_records_processed_total{job="plain"}', '0+100x120 12000+5x150'],
-      ['job_records_processed_total{job="hourly"}', '0+100x270'],
+      ['job_schedule_start_timestamp_seconds{job_name="hourly",instance="a"}', '0x80'],
+      ['job_schedule_start_timestamp_seconds{job_name="hourly",instance="b"}', '1800x80'],
     ],
     checks: [
-      { at: '100m', alert: 'JobThroughputLow', expect: [] },
-      { at: '260m', alert: 'JobThroughputLow', expect: [warn({ job: 'plain' })] },
+      { at: '60m', alert: 'JobMissedRun', expect: [] },
+      { at: '70m', alert: 'JobMissedRun', expect: [crit({ job_name: 'hourly' })] },
+    ],
+  },
+  {
+    name: 'jobs: throughput and zero records against the exported baseline, from the replica that succeeded last',
+    series: [
+      ['job_last_run_records_per_second{job_name="plain",instance="a"}', '10x10 2x20'],
+      ['job_baseline_records_per_second{job_name="plain",instance="a"}', '8x30'],
+      ['job_last_success_timestamp_seconds{job_name="plain",instance="a"}', '100x10 200x20'],
+      // a stale replica with a slow old run: never read.
+      ['job_last_run_records_per_second{job_name="plain",instance="b"}', '1x30'],
+      ['job_baseline_records_per_second{job_name="plain",instance="b"}', '8x30'],
+      ['job_last_success_timestamp_seconds{job_name="plain",instance="b"}', '50x30'],
+      ['job_last_run_records_per_second{job_name="hourly",instance="a"}', '0x30'],
+      ['job_baseline_records_per_second{job_name="hourly",instance="a"}', '0x10 5x20'],
+      ['job_last_success_timestamp_seconds{job_name="hourly",instance="a"}', '100x30'],
+    ],
+    checks: [
+      { at: '5m', alert: 'JobThroughputLow', expect: [] },
+      { at: '5m', alert: 'JobNoRecordsProcessed', expect: [] },
+      { at: '15m', alert: 'JobThroughputLow', expect: [warn({ job_name: 'plain' })] },
+      { at: '15m', alert: 'JobNoRecordsProcessed', expect: [warn({ job_name: 'hourly' })] },
     ],
   },
   {
     name: 'jobs: zombie lease (every run skipped, nobody runs it)',
     series: [
-      ['job_runs_total{job="plain",outcome="skipped_locked"}', '0+1x60'],
-      ['job_active{job="plain"}', '0x60'],
+      ['job_runs_total{job_name="plain",outcome="skipped_locked"}', '0+1x60'],
+      ['job_active{job_name="plain"}', '0x60'],
     ],
     checks: [
       { at: '10m', alert: 'JobLeaseContention', expect: [] }, // pending: for 15m
-      { at: '30m', alert: 'JobLeaseContention', expect: [warn({ job: 'plain' })] },
+      { at: '30m', alert: 'JobLeaseContention', expect: [warn({ job_name: 'plain' })] },
     ],
   },
   {
@@ -283,9 +324,12 @@ describe('promtool test rules', () => {
       tests: [
         {
           interval: '1m',
-          input_series: [{ series: 'job_consecutive_failures{job="hourly"}', values: '2x10' }],
+          input_series: [
+            { series: 'job_consecutive_failures{job_name="hourly"}', values: '2x10' },
+            { series: 'job_last_run_timestamp_seconds{job_name="hourly"}', values: '100x10' },
+          ],
           alert_rule_test: [
-            { eval_time: '5m', alertname: 'JobConsecutiveFailures', exp_alerts: [{ exp_labels: crit({ job: 'hourly' }) }] },
+            { eval_time: '5m', alertname: 'JobConsecutiveFailures', exp_alerts: [{ exp_labels: crit({ job_name: 'hourly' }) }] },
           ],
         },
       ],
@@ -300,7 +344,7 @@ describe('promtool test rules', () => {
     write('full.rules.yml', toYaml(rules));
     const rule = rules.groups
       .flatMap((g) => g.rules)
-      .find((r): r is AlertingRule => 'alert' in r && r.alert === 'JobConsecutiveFailures' && r.labels.job === 'plain');
+      .find((r): r is AlertingRule => 'alert' in r && r.alert === 'JobConsecutiveFailures' && r.labels.job_name === 'plain');
     const expanded = Object.fromEntries(
       Object.entries(rule?.annotations ?? {}).map(([k, v]) => [k, v.replaceAll('{{ $value }}', '5')]),
     );
@@ -311,12 +355,15 @@ describe('promtool test rules', () => {
       tests: [
         {
           interval: '1m',
-          input_series: [{ series: 'job_consecutive_failures{job="plain"}', values: '5x10' }],
+          input_series: [
+            { series: 'job_consecutive_failures{job_name="plain"}', values: '5x10' },
+            { series: 'job_last_run_timestamp_seconds{job_name="plain"}', values: '100x10' },
+          ],
           alert_rule_test: [
             {
               eval_time: '5m',
               alertname: 'JobConsecutiveFailures',
-              exp_alerts: [{ exp_labels: crit({ job: 'plain' }), exp_annotations: expanded }],
+              exp_alerts: [{ exp_labels: crit({ job_name: 'plain' }), exp_annotations: expanded }],
             },
           ],
         },

@@ -64,10 +64,10 @@ export async function startAlertmanager(dir: string, configFile: string): Promis
   );
 }
 
-/** Starts Prometheus scraping `target` every second with the given rule files, alerting to `alertmanager`. */
+/** Starts Prometheus scraping `target` (one or several replicas) every second with the given rule files, alerting to `alertmanager`. */
 export async function startPrometheus(
   dir: string,
-  options: { target: string; labels: Record<string, string>; ruleFiles: string[]; alertmanager?: string },
+  options: { target: string | string[]; labels: Record<string, string>; ruleFiles: string[]; alertmanager?: string },
 ): Promise<Proc & { configFile: string }> {
   const port = await freePort();
   const config = {
@@ -79,9 +79,9 @@ export async function startPrometheus(
     scrape_configs: [
       {
         job_name: 'slakit-e2e',
-        // The packages' series carry their own `job` label (the job name): keep it, as documented.
-        honor_labels: true,
-        static_configs: [{ targets: [options.target], labels: options.labels }],
+        // A default scrape: `honor_labels` unset (false). The job series carry the job name in `job_name`, which no
+        // target label overrides.
+        static_configs: [{ targets: [options.target].flat(), labels: options.labels }],
       },
     ],
   };

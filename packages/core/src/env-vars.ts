@@ -1,3 +1,4 @@
+import { JOB_RULE_DEFAULTS } from './catalogue/job-rules.js';
 import { describeValue, SlakitError } from './errors.js';
 
 /**
@@ -100,17 +101,17 @@ export const VARS = {
   SLA_WARNING_THRESHOLD_PERCENT: {
     parse: num(0, 1000, { minExclusive: true }),
     accepted: 'a number > 0 and ≤ 1000',
-    fallback: 80,
+    fallback: JOB_RULE_DEFAULTS.warningPercent as number,
   },
   SLA_CRITICAL_THRESHOLD_PERCENT: {
     parse: num(0, 1000, { minExclusive: true }),
     accepted: 'a number > 0 and ≤ 1000',
-    fallback: 100,
+    fallback: JOB_RULE_DEFAULTS.criticalPercent as number,
   },
   SLA_SUCCESS_RATE_THRESHOLD: {
     parse: num(0, 1, { minExclusive: true }),
     accepted: 'a ratio > 0 and ≤ 1 (e.g. 0.95)',
-    fallback: 0.95,
+    fallback: JOB_RULE_DEFAULTS.successRateThreshold as number,
   },
   MRQ_DEPTH_WARNING: { parse: num(1, 1e9, { int: true }), accepted: 'an integer ≥ 1', fallback: 100 },
   MRQ_DEPTH_CRITICAL: { parse: num(1, 1e9, { int: true }), accepted: 'an integer ≥ 1', fallback: 500 },

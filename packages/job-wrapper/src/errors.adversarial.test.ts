@@ -183,8 +183,8 @@ describe('withSla with any thrown value (memory ledger)', () => {
         const runs = await ledger.recent('hostile_job', 10);
         expect(runs).toHaveLength(1);
         expectSafeFailed(runs[0]);
-        expect(await kit.metrics.value('job_runs_total', { job: 'hostile_job', outcome: 'failed' })).toBe(1);
-        expect(await kit.metrics.value('job_consecutive_failures', { job: 'hostile_job' })).toBe(1);
+        expect(await kit.metrics.value('job_runs_total', { job_name: 'hostile_job', outcome: 'failed' })).toBe(1);
+        expect(await kit.metrics.value('job_consecutive_failures', { job_name: 'hostile_job' })).toBe(1);
         const span = kit.spans.finished().find((s) => s.name === 'job hostile_job');
         expect(span?.attributes['job.outcome']).toBe('failed');
         // the next run is not blocked: the lease was released

@@ -143,7 +143,8 @@ export async function executeRun<I>(
     scheduledAt: base.scheduledAt,
     input,
   };
-  instruments.active.add(1, { job: name });
+  instruments.active.add(1, { job_name: name });
+  instruments.currentRunStart.record(startedAt / 1000, { job_name: name });
   const span = telemetry?.tracer.startSpan(`job ${name}`, {
     attributes: { 'job.name': name, 'job.run_id': base.runId, 'job.fence': lease.fence.toString() },
   });
@@ -154,7 +155,8 @@ export async function executeRun<I>(
   const { returned, thrown } = await callJob(settings, fn, ctx, span, watch.hardDeadline);
   const finishedAt = clock.now();
   watch.stop();
-  instruments.active.add(-1, { job: name });
+  instruments.active.add(-1, { job_name: name });
+  instruments.currentRunStart.record(0, { job_name: name });
   const execution: Execution = {
     startedAt,
     finishedAt,

@@ -46,7 +46,7 @@ function process_(fail: () => boolean) {
     },
     { budgetSeconds: 60, ledger, alerter, telemetry: kit.telemetry, leases: memoryLeases(), env: {} },
   );
-  const gauge = () => kit.metrics.value('job_consecutive_failures', { job: 'restarted_job' });
+  const gauge = () => kit.metrics.value('job_consecutive_failures', { job_name: 'restarted_job' });
   return { job, ledger, alerter, sent, gauge };
 }
 

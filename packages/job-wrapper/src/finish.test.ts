@@ -93,7 +93,7 @@ describe('one failure count', () => {
     for (let i = 0; i < 3; i++) expect((await refused(undefined, { scheduledAt: slot })).error?.code).toBe('LEASE_UNAVAILABLE');
     await alerter.idle();
     expect(await ledger.consecutiveFailures('counted_job')).toBe(3);
-    expect(await kit.metrics.value('job_consecutive_failures', { job: 'counted_job' })).toBe(3);
+    expect(await kit.metrics.value('job_consecutive_failures', { job_name: 'counted_job' })).toBe(3);
     expect(sent.find((n) => n.labels.alertname === 'JobConsecutiveFailures')?.values.consecutive_failures).toBe(3);
     // A refused run never takes the slot: a replica that reaches its lease store still runs it.
     const recorded = await ledger.recent('counted_job', 10);
@@ -106,7 +106,7 @@ describe('one failure count', () => {
     const healthy = withSla('counted_job', async () => {}, { ...common, leases: memoryLeases({ clock: kit.clock }) });
     expect((await healthy(undefined, { scheduledAt: slot })).outcome).toBe('succeeded');
     await alerter.idle();
-    expect(await kit.metrics.value('job_consecutive_failures', { job: 'counted_job' })).toBe(0);
+    expect(await kit.metrics.value('job_consecutive_failures', { job_name: 'counted_job' })).toBe(0);
     expect(alerter.active().map((a) => a.labels.alertname)).not.toContain('JobConsecutiveFailures');
   });
 
@@ -130,10 +130,10 @@ describe('one failure count', () => {
     );
     await expect(job()).rejects.toThrow('boom');
     await expect(job()).rejects.toThrow('boom');
-    expect(await kit.metrics.value('job_consecutive_failures', { job: 'unledgered_job' })).toBe(2);
+    expect(await kit.metrics.value('job_consecutive_failures', { job_name: 'unledgered_job' })).toBe(2);
     fail = false;
     await job();
-    expect(await kit.metrics.value('job_consecutive_failures', { job: 'unledgered_job' })).toBe(0);
+    expect(await kit.metrics.value('job_consecutive_failures', { job_name: 'unledgered_job' })).toBe(0);
   });
 
   it('a run never counts in its own throughput baseline', async () => {

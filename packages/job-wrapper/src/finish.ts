@@ -5,8 +5,15 @@ import type { JobSettings } from './job-settings.js';
 import type { Lease } from './lease.js';
 import { recordOf } from './ledger.js';
 import { type Execution, executedResult, type RunBase } from './outcome.js';
-import { type BudgetFired, evaluateRules } from './rules.js';
-import { endRunSpan, logRunSummary, recordConsecutiveFailures, recordRunMetrics } from './run-metrics.js';
+import { type BudgetFired, evaluateRules, readBaseline } from './rules.js';
+import {
+  endRunSpan,
+  logRunSummary,
+  recordConsecutiveFailures,
+  recordLastRun,
+  recordRunMetrics,
+  recordThroughput,
+} from './run-metrics.js';
 import type { RunResult } from './types.js';
 
 // The finish of every run, in one order: outcome → metrics → ledger write → rules → lease release (last, so the run
@@ -26,11 +33,20 @@ export async function applyRules(settings: JobSettings, result: RunResult, budge
   try {
     const consecutiveFailures = await settings.failures(result);
     recordConsecutiveFailures(settings.instruments, settings.name, consecutiveFailures);
-    await evaluateRules({ rules: settings.rules, result, ledger: settings.ledger, consecutiveFailures, budget });
+    const { ledger, baseline } = settings;
+    const baselinePerHour =
+      result.outcome === 'succeeded' && ledger && baseline
+        ? await readBaseline(settings.name, ledger, baseline, result)
+        : undefined;
+    recordThroughput(settings.instruments, result, baseline ? baselinePerHour : false);
+    await evaluateRules({ rules: settings.rules, result, ledger, consecutiveFailures, baselinePerHour, budget });
   } catch (error) {
     // A host alerter whose fire()/resolve() throws must not fail the run nor keep its lease.
     const { name, code, message } = describeError(error);
     settings.logger.warn({ error: { type: name, code, message } }, `job ${settings.name}: rules failed`);
+  } finally {
+    // Last, so the replica becomes the latest runner only once its last-run gauges are current.
+    recordLastRun(settings.instruments, result);
   }
 }
 

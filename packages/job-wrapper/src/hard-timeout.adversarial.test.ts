@@ -82,8 +82,8 @@ describe('hardTimeoutSeconds with a job that ignores its signal (memory store, f
       const records = await ledger.recent('stuck_cleanup', 10);
       expect(records.map((r) => r.outcome)).toEqual(['timed_out']);
       expect((await leases.listLeases()).map((l) => l.state)).toEqual(['released']);
-      expect(await kit.metrics.value('job_runs_total', { job: 'stuck_cleanup', outcome: 'timed_out' })).toBe(1);
-      expect(await kit.metrics.value('job_active', { job: 'stuck_cleanup' })).toBe(0);
+      expect(await kit.metrics.value('job_runs_total', { job_name: 'stuck_cleanup', outcome: 'timed_out' })).toBe(1);
+      expect(await kit.metrics.value('job_active', { job_name: 'stuck_cleanup' })).toBe(0);
 
       const second = await job();
       expect(second.outcome).toBe('succeeded');
@@ -98,7 +98,7 @@ describe('hardTimeoutSeconds with a job that ignores its signal (memory store, f
       expect(warn[0]?.level).toBe(40);
       // the zombie's result changes nothing already recorded
       expect((await ledger.recent('stuck_cleanup', 10)).map((r) => r.outcome).sort()).toEqual(['succeeded', 'timed_out']);
-      expect(await kit.metrics.value('job_runs_total', { job: 'stuck_cleanup', outcome: 'succeeded' })).toBe(1);
+      expect(await kit.metrics.value('job_runs_total', { job_name: 'stuck_cleanup', outcome: 'succeeded' })).toBe(1);
     });
   }
 

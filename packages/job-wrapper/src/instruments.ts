@@ -17,6 +17,12 @@ export interface JobInstruments {
   consecutiveFailures: Gauge;
   active: UpDownCounter;
   contention: Counter;
+  /** End of the last executed run of this process: selects the latest runner across replicas. */
+  lastRun: Gauge;
+  /** Start of the run in progress in this process, 0 when none runs. */
+  currentRunStart: Gauge;
+  lastRunThroughput: Gauge;
+  baselineThroughput: Gauge;
 }
 
 /**
@@ -42,5 +48,12 @@ function create(meter: Meter): JobInstruments {
     consecutiveFailures: meter.createGauge(M.jobConsecutiveFailures.otel, { description: M.jobConsecutiveFailures.help }),
     active: meter.createUpDownCounter(M.jobActive.otel, { description: M.jobActive.help }),
     contention: meter.createCounter(M.jobLeaseContention.otel, { description: M.jobLeaseContention.help }),
+    lastRun: meter.createGauge(M.jobLastRun.otel, { unit: M.jobLastRun.unit, description: M.jobLastRun.help }),
+    currentRunStart: meter.createGauge(M.jobCurrentRunStart.otel, {
+      unit: M.jobCurrentRunStart.unit,
+      description: M.jobCurrentRunStart.help,
+    }),
+    lastRunThroughput: meter.createGauge(M.jobLastRunThroughput.otel, { description: M.jobLastRunThroughput.help }),
+    baselineThroughput: meter.createGauge(M.jobBaselineThroughput.otel, { description: M.jobBaselineThroughput.help }),
   };
 }

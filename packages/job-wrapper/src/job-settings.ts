@@ -94,6 +94,11 @@ export interface JobSettings {
   ledger: GuardedLedger | undefined;
   /** The consecutive-failure count after a run (the ledger's): exported as the gauge, read by the rule. */
   failures: (result: RunResult) => Promise<number | undefined>;
+  /**
+   * The throughput baseline a successful run is judged against (exported as `job_baseline_records_per_second` for the
+   * generated rules even without an alerter); undefined without a ledger or with `rules: false`.
+   */
+  baseline: { runs: number; minRuns: number } | undefined;
   rules: JobRules;
 }
 
@@ -162,6 +167,7 @@ export function jobSettings(name: string, options: WithSlaOptions): JobSettings 
   const store =
     options.ledger === false ? undefined : (options.ledger ?? memoryLedger({ maxRuns: 1000, now: () => clock.now() }));
   const ledger = store && guardLedger(store, options.ledgerTimeoutMs ?? 5000, logger);
+  const thresholds = ruleThresholds(options.rules || undefined, env.sla.successRateThreshold);
   const rulesOn = ledger !== undefined && options.rules !== false && options.alerter !== undefined;
   return {
     name,
@@ -180,6 +186,10 @@ export function jobSettings(name: string, options: WithSlaOptions): JobSettings 
     instruments: jobInstruments(options.telemetry?.meter),
     ledger,
     failures: failureCounter(name, ledger),
+    baseline:
+      ledger !== undefined && options.rules !== false
+        ? { runs: thresholds.baselineRuns, minRuns: thresholds.minBaselineRuns }
+        : undefined,
     rules: {
       job: name,
       alerter: options.alerter,
@@ -189,7 +199,7 @@ export function jobSettings(name: string, options: WithSlaOptions): JobSettings 
       criticalPercent,
       runbookUrl: options.runbookUrl,
       recommendedAction: options.recommendedAction ?? DEFAULT_ACTION,
-      ledgerRules: rulesOn ? ruleThresholds(options.rules || undefined, env.sla.successRateThreshold) : undefined,
+      ledgerRules: rulesOn ? thresholds : undefined,
     },
   };
 }

@@ -13,6 +13,7 @@ export interface GuardedLedger {
     job: string,
     options: { runs: number; excludeRunId: string },
   ): Promise<{ perHour: number | undefined; runs: number } | undefined>;
+  lastSuccess(job: string): Promise<Date | undefined>;
 }
 
 /**
@@ -36,5 +37,6 @@ export function guardLedger(ledger: RunLedger, timeoutMs: number, logger: Logger
     successRate: (job, windowSeconds) => call('successRate', () => ledger.successRate(job, windowSeconds)),
     consecutiveFailures: (job) => call('consecutiveFailures', () => ledger.consecutiveFailures(job)),
     baselineThroughput: (job, options) => call('baseline', () => ledger.baselineThroughput(job, options)),
+    lastSuccess: (job) => call('lastSuccess', () => ledger.lastSuccess(job)),
   };
 }

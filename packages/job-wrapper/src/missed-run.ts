@@ -26,11 +26,17 @@ export interface MissedRunOptions {
   lastSuccess: number;
   /** How often the watchdog looks, in ms. */
   intervalMs: number;
+  /**
+   * The last success in the shared ledger, asked before firing: a success another replica ran moves the deadline
+   * (this process only sees its own results). Undefined: none.
+   */
+  lastSuccessElsewhere?: () => Promise<Date | undefined>;
 }
 
 /**
  * Every `intervalMs`, raises `JobMissedRun` (critical) once no run succeeded for one period + grace after the last
- * success; the next success resolves it.
+ * success (the start, before any); the next success resolves it. Past the deadline it first asks
+ * `lastSuccessElsewhere` (the shared ledger), so a success on another replica moves the deadline or resolves.
  */
 export function watchMissedRuns(o: MissedRunOptions): MissedRunWatch {
   const { job, clock, logger } = o;
@@ -38,16 +44,42 @@ export function watchMissedRuns(o: MissedRunOptions): MissedRunWatch {
   let due = o.slots.dueAfter(lastSuccess);
   let missed = false;
   let stopped = false;
+  let asking = false;
+  const succeeded = (at: number, slot?: number) => {
+    lastSuccess = at;
+    due = o.slots.dueAfter(lastSuccess, slot);
+  };
+  const check = async () => {
+    if (o.lastSuccessElsewhere) {
+      asking = true;
+      const elsewhere = await o.lastSuccessElsewhere().catch(() => undefined);
+      asking = false;
+      const at = elsewhere?.getTime();
+      if (at !== undefined && Number.isFinite(at) && at > lastSuccess) {
+        succeeded(at);
+        if (missed) resolveMissed();
+      }
+    }
+    if (stopped || missed || clock.now() <= due.at) return;
+    fireMissed();
+  };
+  // Past the deadline, and while missed (another replica's success resolves it), the ledger is asked each interval.
   const watchdog = clock.setInterval(() => {
-    if (stopped || missed) return;
+    if (stopped || asking || (!missed && clock.now() <= due.at)) return;
+    void check();
+  }, o.intervalMs);
+  const resolveMissed = () => {
+    missed = false;
+    o.alerter?.resolve({ alertname: MISSED_RUN_ALERT, job_name: job });
+  };
+  const fireMissed = () => {
     const now = clock.now();
-    if (now <= due.at) return;
     const silentSeconds = Math.round((now - lastSuccess) / 1000);
     const { gapMs: periodMs, graceMs } = due;
     missed = true;
     logger.error({ silent_seconds: silentSeconds }, `job ${job} missed its schedule: no success for ${silentSeconds} s`);
     o.alerter?.fire({
-      labels: { alertname: MISSED_RUN_ALERT, severity: 'critical', job },
+      labels: { alertname: MISSED_RUN_ALERT, severity: 'critical', job_name: job },
       annotations: {
         summary: `Job ${job} has not succeeded for ${silentSeconds} s (period ${periodMs / 1000} s + grace ${graceMs / 1000} s)`,
         runbook_url: runbookFor(o.runbookUrl, MISSED_RUN_ALERT),
@@ -55,16 +87,12 @@ export function watchMissedRuns(o: MissedRunOptions): MissedRunWatch {
       },
       values: { silent_seconds: silentSeconds, period_seconds: periodMs / 1000, grace_seconds: graceMs / 1000 },
     });
-  }, o.intervalMs);
+  };
   return {
     onResult(result) {
       if (result.outcome !== 'succeeded') return;
-      lastSuccess = result.finishedAt.getTime();
-      due = o.slots.dueAfter(lastSuccess, result.scheduledAt.getTime());
-      if (missed) {
-        missed = false;
-        o.alerter?.resolve({ alertname: MISSED_RUN_ALERT, job });
-      }
+      succeeded(result.finishedAt.getTime(), result.scheduledAt.getTime());
+      if (missed) resolveMissed();
     },
     stop() {
       stopped = true;

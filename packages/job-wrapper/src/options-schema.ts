@@ -33,8 +33,8 @@ const ledger = opt.custom(
 const ruleOptions = opt.object(
   {
     successRateThreshold: RULE_FIELDS.successRateThreshold,
-    successRateWindowSeconds: positiveSeconds(),
-    minRuns: integerAtLeast(1, 'an integer ≥ 1', 1_000_000),
+    successRateWindowSeconds: RULE_FIELDS.successRateWindowSeconds,
+    minRuns: RULE_FIELDS.minRuns,
     throughputRatio: RULE_FIELDS.throughputRatio,
     baselineRuns: integerAtLeast(1, 'an integer ≥ 1', 100_000),
     minBaselineRuns: integerAtLeast(1, 'an integer ≥ 1', 100_000),

@@ -111,7 +111,7 @@ describe('rules evaluated after every run', () => {
     const result = (await run({ seconds: 3700, processed: 1000 })) as { outcome: string; durationSeconds: number };
     expect(result.outcome).toBe('succeeded');
     const critical = sent.find((n) => n.labels.alertname === 'JobSlaBreachCritical');
-    expect(critical?.labels).toMatchObject({ severity: 'critical', job: 'cleanup_quiz_responses' });
+    expect(critical?.labels).toMatchObject({ severity: 'critical', job_name: 'cleanup_quiz_responses' });
     expect(critical?.values).toMatchObject({
       alert_type: 'sla_breach_critical',
       sla_budget_seconds: 3600,

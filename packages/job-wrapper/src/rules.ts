@@ -1,4 +1,4 @@
-import { ALERT_CATALOGUE, type Alerter } from '@slakit/core';
+import { ALERT_CATALOGUE, type Alerter, JOB_RULE_DEFAULTS as D } from '@slakit/core';
 import type { Logger } from 'pino';
 import type { GuardedLedger } from './ledger-guard.js';
 import { type RunbookUrlOption, runbookFor } from './runbook.js';
@@ -52,12 +52,12 @@ export interface BudgetFired {
 export function ruleThresholds(options: RuleOptions | undefined, successRateThreshold: number): Required<RuleOptions> {
   return {
     successRateThreshold: options?.successRateThreshold ?? successRateThreshold,
-    successRateWindowSeconds: options?.successRateWindowSeconds ?? 86_400,
-    minRuns: options?.minRuns ?? 5,
-    throughputRatio: options?.throughputRatio ?? 0.5,
-    baselineRuns: options?.baselineRuns ?? 10,
-    minBaselineRuns: options?.minBaselineRuns ?? 5,
-    consecutiveFailures: options?.consecutiveFailures ?? 3,
+    successRateWindowSeconds: options?.successRateWindowSeconds ?? D.successRateWindowSeconds,
+    minRuns: options?.minRuns ?? D.minRuns,
+    throughputRatio: options?.throughputRatio ?? D.throughputRatio,
+    baselineRuns: options?.baselineRuns ?? D.baselineRuns,
+    minBaselineRuns: options?.minBaselineRuns ?? D.minBaselineRuns,
+    consecutiveFailures: options?.consecutiveFailures ?? D.consecutiveFailures,
   };
 }
 
@@ -79,7 +79,7 @@ export function budgetAlert(rules: JobRules, severity: 'warning' | 'critical', e
   };
   (severity === 'warning' ? logger.warn : logger.error).call(logger, values, summary);
   rules.alerter?.fire({
-    labels: { alertname: JOB_ALERTS[severity], severity, job },
+    labels: { alertname: JOB_ALERTS[severity], severity, job_name: job },
     annotations: {
       summary,
       description: `${job} has run ${values.actual_duration_seconds} s of its ${budgetSeconds} s budget (threshold ${threshold}%). The job keeps running: never kill a running cleanup job.`,
@@ -97,8 +97,8 @@ function budgetAtEnd(rules: JobRules, result: RunResult, fired: BudgetFired): vo
   if (pct >= rules.warningPercent && !fired.warning) budgetAlert(rules, 'warning', durationMs);
   if (pct >= rules.criticalPercent && !fired.critical) budgetAlert(rules, 'critical', durationMs);
   if (pct < rules.criticalPercent && rules.alerter) {
-    rules.alerter.resolve({ alertname: JOB_ALERTS.critical, job: rules.job });
-    if (pct < rules.warningPercent) rules.alerter.resolve({ alertname: JOB_ALERTS.warning, job: rules.job });
+    rules.alerter.resolve({ alertname: JOB_ALERTS.critical, job_name: rules.job });
+    if (pct < rules.warningPercent) rules.alerter.resolve({ alertname: JOB_ALERTS.warning, job_name: rules.job });
   }
 }
 
@@ -112,7 +112,7 @@ type Fire = (
 function firer(rules: JobRules, alerter: Alerter, result: RunResult): Fire {
   return (alertname, severity, summary, values) =>
     alerter.fire({
-      labels: { alertname, severity, job: rules.job },
+      labels: { alertname, severity, job_name: rules.job },
       annotations: {
         summary,
         runbook_url: runbookFor(rules.runbookUrl, alertname),
@@ -126,7 +126,7 @@ async function successRateRule(rules: JobRules, t: Required<RuleOptions>, ledger
   const read = await ledger.successRate(rules.job, t.successRateWindowSeconds);
   if (read?.rate === undefined || read.runs < t.minRuns) return;
   const { rate, runs } = read;
-  if (rate >= t.successRateThreshold) return alerter.resolve({ alertname: JOB_RULE_ALERTS.successRate, job: rules.job });
+  if (rate >= t.successRateThreshold) return alerter.resolve({ alertname: JOB_RULE_ALERTS.successRate, job_name: rules.job });
   const pct = Math.round(rate * 1000) / 10;
   fire(
     JOB_RULE_ALERTS.successRate,
@@ -149,33 +149,55 @@ function consecutiveFailuresRule(
       consecutive_failures: failures,
       last_error: result.error?.code ?? result.error?.type ?? result.outcome,
     });
-  } else if (result.outcome === 'succeeded') alerter.resolve({ alertname: JOB_RULE_ALERTS.consecutiveFailures, job });
+  } else if (result.outcome === 'succeeded') alerter.resolve({ alertname: JOB_RULE_ALERTS.consecutiveFailures, job_name: job });
 }
 
-async function throughputRules(
+/**
+ * The usable throughput baseline (records/hour) a successful run is judged against: the median of the last
+ * `runs` successful runs in the ledger, the run just recorded left out (a run never counts in its own baseline);
+ * undefined with fewer than `minRuns` runs, a zero baseline, or an unreadable ledger.
+ */
+export async function readBaseline(
+  job: string,
+  ledger: GuardedLedger,
+  settings: { runs: number; minRuns: number },
+  result: RunResult,
+): Promise<number | undefined> {
+  const baseline = await ledger.baselineThroughput(job, { runs: settings.runs, excludeRunId: result.runId });
+  if (baseline?.perHour === undefined || baseline.runs < settings.minRuns || baseline.perHour <= 0) return undefined;
+  return baseline.perHour;
+}
+
+/**
+ * Throughput and zero-records rules for a successful run against `baselinePerHour` (undefined: no usable baseline,
+ * both resolve). A run that processed nothing raises `JobNoRecordsProcessed` and resolves `JobThroughputLow` — what
+ * the generated rules over `job_last_run_records_per_second` and `job_baseline_records_per_second` do.
+ */
+function throughputRules(
   rules: JobRules,
   t: Required<RuleOptions>,
-  ledger: GuardedLedger,
+  baselinePerHour: number | undefined,
   result: RunResult,
   fire: Fire,
   alerter: Alerter,
 ) {
   if (result.outcome !== 'succeeded') return;
   const { job } = rules;
-  // The run just recorded is left out: a run never counts in its own baseline.
-  const baseline = await ledger.baselineThroughput(job, { runs: t.baselineRuns, excludeRunId: result.runId });
-  if (baseline?.perHour === undefined || baseline.runs < t.minBaselineRuns || baseline.perHour <= 0) return;
-  const base = Math.round(baseline.perHour * 10) / 10;
+  if (baselinePerHour === undefined) {
+    alerter.resolve({ alertname: JOB_RULE_ALERTS.zeroRecords, job_name: job });
+    return alerter.resolve({ alertname: JOB_RULE_ALERTS.throughput, job_name: job });
+  }
+  const base = Math.round(baselinePerHour * 10) / 10;
   if (result.processed === 0) {
     fire(JOB_RULE_ALERTS.zeroRecords, 'warning', `Job ${job} processed no records (baseline ${base}/h)`, {
       baseline_per_hour: base,
       processed: 0,
     });
-    return;
+    return alerter.resolve({ alertname: JOB_RULE_ALERTS.throughput, job_name: job });
   }
-  alerter.resolve({ alertname: JOB_RULE_ALERTS.zeroRecords, job });
-  const ratio = result.throughputPerHour / baseline.perHour;
-  if (ratio >= t.throughputRatio) return alerter.resolve({ alertname: JOB_RULE_ALERTS.throughput, job });
+  alerter.resolve({ alertname: JOB_RULE_ALERTS.zeroRecords, job_name: job });
+  const ratio = result.throughputPerHour / baselinePerHour;
+  if (ratio >= t.throughputRatio) return alerter.resolve({ alertname: JOB_RULE_ALERTS.throughput, job_name: job });
   fire(
     JOB_RULE_ALERTS.throughput,
     'warning',
@@ -213,6 +235,8 @@ export interface RuleInputs {
   ledger: GuardedLedger | undefined;
   /** The consecutive-failure count after this run: the ledger's, read once (undefined when it could not be read). */
   consecutiveFailures: number | undefined;
+  /** For a successful run: the usable baseline from {@link readBaseline}, read once (also exported as a gauge). */
+  baselinePerHour: number | undefined;
   /** For a run that executed: the budget alerts its timers raised; undefined for a run refused before it started. */
   budget: BudgetFired | undefined;
 }
@@ -221,14 +245,21 @@ export interface RuleInputs {
  * Evaluates every rule of the job for the run just recorded: success rate, consecutive failures, throughput and zero
  * records (reading the ledger), then the budget rules. Fires or resolves the job's alerts; never throws.
  */
-export async function evaluateRules({ rules, result, ledger, consecutiveFailures, budget }: RuleInputs): Promise<void> {
+export async function evaluateRules({
+  rules,
+  result,
+  ledger,
+  consecutiveFailures,
+  baselinePerHour,
+  budget,
+}: RuleInputs): Promise<void> {
   if (result.outcome === 'skipped_locked' || result.outcome === 'skipped_overlap') return;
   const { alerter, ledgerRules: t } = rules;
   if (alerter && ledger && t) {
     const fire = firer(rules, alerter, result);
     await successRateRule(rules, t, ledger, fire, alerter);
     if (consecutiveFailures !== undefined) consecutiveFailuresRule(t, consecutiveFailures, result, fire, alerter, rules.job);
-    await throughputRules(rules, t, ledger, result, fire, alerter);
+    throughputRules(rules, t, baselinePerHour, result, fire, alerter);
   }
   if (budget) budgetAtEnd(rules, result, budget);
 }

@@ -6,23 +6,50 @@ import type { RunResult } from './types.js';
 
 /**
  * Records a finished (or skipped) run: `job_runs_total`, and for a run that was not skipped its duration,
- * utilization, records and last success. `job_consecutive_failures` comes later, from the ledger
+ * utilization and records (the last-run timestamps come last, {@link recordLastRun}). `job_consecutive_failures` comes later, from the ledger
  * ({@link recordConsecutiveFailures}).
  */
 export function recordRunMetrics(instruments: JobInstruments, result: RunResult): void {
-  const attrs = { job: result.job };
-  const outcomeAttrs = { job: result.job, outcome: result.outcome };
+  const attrs = { job_name: result.job };
+  const outcomeAttrs = { job_name: result.job, outcome: result.outcome };
   instruments.runs.add(1, outcomeAttrs);
   if (result.outcome === 'skipped_locked' || result.outcome === 'skipped_overlap') return;
   instruments.duration.record(result.durationSeconds, outcomeAttrs);
   instruments.utilization.record(result.utilization, attrs);
   if (result.processed > 0) instruments.processed.add(result.processed, attrs);
-  if (result.outcome === 'succeeded') instruments.lastSuccess.record(result.finishedAt.getTime() / 1000, attrs);
 }
 
 /** `job_consecutive_failures{job}`: the count the ledger holds after the run (left as it was when unreadable). */
 export function recordConsecutiveFailures(instruments: JobInstruments, job: string, count: number | undefined): void {
-  if (count !== undefined) instruments.consecutiveFailures.record(count, { job });
+  if (count !== undefined) instruments.consecutiveFailures.record(count, { job_name: job });
+}
+
+/**
+ * For a successful run: `job_last_run_records_per_second` and, when the job has a baseline (a ledger and rules on),
+ * `job_baseline_records_per_second` — the usable baseline, or 0 when there is none (so the rules stop comparing).
+ * `baselinePerHour` `false`: no baseline gauge at all (no ledger or `rules: false`).
+ */
+export function recordThroughput(
+  instruments: JobInstruments,
+  result: RunResult,
+  baselinePerHour: number | undefined | false,
+): void {
+  if (result.outcome !== 'succeeded') return;
+  const attrs = { job_name: result.job };
+  instruments.lastRunThroughput.record(result.throughputPerHour / 3600, attrs);
+  if (baselinePerHour !== false) instruments.baselineThroughput.record((baselinePerHour ?? 0) / 3600, attrs);
+}
+
+/**
+ * `job_last_run_timestamp_seconds` (and `job_last_success_timestamp_seconds` for a success): when this process's last
+ * executed run ended — the generated rules' latest-runner selectors, so they are recorded after every other gauge.
+ */
+export function recordLastRun(instruments: JobInstruments, result: RunResult): void {
+  if (result.outcome === 'skipped_locked' || result.outcome === 'skipped_overlap') return;
+  const attrs = { job_name: result.job };
+  const at = result.finishedAt.getTime() / 1000;
+  if (result.outcome === 'succeeded') instruments.lastSuccess.record(at, attrs);
+  instruments.lastRun.record(at, attrs);
 }
 
 /** Ends the run's span with its outcome (error status unless it succeeded; the thrown value as a scrubbed event). */

@@ -49,7 +49,7 @@ describe('a job that returns a hostile value', () => {
       expect(result.outcome).toBe('succeeded');
       expect(result.processed).toBe(2);
       expect((await ledger.recent('odd_return', 5)).map((r) => r.outcome)).toEqual(['succeeded']);
-      expect(await kit.metrics.value('job_runs_total', { job: 'odd_return', outcome: 'succeeded' })).toBe(1);
+      expect(await kit.metrics.value('job_runs_total', { job_name: 'odd_return', outcome: 'succeeded' })).toBe(1);
       expect(await job().then((r) => r.outcome)).toBe('succeeded'); // the lease was released
     });
   }

@@ -46,7 +46,7 @@ describe('schedule', () => {
     expect(s.nextRun()?.toISOString()).toBe('2026-01-03T15:45:00.000Z');
     await clock.advance(31 * 60_000);
     expect(slots).toEqual(['2026-01-03T15:45:00.000Z', '2026-01-03T16:00:00.000Z']);
-    expect(await kit.metrics.value('job_next_run_timestamp_seconds', { job: 'cleanup_quiz_responses' })).toBe(
+    expect(await kit.metrics.value('job_next_run_timestamp_seconds', { job_name: 'cleanup_quiz_responses' })).toBe(
       Date.UTC(2026, 0, 3, 16, 15) / 1000,
     );
     s.stop();
@@ -127,12 +127,12 @@ describe('schedule', () => {
     const { clock, job, kit } = setup(10);
     const known = new Date(Date.UTC(2026, 0, 3, 15, 0));
     const s = schedule('*/15 * * * *', job, { clock, telemetry: kit.telemetry, timezone: 'UTC', lastSuccessAt: known });
-    expect(await kit.metrics.value('job_last_success_timestamp_seconds', { job: 'cleanup_quiz_responses' })).toBe(
+    expect(await kit.metrics.value('job_last_success_timestamp_seconds', { job_name: 'cleanup_quiz_responses' })).toBe(
       known.getTime() / 1000,
     );
     await clock.advance(15 * 60_000); // the 15:45 run succeeds at 15:45:10
     await s.idle();
-    expect(await kit.metrics.value('job_last_success_timestamp_seconds', { job: 'cleanup_quiz_responses' })).toBe(
+    expect(await kit.metrics.value('job_last_success_timestamp_seconds', { job_name: 'cleanup_quiz_responses' })).toBe(
       Date.UTC(2026, 0, 3, 15, 45, 10) / 1000,
     );
     s.stop();

@@ -95,7 +95,7 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
   // The last success known at start (from a ledger) is exported at once: after a restart the generated JobMissedRun
   // rule keeps watching instead of seeing no series until the next success.
   if (known !== undefined && options.telemetry) {
-    jobInstruments(options.telemetry.meter).lastSuccess.record(known.getTime() / 1000, { job: name });
+    jobInstruments(options.telemetry.meter).lastSuccess.record(known.getTime() / 1000, { job_name: name });
   }
   const watch = watchMissedRuns({
     job: name,
@@ -106,7 +106,17 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
     runbookUrl: options.runbookUrl,
     lastSuccess: known?.getTime() ?? clock.now(),
     intervalMs: watchdogMs,
+    ...(typeof job.lastSuccess === 'function' ? { lastSuccessElsewhere: () => job.lastSuccess() } : {}),
   });
+  // Before any success the generated JobMissedRun rule counts from here (one period + grace after the start).
+  if (options.telemetry) {
+    options.telemetry.meter
+      .createGauge(METRIC_CATALOGUE.jobScheduleStart.otel, {
+        unit: METRIC_CATALOGUE.jobScheduleStart.unit,
+        description: METRIC_CATALOGUE.jobScheduleStart.help,
+      })
+      .record(clock.now() / 1000, { job_name: name });
+  }
 
   let next: Date | undefined;
   let fireTimer: ReturnType<Clock['setTimeout']> | undefined;
@@ -136,7 +146,7 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
     if (stopped || paused) return;
     next = slots.pattern.nextRun(new Date(Math.max(clock.now(), lastFired))) ?? undefined;
     if (!next) return;
-    nextGauge.record(next.getTime() / 1000, { job: name });
+    nextGauge.record(next.getTime() / 1000, { job_name: name });
     const slot = next;
     const wait = () => {
       fireTimer = clock.setTimeout(

@@ -34,7 +34,8 @@ describe('runOnce', () => {
     expect(() => pushgatewayPush({ url, grouping: { instance: 'cron', region: 'eu' } })).not.toThrow();
     for (const [label, why] of [
       ['queue', "it is one of slakit's own labels"],
-      [LABEL_CATALOGUE.job.prometheus === 'job' ? 'outcome' : LABEL_CATALOGUE.job.prometheus, "it is one of slakit's own labels"],
+      [LABEL_CATALOGUE.job.prometheus, "it is one of slakit's own labels"],
+      ['outcome', "it is one of slakit's own labels"],
       ['__name__', 'labels starting with __ are reserved'],
       ['le', 'it is the bucket bound'],
       ['job', 'it is the grouping key the job option sets'],

@@ -23,7 +23,7 @@ export type MetricsPush = (telemetry: Telemetry, result: RunResult) => Promise<v
 export interface PushgatewayOptions {
   /** Pushgateway base URL, e.g. `http://pushgateway:9091`; `user:password@` in it is sent as basic auth. */
   url: string;
-  /** Grouping key `job`; default the slakit job name (metrics carry the same `job` label). */
+  /** Grouping key `job` (the Pushgateway's own); default the slakit job name (the series carry it as `job_name`). */
   job?: string;
   /**
    * Extra grouping labels, e.g. `{ instance: 'cron' }`. Pushgateway adds them to every pushed series, so they must not

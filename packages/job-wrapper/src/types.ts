@@ -70,6 +70,13 @@ export interface SlaJob<I = unknown> {
   readonly budgetSeconds: number;
   /** Records a run that did not happen (e.g. a schedule fire while the previous run is still going): metrics, ledger, log. */
   skip(outcome: 'skipped_overlap' | 'skipped_locked', options?: RunOptions): Promise<RunResult>;
+  /**
+   * The last success in the job's ledger — shared across replicas with a shared ledger — read with the ledger
+   * deadline; undefined without a ledger, before any success, or when the ledger cannot be read. `schedule()`'s
+   * missed-run watchdog asks it before it fires, so a replica that lost every lease race does not report a job that
+   * another replica runs.
+   */
+  lastSuccess(): Promise<Date | undefined>;
 }
 
 /** Duration statistics of a job over a window. */

@@ -51,7 +51,7 @@ describe('withSla budget tracking', () => {
     await alerter.idle();
     expect(notifications.map((n) => n.labels.alertname)).toEqual(['JobSlaBreachWarning']);
     const warning = notifications[0] as AlertNotification;
-    expect(warning.labels).toMatchObject({ severity: 'warning', job: 'cleanup_quiz_responses', service: 'quiz-api' });
+    expect(warning.labels).toMatchObject({ severity: 'warning', job_name: 'cleanup_quiz_responses', service: 'quiz-api' });
     expect(warning.values).toEqual({
       alert_type: 'sla_breach_warning',
       sla_budget_seconds: 3600,
@@ -170,8 +170,8 @@ describe('withSla outcomes', () => {
       options,
     );
     await expect(job()).rejects.toBe(boom);
-    expect(await kit.metrics.value('job_runs_total', { job: 'cleanup_pdfs', outcome: 'failed' })).toBe(1);
-    expect(await kit.metrics.value('job_consecutive_failures', { job: 'cleanup_pdfs' })).toBe(1);
+    expect(await kit.metrics.value('job_runs_total', { job_name: 'cleanup_pdfs', outcome: 'failed' })).toBe(1);
+    expect(await kit.metrics.value('job_consecutive_failures', { job_name: 'cleanup_pdfs' })).toBe(1);
     const line = kit.logs.find('job cleanup_pdfs failed')[0];
     expect(line?.error).toMatchObject({
       type: 'Error',
@@ -196,8 +196,8 @@ describe('withSla outcomes', () => {
     g.open(undefined);
     expect((await first).outcome).toBe('succeeded');
     expect(await kit.metrics.value('job_runs_total', { outcome: 'skipped_locked' })).toBe(1);
-    expect(await kit.metrics.value('job_lease_contention_total', { job: 'cleanup_pdfs' })).toBe(1);
-    expect(await kit.metrics.value('job_consecutive_failures', { job: 'cleanup_pdfs' })).toBe(0);
+    expect(await kit.metrics.value('job_lease_contention_total', { job_name: 'cleanup_pdfs' })).toBe(1);
+    expect(await kit.metrics.value('job_consecutive_failures', { job_name: 'cleanup_pdfs' })).toBe(0);
     expect(kit.logs.find('skipped: another holder has the lease')[0]?.level).toBe(30);
     expect((await job()).fence).toBe(2n);
   });
@@ -372,17 +372,17 @@ describe('withSla context and metrics', () => {
     );
     const run = job();
     await clock.advance(5_000);
-    expect(await kit.metrics.value('job_active', { job: 'cleanup_pdfs' })).toBe(1);
+    expect(await kit.metrics.value('job_active', { job_name: 'cleanup_pdfs' })).toBe(1);
     await clock.advance(20_000);
     const result = await run;
-    expect(await kit.metrics.value('job_active', { job: 'cleanup_pdfs' })).toBe(0);
-    expect(await kit.metrics.value('job_runs_total', { job: 'cleanup_pdfs', outcome: 'succeeded' })).toBe(1);
-    expect(await kit.metrics.value('job_sla_utilization_ratio', { job: 'cleanup_pdfs' })).toBe(0.25);
-    expect(await kit.metrics.value('job_records_processed_total', { job: 'cleanup_pdfs' })).toBe(7);
-    expect(await kit.metrics.value('job_last_success_timestamp_seconds', { job: 'cleanup_pdfs' })).toBe(
+    expect(await kit.metrics.value('job_active', { job_name: 'cleanup_pdfs' })).toBe(0);
+    expect(await kit.metrics.value('job_runs_total', { job_name: 'cleanup_pdfs', outcome: 'succeeded' })).toBe(1);
+    expect(await kit.metrics.value('job_sla_utilization_ratio', { job_name: 'cleanup_pdfs' })).toBe(0.25);
+    expect(await kit.metrics.value('job_records_processed_total', { job_name: 'cleanup_pdfs' })).toBe(7);
+    expect(await kit.metrics.value('job_last_success_timestamp_seconds', { job_name: 'cleanup_pdfs' })).toBe(
       result.finishedAt.getTime() / 1000,
     );
-    const h = await kit.metrics.histogram('job_run_duration_seconds', { job: 'cleanup_pdfs', outcome: 'succeeded' });
+    const h = await kit.metrics.histogram('job_run_duration_seconds', { job_name: 'cleanup_pdfs', outcome: 'succeeded' });
     expect(h?.count).toBe(1);
     expect(h?.sum).toBe(25);
     expect(h?.buckets.find((b) => b.le === 30)?.count).toBe(1);
@@ -425,7 +425,7 @@ describe('instruments shared by several wrapped jobs (no module-level cache)', (
     const text = await kit.metrics.scrape();
     expect(text.match(/^# TYPE job_runs_total /gm)).toHaveLength(1);
     expect(text.match(/^# HELP job_records_processed_total /gm)).toHaveLength(1);
-    expect(await kit.metrics.value('job_records_processed_total', { job: 'share_a' })).toBe(1);
-    expect(await kit.metrics.value('job_records_processed_total', { job: 'share_b' })).toBe(2);
+    expect(await kit.metrics.value('job_records_processed_total', { job_name: 'share_a' })).toBe(1);
+    expect(await kit.metrics.value('job_records_processed_total', { job_name: 'share_b' })).toBe(2);
   });
 });

@@ -60,7 +60,7 @@ async function runJob<I>(settings: JobSettings, fn: JobFn<I>, input: I | undefin
     return finishUnexecuted(settings, blank('failed', error), slot);
   }
   if (lease === null) {
-    settings.instruments.contention.add(1, { job: name });
+    settings.instruments.contention.add(1, { job_name: name });
     const result = await finishUnexecuted(settings, blank('skipped_locked'), slot);
     logger.info({ run_id: base.runId, outcome: 'skipped_locked' }, `job ${name} skipped: another holder has the lease`);
     return result;
@@ -121,10 +121,14 @@ export function withSla<I = unknown>(name: string, fn: JobFn<I>, options: WithSl
   // Counters start at 0 for this job, so Prometheus' increase()/rate() count the very first run (a series that first
   // appears at 1 has no increase) — the generated success-rate and throughput rules rely on it.
   for (const outcome of ['succeeded', 'failed', 'timed_out', 'lease_lost', 'skipped_locked'] as const)
-    settings.instruments.runs.add(0, { job: name, outcome });
-  settings.instruments.processed.add(0, { job: name });
+    settings.instruments.runs.add(0, { job_name: name, outcome });
+  settings.instruments.processed.add(0, { job_name: name });
   const run = (input?: I, runOptions: RunOptions = {}) => runJob(settings, fn, input, runOptions);
   const skip = (outcome: 'skipped_overlap' | 'skipped_locked', runOptions: RunOptions = {}) =>
     skipJob(settings, outcome, runOptions);
-  return Object.assign(run, { jobName: name, budgetSeconds: settings.budgetSeconds, skip }) as SlaJob<I>;
+  const lastSuccess = async () => {
+    const at = await settings.ledger?.lastSuccess(name);
+    return at instanceof Date && Number.isFinite(at.getTime()) ? at : undefined;
+  };
+  return Object.assign(run, { jobName: name, budgetSeconds: settings.budgetSeconds, skip, lastSuccess }) as SlaJob<I>;
 }

@@ -113,7 +113,7 @@ function jobsDashboard(config: SlakitConfig): Dashboard {
     title: 'SLA utilization of the last run (1 = budget used)',
     unit: 'percentunit',
     thresholds: RED,
-    queries: [[`max by (job) (${METRICS.jobUtilization}${all})`, '{{job}}']],
+    queries: [[`max by (job_name) (${METRICS.jobUtilization}${all})`, '{{job_name}}']],
   });
   l.add({
     title: 'Success rate (24 h)',
@@ -122,38 +122,38 @@ function jobsDashboard(config: SlakitConfig): Dashboard {
     max: 1,
     queries: [
       [
-        `(sum by (job) (increase(${METRICS.jobRuns}${selector(config, 'outcome="succeeded"')}[24h]))) / sum by (job) (increase(${METRICS.jobRuns}${selector(config, `outcome=~"${EXECUTED_OUTCOMES}"`)}[24h]))`,
-        '{{job}}',
+        `(sum by (job_name) (increase(${METRICS.jobRuns}${selector(config, 'outcome="succeeded"')}[24h]))) / sum by (job_name) (increase(${METRICS.jobRuns}${selector(config, `outcome=~"${EXECUTED_OUTCOMES}"`)}[24h]))`,
+        '{{job_name}}',
       ],
     ],
   });
   l.add({
     title: 'Throughput (records/s)',
-    queries: [[`sum by (job) (rate(${METRICS.jobRecords}${all}[$__rate_interval]))`, '{{job}}']],
+    queries: [[`sum by (job_name) (rate(${METRICS.jobRecords}${all}[$__rate_interval]))`, '{{job_name}}']],
   });
   l.add({
     title: 'Run duration p50 / p95 / p99',
     unit: 's',
     queries: ([0.5, 0.95, 0.99] as const).map((q) => [
-      `histogram_quantile(${q}, sum by (le, job) (rate(${METRICS.jobDuration}_bucket${all}[$__rate_interval])))`,
-      `{{job}} p${Math.round(q * 100)}`,
+      `histogram_quantile(${q}, sum by (le, job_name) (rate(${METRICS.jobDuration}_bucket${all}[$__rate_interval])))`,
+      `{{job_name}} p${Math.round(q * 100)}`,
     ]),
   });
   l.add({
     title: 'Runs by outcome',
-    queries: [[`sum by (job, outcome) (increase(${METRICS.jobRuns}${all}[$__rate_interval]))`, '{{job}} {{outcome}}']],
+    queries: [[`sum by (job_name, outcome) (increase(${METRICS.jobRuns}${all}[$__rate_interval]))`, '{{job_name}} {{outcome}}']],
   });
   l.add({
     title: 'Since last success',
     type: 'table',
     unit: 's',
-    queries: [[`time() - max by (job) (${METRICS.jobLastSuccess}${all})`, '{{job}}']],
+    queries: [[`time() - max by (job_name) (${METRICS.jobLastSuccess}${all})`, '{{job_name}}']],
   });
   l.add({
     title: 'Consecutive failures',
-    queries: [[`max by (job) (${METRICS.jobConsecutiveFailures}${all})`, '{{job}}']],
+    queries: [[`max by (job_name) (${METRICS.jobConsecutiveFailures}${all})`, '{{job_name}}']],
   });
-  l.add({ title: 'Running now', queries: [[`sum by (job) (${METRICS.jobActive}${all})`, '{{job}}']] });
+  l.add({ title: 'Running now', queries: [[`sum by (job_name) (${METRICS.jobActive}${all})`, '{{job_name}}']] });
   return dashboard(config, 'jobs', 'Jobs', l, ['jobs']);
 }
 

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defineConfig, LABEL_CATALOGUE, type SlakitConfigInput } from '@slakit/core';
+import { defineConfig, type SlakitConfigInput } from '@slakit/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { main } from '../cli.js';
@@ -84,14 +84,16 @@ describe('generateRules', () => {
   });
 
   it('takes job, queue and health thresholds from the config', () => {
-    const find = (name: string, job: string) => alerts().find((a) => a.alert === name && a.labels.job === job)?.expr;
+    const find = (name: string, job: string) => alerts().find((a) => a.alert === name && a.labels.job_name === job)?.expr;
     expect(find('JobSlaBreachWarning', 'cleanup_links')).toMatch(/>= 0\.7$/);
     expect(find('JobSlaBreachCritical', 'cleanup_links')).toMatch(/>= 0\.9$/);
     expect(find('JobConsecutiveFailures', 'cleanup_links')).toMatch(/>= 5$/);
     expect(find('JobConsecutiveFailures', 'cleanup_pdfs')).toMatch(/>= 3$/);
     // Daily job: period 86400 s + default grace 8640 s.
     expect(find('JobMissedRun', 'cleanup_pdfs')).toBe(
-      'time() - max by (job) (job_last_success_timestamp_seconds{namespace="prod",job="cleanup_pdfs"}) > 95040',
+      'time() - max by (job_name) (job_last_success_timestamp_seconds{namespace="prod",job_name="cleanup_pdfs"}) > 95040\nor\n' +
+        '(time() - min by (job_name) (job_schedule_start_timestamp_seconds{namespace="prod",job_name="cleanup_pdfs"}) > 95040' +
+        ' unless on (job_name) max by (job_name) (job_last_success_timestamp_seconds{namespace="prod",job_name="cleanup_pdfs"}))',
     );
     // No schedule, no missed-run rule.
     expect(find('JobMissedRun', 'cleanup_links')).toBeUndefined();
@@ -131,18 +133,18 @@ describe('generateAlertmanagerConfig', () => {
       {
         source_matchers: ['severity="critical"'],
         target_matchers: ['severity=~"error|warning"'],
-        equal: ['alertname', 'service', LABEL_CATALOGUE.job.prometheus, 'queue', 'check', 'slo'],
+        equal: ['alertname', 'service', 'job_name', 'queue', 'check', 'slo'],
       },
       {
         source_matchers: ['severity="error"'],
         target_matchers: ['severity="warning"'],
-        equal: ['alertname', 'service', LABEL_CATALOGUE.job.prometheus, 'queue', 'check', 'slo'],
+        equal: ['alertname', 'service', 'job_name', 'queue', 'check', 'slo'],
       },
     ]);
     expect(am.inhibit_rules[0]).toEqual({
       source_matchers: ['alertname="JobSlaBreachCritical"'],
       target_matchers: ['alertname="JobSlaBreachWarning"'],
-      equal: ['service', LABEL_CATALOGUE.job.prometheus],
+      equal: ['service', 'job_name'],
     });
     expect(am.receivers.map((r) => r.name)).toEqual(['pager', 'chat', 'null']);
     // every notifier refuses redirects, like slakit's own sinks
@@ -243,8 +245,8 @@ describe('slaReport', () => {
     answers.set('or vector(0)) / sum(increase(http', 0.0009); // error rate
     answers.set('histogram_quantile(0.95', 0.25); // p95 latency 250 ms > 200 ms
     answers.set('le=~"0\\\\.2"', 0.93); // 93 % within 200 ms < 95 %
-    answers.set('job="cleanup_links"', undefined); // no data
-    answers.set('job="cleanup_pdfs"', 1);
+    answers.set('job_name="cleanup_links"', undefined); // no data
+    answers.set('job_name="cleanup_pdfs"', 1);
     const report = await slaReport(config, { prometheus: url, window: '7d', time: new Date('2026-11-22T00:00:00Z') });
     expect(report.rows.map((r) => [r.name, r.status])).toEqual([
       ['availability (availability)', 'PASS'],

@@ -11,6 +11,11 @@ export const METRICS = {
   jobLastSuccess: METRIC_CATALOGUE.jobLastSuccess.prometheus,
   jobConsecutiveFailures: METRIC_CATALOGUE.jobConsecutiveFailures.prometheus,
   jobActive: METRIC_CATALOGUE.jobActive.prometheus,
+  jobLastRun: METRIC_CATALOGUE.jobLastRun.prometheus,
+  jobCurrentRunStart: METRIC_CATALOGUE.jobCurrentRunStart.prometheus,
+  jobLastRunThroughput: METRIC_CATALOGUE.jobLastRunThroughput.prometheus,
+  jobBaselineThroughput: METRIC_CATALOGUE.jobBaselineThroughput.prometheus,
+  jobScheduleStart: METRIC_CATALOGUE.jobScheduleStart.prometheus,
   queueDepth: METRIC_CATALOGUE.queueDepth.prometheus,
   queueOldestAge: METRIC_CATALOGUE.queueOldestAge.prometheus,
   queueAverageAge: METRIC_CATALOGUE.queueAverageAge.prometheus,
@@ -26,7 +31,7 @@ export function quote(value: string): string {
   return JSON.stringify(value);
 }
 
-/** A selector `{…}` with the config's base matchers plus extra ones (`job="x"`). */
+/** A selector `{…}` with the config's base matchers plus extra ones (`job_name="x"`). */
 export function selector(config: SlakitConfig, ...extra: string[]): string {
   const parts = [config.prometheus.selector.trim().replace(/,\s*$/, ''), ...extra].filter((p) => p !== '');
   return `{${parts.join(',')}}`;

@@ -145,7 +145,7 @@ function specs(config: SlakitConfig, w: string): Spec[] {
     }
   }
   for (const job of Object.keys(config.jobs).sort()) {
-    const j = `job=${quote(job)}`;
+    const j = `job_name=${quote(job)}`;
     const threshold = (config.jobs[job] as SlakitConfig['jobs'][string]).successRateThreshold;
     out.push({
       name: `job success rate (${job})`,

@@ -39,6 +39,7 @@ export const GENERATED_ALERTS = [
   ALERT_CATALOGUE.JobSlaBreachCritical.name,
   ALERT_CATALOGUE.JobSuccessRateLow.name,
   ALERT_CATALOGUE.JobThroughputLow.name,
+  ALERT_CATALOGUE.JobNoRecordsProcessed.name,
   ALERT_CATALOGUE.JobConsecutiveFailures.name,
   ALERT_CATALOGUE.JobMissedRun.name,
   ALERT_CATALOGUE.JobLeaseContention.name,

@@ -1,121 +1,167 @@
-// The rules of withSla's series, per job: SLA budget, success rate, throughput, consecutive failures, missed run and
-// lease contention.
+// The rules of withSla's series, per job: SLA budget, success rate, throughput and zero records, consecutive failures,
+// missed run and lease contention. Thresholds come from the config, whose defaults are the catalogue's
+// JOB_RULE_DEFAULTS — the values withSla() evaluates with at run time (JOB_RULE_PARITY says where the two differ).
+// Replica-safe: a gauge that holds "the last run" of one process is read only from the replica that ran last
+// (`job_last_run_timestamp_seconds`) or succeeded last (`job_last_success_timestamp_seconds`), never a stale one.
 import { ALERT_CATALOGUE, cronPeriodSeconds, defaultGraceSeconds, formatDuration, type SlakitConfig } from '@slakit/core';
 import { EXECUTED_OUTCOMES, METRICS, num, quote, selector } from './promql.js';
-import { type AlertingRule, alertRule, pct, type RecordingRule, type RuleGroup } from './rule-model.js';
+import { type AlertingRule, alertRule, pct, type RuleGroup } from './rule-model.js';
 
-/** Per job: SLA, success-rate, throughput, consecutive-failure, missed-run and lease-contention rules. */
+type JobConfig = SlakitConfig['jobs'][string];
+
+/**
+ * `metric` of the replica(s) whose `by` timestamp is the newest for the job: `metric and (by == max by (job_name) (by))`.
+ * `and` matches on every label but the name, so each replica's gauge pairs with its own timestamp.
+ */
+export function latestBy(metric: string, by: string, s: string): string {
+  return `(${metric}${s} and (${by}${s} == on (job_name) group_left () max by (job_name) (${by}${s})))`;
+}
+
+const ACTION = 'Review batch size, check database load, verify indexes. Never kill a running cleanup job.';
+
+function slaRules(config: SlakitConfig, name: string, job: JobConfig, s: string): AlertingRule[] {
+  const lastRun = latestBy(METRICS.jobUtilization, METRICS.jobLastRun, s);
+  // A run still running: its elapsed time against the budget, like the run-time budget timers.
+  const running = `(time() - (${METRICS.jobCurrentRunStart}${s} > 0)) / ${num(job.budgetSeconds)}`;
+  return (['warning', 'critical'] as const).map((severity) => {
+    const ratio = (severity === 'warning' ? job.warningPercent : job.criticalPercent) / 100;
+    const definition = severity === 'warning' ? ALERT_CATALOGUE.JobSlaBreachWarning : ALERT_CATALOGUE.JobSlaBreachCritical;
+    return alertRule(
+      config,
+      definition.name,
+      severity,
+      `max by (job_name) ${lastRun} >= ${num(ratio)}\nor\nmax by (job_name) (${running}) >= ${num(ratio)}`,
+      { job_name: name },
+      {
+        summary:
+          severity === 'warning'
+            ? `Job ${name} approaching its SLA budget ({{ $value | humanizePercentage }} of ${num(job.budgetSeconds)} s)`
+            : `Job ${name} exceeded its SLA budget ({{ $value | humanizePercentage }} of ${num(job.budgetSeconds)} s)`,
+        description: `The last (or the running) run of ${name} used at least ${pct(ratio)} of its ${num(job.budgetSeconds)} s budget.`,
+        action: ACTION,
+      },
+    );
+  });
+}
+
+function successRateRule(config: SlakitConfig, name: string, job: JobConfig, s: string): AlertingRule {
+  const window = formatDuration(job.successRateWindowSeconds);
+  const runs = (outcomes: string) => `sum(increase(${METRICS.jobRuns}${s.slice(0, -1)},${outcomes}}[${window}]))`;
+  const executed = runs(`outcome=~"${EXECUTED_OUTCOMES}"`);
+  return alertRule(
+    config,
+    ALERT_CATALOGUE.JobSuccessRateLow.name,
+    'critical',
+    `(\n  (${runs('outcome="succeeded"')} or vector(0))\n  /\n  ${executed}\n) < ${num(job.successRateThreshold)}\nand\n${executed} >= ${job.minRuns}`,
+    { job_name: name },
+    {
+      summary: `Job ${name} success rate over ${window} is {{ $value | humanizePercentage }}`,
+      description: `Fewer than ${pct(job.successRateThreshold)} of the runs of ${name} in the last ${window} succeeded (at least ${job.minRuns} runs).`,
+      action: 'Read the failed runs in the ledger (GET /ops/jobs/<name>), fix the cause, then re-run the job.',
+    },
+  );
+}
+
+function throughputRules(config: SlakitConfig, name: string, job: JobConfig, s: string): AlertingRule[] {
+  const last = `max by (job_name) ${latestBy(METRICS.jobLastRunThroughput, METRICS.jobLastSuccess, s)}`;
+  const baseline = `max by (job_name) ${latestBy(METRICS.jobBaselineThroughput, METRICS.jobLastSuccess, s)}`;
+  return [
+    alertRule(
+      config,
+      ALERT_CATALOGUE.JobThroughputLow.name,
+      'warning',
+      `${last}\n< ${num(job.throughputRatio)} * ${baseline}\nand\n${last} > 0`,
+      { job_name: name },
+      {
+        summary: `Job ${name} throughput is below ${pct(job.throughputRatio)} of its baseline`,
+        description: `The last successful run of ${name} processed {{ $value | humanize }} records/s, less than ${pct(job.throughputRatio)} of its ledger baseline (median of the last successful runs).`,
+        action: 'Check for lock contention, slow queries or a shrinking batch size; compare with the ledger baseline.',
+      },
+    ),
+    alertRule(
+      config,
+      ALERT_CATALOGUE.JobNoRecordsProcessed.name,
+      'warning',
+      `${last} == 0\nand\n${baseline} > 0`,
+      { job_name: name },
+      {
+        summary: `Job ${name} processed no records`,
+        description: `The last successful run of ${name} processed nothing while its ledger baseline is above zero.`,
+        action: 'Check the job input (source query, filters, upstream export); compare with the previous runs in the ledger.',
+      },
+    ),
+  ];
+}
+
+function consecutiveFailuresRule(config: SlakitConfig, name: string, job: JobConfig, s: string): AlertingRule {
+  return alertRule(
+    config,
+    ALERT_CATALOGUE.JobConsecutiveFailures.name,
+    'critical',
+    `max by (job_name) ${latestBy(METRICS.jobConsecutiveFailures, METRICS.jobLastRun, s)} >= ${job.consecutiveFailures}`,
+    { job_name: name },
+    {
+      summary: `Job ${name} failed {{ $value }} times in a row`,
+      description: `${name} has failed at least ${job.consecutiveFailures} consecutive runs.`,
+      action: 'Read the last errors in the ledger or logs, fix the cause, re-run the job manually.',
+    },
+  );
+}
+
+function contentionRule(config: SlakitConfig, name: string, window: string, s: string): AlertingRule {
+  const runs = (outcomes: string) => `sum by (job_name) (increase(${METRICS.jobRuns}${s.slice(0, -1)},${outcomes}}[${window}]))`;
+  return alertRule(
+    config,
+    ALERT_CATALOGUE.JobLeaseContention.name,
+    'warning',
+    `${runs('outcome="skipped_locked"')} > 0\nunless on (job_name)\n${runs(`outcome=~"${EXECUTED_OUTCOMES}"`)} > 0\nunless on (job_name)\nsum by (job_name) (${METRICS.jobActive}${s}) > 0`,
+    { job_name: name },
+    {
+      summary: `Job ${name} is locked out: runs are skipped on a lease nobody is running under`,
+      description: `In the last ${window} every run of ${name} was skipped because its lease was held, and no replica ran it — a zombie lease.`,
+      action: 'List the lease (owner host, pid, heartbeat); if the owner is gone, let the TTL expire or release it.',
+    },
+    '15m',
+  );
+}
+
+function missedRunRule(config: SlakitConfig, name: string, job: JobConfig, period: number, s: string): AlertingRule {
+  const grace = job.graceSeconds ?? defaultGraceSeconds(period);
+  const limit = num(period + grace);
+  const lastSuccess = `max by (job_name) (${METRICS.jobLastSuccess}${s})`;
+  // Before any success (no replica exports one): count from the earliest running schedule() of the job.
+  const started = `min by (job_name) (${METRICS.jobScheduleStart}${s})`;
+  return alertRule(
+    config,
+    ALERT_CATALOGUE.JobMissedRun.name,
+    'critical',
+    `time() - ${lastSuccess} > ${limit}\nor\n(time() - ${started} > ${limit} unless on (job_name) ${lastSuccess})`,
+    { job_name: name },
+    {
+      summary: `Job ${name} has not succeeded for {{ $value | humanizeDuration }}`,
+      description: `${name} runs on "${job.schedule}" (every ${formatDuration(period)}); no run succeeded for more than one period plus ${formatDuration(grace)} grace (since the schedule started, before any success).`,
+      action: 'Check that the scheduler runs and that the lease is not held by a zombie process; run the job manually.',
+    },
+  );
+}
+
+/** Per job: SLA, success-rate, throughput, zero-records, consecutive-failure, missed-run and lease-contention rules. */
 export function jobsGroup(config: SlakitConfig): RuleGroup | undefined {
   const names = Object.keys(config.jobs).sort();
   if (names.length === 0) return undefined;
-  const rules: (RecordingRule | AlertingRule)[] = [];
+  const rules: AlertingRule[] = [];
   for (const name of names) {
-    const job = config.jobs[name] as SlakitConfig['jobs'][string];
-    const j = `job=${quote(name)}`;
+    const job = config.jobs[name] as JobConfig;
+    const s = selector(config, `job_name=${quote(name)}`);
     const period = job.schedule ? cronPeriodSeconds(job.schedule, job.timezone) : undefined;
-    const throughputWindow = formatDuration(Math.max(3600, period ?? 0));
-    const contentionWindow = formatDuration(Math.max(3600, 2 * (period ?? 0)));
-    const warn = job.warningPercent / 100;
-    const crit = job.criticalPercent / 100;
-    const action = 'Review batch size, check database load, verify indexes. Never kill a running cleanup job.';
     rules.push(
-      alertRule(
-        config,
-        ALERT_CATALOGUE.JobSlaBreachWarning.name,
-        'warning',
-        `max by (job) (${METRICS.jobUtilization}${selector(config, j)}) >= ${num(warn)}`,
-        { job: name },
-        {
-          summary: `Job ${name} approaching its SLA budget ({{ $value | humanizePercentage }} of ${num(job.budgetSeconds)} s)`,
-          description: `The last run of ${name} used at least ${pct(warn)} of its ${num(job.budgetSeconds)} s budget.`,
-          action,
-        },
-      ),
-      alertRule(
-        config,
-        ALERT_CATALOGUE.JobSlaBreachCritical.name,
-        'critical',
-        `max by (job) (${METRICS.jobUtilization}${selector(config, j)}) >= ${num(crit)}`,
-        { job: name },
-        {
-          summary: `Job ${name} exceeded its SLA budget ({{ $value | humanizePercentage }} of ${num(job.budgetSeconds)} s)`,
-          description: `The last run of ${name} took at least ${pct(crit)} of its ${num(job.budgetSeconds)} s budget.`,
-          action,
-        },
-      ),
-      alertRule(
-        config,
-        ALERT_CATALOGUE.JobSuccessRateLow.name,
-        'critical',
-        `(\n  sum(increase(${METRICS.jobRuns}${selector(config, j, 'outcome="succeeded"')}[24h])) or vector(0)\n)\n/\nsum(increase(${METRICS.jobRuns}${selector(config, j, `outcome=~"${EXECUTED_OUTCOMES}"`)}[24h]))\n< ${num(job.successRateThreshold)}`,
-        { job: name },
-        {
-          summary: `Job ${name} success rate over 24 h is {{ $value | humanizePercentage }}`,
-          description: `Fewer than ${pct(job.successRateThreshold)} of the runs of ${name} in the last 24 h succeeded.`,
-          action: 'Read the failed runs in the ledger (GET /ops/jobs/<name>), fix the cause, then re-run the job.',
-        },
-      ),
-      {
-        record: 'job:records_processed:rate_period',
-        expr: `sum(rate(${METRICS.jobRecords}${selector(config, j)}[${throughputWindow}]))`,
-        labels: { service: config.service, job: name },
-      },
-      alertRule(
-        config,
-        ALERT_CATALOGUE.JobThroughputLow.name,
-        'warning',
-        `job:records_processed:rate_period{service=${quote(config.service)},${j}}\n< ${num(job.throughputRatio)} * avg_over_time(job:records_processed:rate_period{service=${quote(config.service)},${j}}[7d])`,
-        { job: name },
-        {
-          summary: `Job ${name} throughput is below ${pct(job.throughputRatio)} of its 7-day average`,
-          description: `${name} processed {{ $value | humanize }} records/s over the last ${throughputWindow}, less than ${pct(job.throughputRatio)} of its 7-day average.`,
-          action: 'Check for lock contention, slow queries or a shrinking batch size; compare with the ledger baseline.',
-        },
-        '15m',
-      ),
-      alertRule(
-        config,
-        ALERT_CATALOGUE.JobConsecutiveFailures.name,
-        'critical',
-        `max by (job) (${METRICS.jobConsecutiveFailures}${selector(config, j)}) >= ${job.consecutiveFailures}`,
-        { job: name },
-        {
-          summary: `Job ${name} failed {{ $value }} times in a row`,
-          description: `${name} has failed at least ${job.consecutiveFailures} consecutive runs.`,
-          action: 'Read the last errors in the ledger or logs, fix the cause, re-run the job manually.',
-        },
-      ),
-      alertRule(
-        config,
-        ALERT_CATALOGUE.JobLeaseContention.name,
-        'warning',
-        `sum by (job) (increase(${METRICS.jobRuns}${selector(config, j, 'outcome="skipped_locked"')}[${contentionWindow}])) > 0\nunless on (job)\nsum by (job) (increase(${METRICS.jobRuns}${selector(config, j, `outcome=~"${EXECUTED_OUTCOMES}"`)}[${contentionWindow}])) > 0\nunless on (job)\nsum by (job) (${METRICS.jobActive}${selector(config, j)}) > 0`,
-        { job: name },
-        {
-          summary: `Job ${name} is locked out: runs are skipped on a lease nobody is running under`,
-          description: `In the last ${contentionWindow} every run of ${name} was skipped because its lease was held, and no replica ran it — a zombie lease.`,
-          action: 'List the lease (owner host, pid, heartbeat); if the owner is gone, let the TTL expire or release it.',
-        },
-        '15m',
-      ),
+      ...slaRules(config, name, job, s),
+      successRateRule(config, name, job, s),
+      ...throughputRules(config, name, job, s),
+      consecutiveFailuresRule(config, name, job, s),
+      contentionRule(config, name, formatDuration(Math.max(3600, 2 * (period ?? 0))), s),
     );
-    if (period !== undefined) {
-      const grace = job.graceSeconds ?? defaultGraceSeconds(period);
-      rules.push(
-        alertRule(
-          config,
-          ALERT_CATALOGUE.JobMissedRun.name,
-          'critical',
-          `time() - max by (job) (${METRICS.jobLastSuccess}${selector(config, j)}) > ${num(period + grace)}`,
-          { job: name },
-          {
-            summary: `Job ${name} has not succeeded for {{ $value | humanizeDuration }}`,
-            description: `${name} runs on "${job.schedule}" (every ${formatDuration(period)}); no run succeeded for more than one period plus ${formatDuration(grace)} grace.`,
-            action: 'Check that the scheduler runs and that the lease is not held by a zombie process; run the job manually.',
-          },
-        ),
-      );
-    }
+    if (period !== undefined) rules.push(missedRunRule(config, name, job, period, s));
   }
   return { name: `slakit:${config.service}:jobs`, interval: config.prometheus.evaluationInterval, rules };
 }

@@ -27,10 +27,9 @@ export interface AlertRule {
 export interface AlertDefinition {
   /** The `alertname` label. */
   readonly name: string;
-  /** Any of the four severities (`SEVERITIES`); slakit's own alerts use `warning` and `critical`. */
   readonly severity: Severity;
   /** The label naming what the alert is about. */
-  readonly subject: 'job' | 'queue' | 'check' | 'slo';
+  readonly subject: 'job_name' | 'queue' | 'check' | 'slo';
   /** The labels every instance carries. */
   readonly labels: readonly LabelKey[];
   /** The summary, with `{label}` placeholders (the fired text adds the measured values). */
@@ -69,8 +68,8 @@ export const ALERT_CATALOGUE = {
   JobSlaBreachWarning: {
     name: 'JobSlaBreachWarning',
     severity: 'warning',
-    subject: 'job',
-    labels: ['alertname', 'severity', 'service', 'job'],
+    subject: 'job_name',
+    labels: ['alertname', 'severity', 'service', 'job_name'],
     summary: 'Job {job} approaching its SLA budget',
     description: 'A run of the job used at least `warningPercent` (80 %) of its SLA budget.',
     runbook: 'docs/runbooks/JobSlaBreachWarning.md',
@@ -80,13 +79,15 @@ export const ALERT_CATALOGUE = {
       firesWhen: 'a run reaches `warningPercent` (80 %) of its budget — while it still runs',
       resolvesWhen: 'a later run finishes below the warning threshold',
     },
-    rule: { expr: '`max by (job) (job_sla_utilization_ratio) >= 0.8`' },
+    rule: {
+      expr: 'utilisation of the replica that ran last (`job_last_run_timestamp_seconds`) `>= 0.8`, or a running run (`job_current_run_start_timestamp_seconds`) past 80 % of the budget',
+    },
   },
   JobSlaBreachCritical: {
     name: 'JobSlaBreachCritical',
     severity: 'critical',
-    subject: 'job',
-    labels: ['alertname', 'severity', 'service', 'job'],
+    subject: 'job_name',
+    labels: ['alertname', 'severity', 'service', 'job_name'],
     summary: 'Job {job} exceeded its SLA budget',
     description: 'A run of the job took at least `criticalPercent` (100 %) of its SLA budget.',
     runbook: 'docs/runbooks/JobSlaBreachCritical.md',
@@ -96,45 +97,50 @@ export const ALERT_CATALOGUE = {
       firesWhen: 'a run reaches `criticalPercent` (100 %) of its budget — while it still runs',
       resolvesWhen: 'a later run finishes below the critical threshold',
     },
-    rule: { expr: '`max by (job) (job_sla_utilization_ratio) >= 1`' },
+    rule: {
+      expr: 'utilisation of the replica that ran last `>= 1`, or a running run past the budget',
+    },
   },
   JobSuccessRateLow: {
     name: 'JobSuccessRateLow',
     severity: 'critical',
-    subject: 'job',
-    labels: ['alertname', 'severity', 'service', 'job'],
+    subject: 'job_name',
+    labels: ['alertname', 'severity', 'service', 'job_name'],
     summary: 'Job {job} success rate over 24 h is low',
     description: 'Fewer than 95 % of the runs of the job in the last 24 h succeeded.',
     runbook: 'docs/runbooks/JobSuccessRateLow.md',
     runtime: {
       raisedBy: '`withSla` rules (ledger)',
       package: 'job-wrapper',
-      firesWhen: '24 h success rate < 95 % with ≥ 5 runs',
+      firesWhen: 'after a run: 24 h success rate < 95 % with ≥ 5 executed runs',
       resolvesWhen: 'the rate recovers',
     },
-    rule: { expr: 'succeeded / executed runs over 24h `< 0.95`' },
+    rule: { expr: 'succeeded / executed runs over 24h `< 0.95` with ≥ 5 executed runs (`increase` of `job_runs_total`)' },
   },
   JobThroughputLow: {
     name: 'JobThroughputLow',
     severity: 'warning',
-    subject: 'job',
-    labels: ['alertname', 'severity', 'service', 'job'],
+    subject: 'job_name',
+    labels: ['alertname', 'severity', 'service', 'job_name'],
     summary: 'Job {job} throughput is below 50 % of its baseline',
-    description: 'The job processed fewer records per hour than half its baseline (ledger) or its 7-day average (rule).',
+    description:
+      'The last successful run processed fewer records per second than half its ledger baseline (median of the last 10 successful runs).',
     runbook: 'docs/runbooks/JobThroughputLow.md',
     runtime: {
       raisedBy: '`withSla` rules (ledger)',
       package: 'job-wrapper',
-      firesWhen: 'records/hour < 50 % of the baseline (≥ 5 baseline runs)',
-      resolvesWhen: 'a run at or above 50 %',
+      firesWhen: 'a successful run below 50 % of the baseline (≥ 5 baseline runs)',
+      resolvesWhen: 'a successful run at or above 50 %, or one that processed nothing (`JobNoRecordsProcessed` instead)',
     },
-    rule: { expr: '`job:records_processed:rate_period < 0.5 × avg_over_time(…[7d])`', for: '15m' },
+    rule: {
+      expr: '`job_last_run_records_per_second < 0.5 × job_baseline_records_per_second` of the replica that succeeded last',
+    },
   },
   JobNoRecordsProcessed: {
     name: 'JobNoRecordsProcessed',
     severity: 'warning',
-    subject: 'job',
-    labels: ['alertname', 'severity', 'service', 'job'],
+    subject: 'job_name',
+    labels: ['alertname', 'severity', 'service', 'job_name'],
     summary: 'Job {job} processed no records',
     description: 'A successful run processed nothing while the baseline throughput is non-zero.',
     runbook: 'docs/runbooks/JobNoRecordsProcessed.md',
@@ -144,12 +150,15 @@ export const ALERT_CATALOGUE = {
       firesWhen: 'a successful run processed nothing while the baseline is non-zero',
       resolvesWhen: 'a run processes records',
     },
+    rule: {
+      expr: '`job_last_run_records_per_second == 0` while `job_baseline_records_per_second > 0` (the replica that succeeded last)',
+    },
   },
   JobConsecutiveFailures: {
     name: 'JobConsecutiveFailures',
     severity: 'critical',
-    subject: 'job',
-    labels: ['alertname', 'severity', 'service', 'job'],
+    subject: 'job_name',
+    labels: ['alertname', 'severity', 'service', 'job_name'],
     summary: 'Job {job} failed several times in a row',
     description: 'The job has failed at least `consecutiveFailures` (3) consecutive runs.',
     runbook: 'docs/runbooks/JobConsecutiveFailures.md',
@@ -159,31 +168,32 @@ export const ALERT_CATALOGUE = {
       firesWhen: '3 failed runs in a row',
       resolvesWhen: 'a successful run',
     },
-    rule: { expr: '`max by (job) (job_consecutive_failures) >= 3`' },
+    rule: { expr: '`job_consecutive_failures` of the replica that ran last `>= 3`' },
   },
   JobMissedRun: {
     name: 'JobMissedRun',
     severity: 'critical',
-    subject: 'job',
-    labels: ['alertname', 'severity', 'service', 'job'],
+    subject: 'job_name',
+    labels: ['alertname', 'severity', 'service', 'job_name'],
     summary: 'Job {job} has not succeeded for one period plus grace',
     description: 'No run of a scheduled job succeeded for more than one period of its schedule plus the grace time.',
     runbook: 'docs/runbooks/JobMissedRun.md',
     runtime: {
       raisedBy: '`schedule`',
       package: 'job-wrapper',
-      firesWhen: "no successful run for one period (the schedule's gap after the last success) + grace",
-      resolvesWhen: 'the next success',
+      firesWhen:
+        "no successful run for one period (the schedule's gap after the last success, or after the start) + grace; the shared ledger is asked first",
+      resolvesWhen: 'the next success, on any replica (the ledger)',
     },
     rule: {
-      expr: '`time() - max by (job) (job_last_success_timestamp_seconds) > period + grace` (jobs with a `schedule`)',
+      expr: '`time() - max(job_last_success_timestamp_seconds) > period + grace`, before any success from the earliest `job_schedule_start_timestamp_seconds` (jobs with a `schedule`)',
     },
   },
   JobLeaseContention: {
     name: 'JobLeaseContention',
     severity: 'warning',
-    subject: 'job',
-    labels: ['alertname', 'severity', 'service', 'job'],
+    subject: 'job_name',
+    labels: ['alertname', 'severity', 'service', 'job_name'],
     summary: 'Job {job} is locked out: runs are skipped on a lease nobody is running under',
     description: 'Every run of the job was skipped because its lease was held, and no replica ran it — a zombie lease.',
     runbook: 'docs/runbooks/JobLeaseContention.md',

@@ -41,7 +41,13 @@ export const LABEL_CATALOGUE = {
     on: 'alert',
     description: 'the service name (added by the alerter from the telemetry when missing; the config `service` in rules)',
   },
-  job: { key: 'job', prometheus: 'job', on: 'both', description: 'the job name given to `withSla()`' },
+  job: {
+    key: 'job_name',
+    prometheus: 'job_name',
+    on: 'both',
+    description:
+      'the job name given to `withSla()` (not `job`: that is the target label Prometheus sets on every scraped series, so a metric label `job` would become `exported_job` under a default scrape)',
+  },
   outcome: { key: 'outcome', prometheus: 'outcome', on: 'metric', values: JOB_OUTCOMES, description: 'outcome of a job run' },
   queue: { key: 'queue', prometheus: 'queue', on: 'both', description: 'the queue name given to `watchQueue()`' },
   check: { key: 'check', prometheus: 'check', on: 'both', description: 'the health check name' },

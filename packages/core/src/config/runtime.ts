@@ -32,7 +32,13 @@ export interface JobSlaFromConfig {
   warningPercent: number;
   criticalPercent: number;
   runbookUrl: (alertname: string) => string;
-  rules: { successRateThreshold: number; throughputRatio: number; consecutiveFailures: number };
+  rules: {
+    successRateThreshold: number;
+    successRateWindowSeconds: number;
+    minRuns: number;
+    throughputRatio: number;
+    consecutiveFailures: number;
+  };
 }
 
 /**
@@ -51,6 +57,8 @@ export function jobSla(config: SlakitConfig | SlakitConfigInput, job: string): J
     runbookUrl: (alertname) => runbookUrl(c, alertname),
     rules: {
       successRateThreshold: j.successRateThreshold,
+      successRateWindowSeconds: j.successRateWindowSeconds,
+      minRuns: j.minRuns,
       throughputRatio: j.throughputRatio,
       consecutiveFailures: j.consecutiveFailures,
     },

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { JOB_RULE_DEFAULTS as D } from '../catalogue/job-rules.js';
 import { nonNegativeSeconds, QUEUE_FIELDS, RULE_FIELDS, SLA_FIELDS } from '../validation/fields.js';
 import { lazySchema, zod } from '../validation/lazy.js';
 import { FORBIDDEN_KEYS, knownKeysError } from '../validation/options.js';
@@ -99,15 +100,19 @@ export const job = lazySchema(() =>
         /** Extra time after a period before a missing success is critical; default 10 % of the period (≥ 60 s). */
         graceSeconds: nonNegativeSeconds().optional(),
         /** Percent of the budget that warns (shared with `withSla()`: > 0 and ≤ 1000); default 80. */
-        warningPercent: SLA_FIELDS.warningPercent.default(80),
+        warningPercent: SLA_FIELDS.warningPercent.default(D.warningPercent),
         /** Percent of the budget that is critical (shared with `withSla()`: > 0 and ≤ 1000); default 100. */
-        criticalPercent: SLA_FIELDS.criticalPercent.default(100),
-        /** Success rate over 24 h below which the job is critical; default 0.95. */
-        successRateThreshold: RULE_FIELDS.successRateThreshold.default(0.95),
-        /** Throughput below this share of its 7-day average warns; default 0.5. */
-        throughputRatio: RULE_FIELDS.throughputRatio.default(0.5),
+        criticalPercent: SLA_FIELDS.criticalPercent.default(D.criticalPercent),
+        /** Success rate over the window below which the job is critical; default 0.95. */
+        successRateThreshold: RULE_FIELDS.successRateThreshold.default(D.successRateThreshold),
+        /** Window of the success rate, in seconds; default 86400 (24 h). */
+        successRateWindowSeconds: RULE_FIELDS.successRateWindowSeconds.default(D.successRateWindowSeconds),
+        /** Executed runs needed in the success-rate window before it can alert; default 5. */
+        minRuns: RULE_FIELDS.minRuns.default(D.minRuns),
+        /** Throughput of the last successful run below this share of its ledger baseline warns; default 0.5. */
+        throughputRatio: RULE_FIELDS.throughputRatio.default(D.throughputRatio),
         /** Consecutive failures that are critical; default 3. */
-        consecutiveFailures: RULE_FIELDS.consecutiveFailures.default(3),
+        consecutiveFailures: RULE_FIELDS.consecutiveFailures.default(D.consecutiveFailures),
         description: zod().string().optional(),
       },
       {
@@ -119,6 +124,8 @@ export const job = lazySchema(() =>
           'warningPercent',
           'criticalPercent',
           'successRateThreshold',
+          'successRateWindowSeconds',
+          'minRuns',
           'throughputRatio',
           'consecutiveFailures',
           'description',

@@ -67,6 +67,8 @@ describe('prometheus.selector: refused labels', () => {
   it("refuses every one of slakit's own series labels, derived from LABEL_CATALOGUE", () => {
     const own = slakitSeriesLabels();
     expect(own).toEqual(expect.arrayContaining([LABEL_CATALOGUE.job.prometheus, 'queue', 'check', 'outcome', 'http_route']));
+    expect(own).toContain('job_name'); // the job label after the rename; `job` is Prometheus' own
+    expect(own).not.toContain('job');
     expect(own).toEqual(expect.arrayContaining(['severity', 'window', 'sink', 'result', 'error_type']));
     // Alert-only labels are not on series: selecting on them is the user's business.
     for (const l of ['service', 'slo', 'alertname']) expect(own).not.toContain(l);

@@ -48,6 +48,8 @@ export const RULE_FIELDS = {
   successRateThreshold: openRatio(),
   throughputRatio: openRatio(),
   consecutiveFailures: integerAtLeast(1, 'an integer ≥ 1', 1_000_000),
+  minRuns: integerAtLeast(1, 'an integer ≥ 1', 1_000_000),
+  successRateWindowSeconds: integerAtLeast(60, 'an integer number of seconds ≥ 60 (at most a year)', 31_536_000),
 } as const;
 
 /** Queue thresholds, as `watchQueue({ thresholds })` and the config's `queues.<name>` both accept them. */

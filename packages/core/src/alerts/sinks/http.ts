@@ -52,7 +52,9 @@ export function seedPayloadFields(n: AlertNotification): Record<string, unknown>
     for (const k of keys) if (v[k] !== undefined) return v[k];
     return undefined;
   };
-  const subject = Object.fromEntries(['job', 'queue', 'check', 'slo'].filter((k) => n.labels[k]).map((k) => [k, n.labels[k]]));
+  const subject = Object.fromEntries(
+    ['job_name', 'job', 'queue', 'check', 'slo'].filter((k) => n.labels[k]).map((k) => [k, n.labels[k]]),
+  );
   return {
     alert_type:
       n.labels.alert_type ?? (typeof v.alert_type === 'string' ? v.alert_type : snakeCase(n.labels.alertname ?? 'alert')),

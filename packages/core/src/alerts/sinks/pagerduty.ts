@@ -34,7 +34,7 @@ export function pagerDutySeverity(severity: string | undefined): 'critical' | 'e
 /** The Events API v2 body for a notification (exported for tests). */
 export function pagerDutyEvent(n: AlertNotification, routingKey: string, source?: string): Record<string, unknown> {
   if (n.status === 'resolved') return { routing_key: routingKey, event_action: 'resolve', dedup_key: n.fingerprint };
-  const subject = ['job', 'queue', 'check', 'slo'].find((k) => n.labels[k]);
+  const subject = ['job_name', 'job', 'queue', 'check', 'slo'].find((k) => n.labels[k]);
   const event: Record<string, unknown> = {
     routing_key: routingKey,
     event_action: 'trigger',

@@ -32,7 +32,7 @@ export function slackMessage(n: AlertNotification): Record<string, unknown> {
   const status = n.status === 'resolved' ? 'RESOLVED' : severity.toUpperCase();
   const emoji = n.status === 'resolved' ? ':white_check_mark:' : forSeverity(EMOJI, severity, EMOJI.warning);
   const title = `${status}: ${n.labels.alertname}`;
-  const subject = ['job', 'queue', 'check', 'slo'].find((k) => n.labels[k]);
+  const subject = ['job_name', 'job', 'queue', 'check', 'slo'].find((k) => n.labels[k]);
   const fields = [
     { type: 'mrkdwn', text: `*Severity*\n${esc(severity)}` },
     { type: 'mrkdwn', text: `*Status*\n${n.status}` },

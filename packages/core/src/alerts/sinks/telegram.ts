@@ -41,7 +41,7 @@ export function telegramText(n: AlertNotification): string {
   const head = n.status === 'resolved' ? '✅ RESOLVED' : forSeverity(HEAD, n.labels.severity, HEAD.warning);
   const lines = [`<b>${head}: ${html(n.labels.alertname ?? '')}</b>`];
   if (n.annotations.summary) lines.push(html(n.annotations.summary));
-  for (const k of ['service', 'job', 'queue', 'check', 'slo'])
+  for (const k of ['service', 'job_name', 'job', 'queue', 'check', 'slo'])
     if (n.labels[k]) lines.push(`${k}: <code>${html(n.labels[k] as string)}</code>`);
   for (const [k, v] of Object.entries(n.values)) lines.push(`${html(k)}: ${html(String(v))}`);
   if (n.annotations.recommended_action) lines.push(`Action: ${html(n.annotations.recommended_action)}`);

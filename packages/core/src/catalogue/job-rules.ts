@@ -1,0 +1,54 @@
+/**
+ * The one definition of the job rules' parameters: `withSla()` (run time, via `ruleThresholds()`), the config schema
+ * (`jobs.<name>`, so `jobSla(config)` hands the same values to `withSla`) and `slakit rules` (the generated PromQL)
+ * read their defaults here, and the alerts' severities, labels and text come from `ALERT_CATALOGUE`. Where the two
+ * evaluators cannot be exact, the difference is written down in `JOB_RULE_PARITY` (docs/alerts.md) and the
+ * differential test (`e2e/differential-jobs.test.ts`) allows exactly that. Pure data.
+ */
+
+/** Default thresholds, windows and minimum runs of the job rules. */
+export const JOB_RULE_DEFAULTS = {
+  /** `JobSlaBreachWarning`: percent of the budget. */
+  warningPercent: 80,
+  /** `JobSlaBreachCritical`: percent of the budget. */
+  criticalPercent: 100,
+  /** `JobSuccessRateLow`: success rate below which the job is critical. */
+  successRateThreshold: 0.95,
+  /** `JobSuccessRateLow`: window of the success rate, in seconds (24 h). */
+  successRateWindowSeconds: 86_400,
+  /** `JobSuccessRateLow`: executed runs needed in the window before it can fire. */
+  minRuns: 5,
+  /** `JobThroughputLow`: throughput below this share of the baseline warns. */
+  throughputRatio: 0.5,
+  /** `JobThroughputLow` / `JobNoRecordsProcessed`: successful runs the baseline is the median of. */
+  baselineRuns: 10,
+  /** `JobThroughputLow` / `JobNoRecordsProcessed`: runs the baseline needs before either can fire. */
+  minBaselineRuns: 5,
+  /** `JobConsecutiveFailures`: failed runs in a row that are critical. */
+  consecutiveFailures: 3,
+} as const;
+
+/** The job rule parameters by name. */
+export type JobRuleParameter = keyof typeof JOB_RULE_DEFAULTS;
+
+/**
+ * Where the in-process evaluation and the generated rule of a job alert differ, and by how much. Every other
+ * difference is a defect (the differential test fails on it).
+ */
+export const JOB_RULE_PARITY = {
+  JobSlaBreachWarning:
+    'Same thresholds on both sides; the rule sees a run that is still running through `job_current_run_start_timestamp_seconds`, so it fires within one scrape plus one evaluation interval of the run time crossing the threshold.',
+  JobSlaBreachCritical:
+    'As `JobSlaBreachWarning`. Across replicas the rule reads the utilisation of the replica that ran last (`job_last_run_timestamp_seconds`), never a stale replica.',
+  JobSuccessRateLow:
+    'The run time evaluates after each run, the rule continuously: when old failures leave the window the rule resolves up to one run interval before the run time does. `increase()` may extrapolate at the window edges (≤ one scrape interval).',
+  JobThroughputLow:
+    'The baseline (median of the last `baselineRuns` successful runs in the ledger) is computed at run time and exported as `job_baseline_records_per_second`; the rule compares the same two numbers, so they agree to one scrape plus one evaluation interval.',
+  JobNoRecordsProcessed: 'As `JobThroughputLow` (the last successful run processed 0 records while the baseline is > 0).',
+  JobConsecutiveFailures:
+    "The count is the shared ledger's, exported by the replica that ran last; with `ledger: false` each replica counts its own runs and the rule reads the latest runner's count.",
+  JobMissedRun:
+    "Both sides use one period of the schedule plus the grace after the last success (or after `schedule()` started, before any success). The rule uses the schedule's longest gap as the period; the run time the gap in which the last success fell, so on an irregular schedule (`0 9 * * 1-5`) the run time fires earlier after a short gap.",
+  JobLeaseContention:
+    'Rule only: a zombie lease is held by a process that no longer runs, so no live process can see it; the rule sees that no replica ran or runs the job while runs are skipped.',
+} as const;
