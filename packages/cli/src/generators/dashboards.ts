@@ -2,7 +2,7 @@ import type { Dashboard } from '@grafana/schema';
 import { type SlakitConfig, type SlakitConfigInput, validateConfig } from '@slakit/core';
 import { dashboard, Layout } from './dashboard-layout.js';
 import type { GrafanaDashboard, GrafanaPanel } from './grafana.js';
-import { EXECUTED_OUTCOMES, leMatcher, METRICS, quote, selector } from './promql.js';
+import { EXECUTED_OUTCOMES, latestBy, leMatcher, METRICS, quote, selector } from './promql.js';
 
 /** The dashboards of one service, keyed by file name (`<service>-http.json`, …). */
 export type DashboardSet = Record<string, GrafanaDashboard>;
@@ -113,7 +113,8 @@ function jobsDashboard(config: SlakitConfig): Dashboard {
     title: 'SLA utilization of the last run (1 = budget used)',
     unit: 'percentunit',
     thresholds: RED,
-    queries: [[`max by (job_name) (${METRICS.jobUtilization}${all})`, '{{job_name}}']],
+    // The replica that ran last, never a stale replica's gauge.
+    queries: [[`max by (job_name) ${latestBy(METRICS.jobUtilization, METRICS.jobLastRun, all)}`, '{{job_name}}']],
   });
   l.add({
     title: 'Success rate (24 h)',
@@ -128,8 +129,11 @@ function jobsDashboard(config: SlakitConfig): Dashboard {
     ],
   });
   l.add({
-    title: 'Throughput (records/s)',
-    queries: [[`sum by (job_name) (rate(${METRICS.jobRecords}${all}[$__rate_interval]))`, '{{job_name}}']],
+    title: 'Throughput of the last successful run against its baseline (records/s)',
+    queries: [
+      [`max by (job_name) ${latestBy(METRICS.jobLastRunThroughput, METRICS.jobLastSuccess, all)}`, '{{job_name}}'],
+      [`max by (job_name) ${latestBy(METRICS.jobBaselineThroughput, METRICS.jobLastSuccess, all)}`, '{{job_name}} baseline'],
+    ],
   });
   l.add({
     title: 'Run duration p50 / p95 / p99',
@@ -151,7 +155,7 @@ function jobsDashboard(config: SlakitConfig): Dashboard {
   });
   l.add({
     title: 'Consecutive failures',
-    queries: [[`max by (job_name) (${METRICS.jobConsecutiveFailures}${all})`, '{{job_name}}']],
+    queries: [[`max by (job_name) ${latestBy(METRICS.jobConsecutiveFailures, METRICS.jobLastRun, all)}`, '{{job_name}}']],
   });
   l.add({ title: 'Running now', queries: [[`sum by (job_name) (${METRICS.jobActive}${all})`, '{{job_name}}']] });
   return dashboard(config, 'jobs', 'Jobs', l, ['jobs']);

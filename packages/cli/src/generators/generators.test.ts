@@ -195,7 +195,7 @@ describe('generateDashboards', () => {
     for (const t of [
       'SLA utilization of the last run (1 = budget used)',
       'Success rate (24 h)',
-      'Throughput (records/s)',
+      'Throughput of the last successful run against its baseline (records/s)',
       'Run duration p50 / p95 / p99',
       'Depth',
       'Oldest item age',

@@ -26,6 +26,14 @@ export const METRICS = {
 /** Outcomes of runs that executed (the denominator of a success rate). */
 export const EXECUTED_OUTCOMES = 'succeeded|failed|timed_out|lease_lost';
 
+/**
+ * `metric` of the replica(s) whose `by` timestamp is the newest for the job: `metric and (by == max by (job_name) (by))`.
+ * `and` matches on every label but the name, so each replica's gauge pairs with its own timestamp.
+ */
+export function latestBy(metric: string, by: string, s: string): string {
+  return `(${metric}${s} and (${by}${s} == on (job_name) group_left () max by (job_name) (${by}${s})))`;
+}
+
 /** Quotes a PromQL string literal. */
 export function quote(value: string): string {
   return JSON.stringify(value);

@@ -4,18 +4,10 @@
 // Replica-safe: a gauge that holds "the last run" of one process is read only from the replica that ran last
 // (`job_last_run_timestamp_seconds`) or succeeded last (`job_last_success_timestamp_seconds`), never a stale one.
 import { ALERT_CATALOGUE, cronPeriodSeconds, defaultGraceSeconds, formatDuration, type SlakitConfig } from '@slakit/core';
-import { EXECUTED_OUTCOMES, METRICS, num, quote, selector } from './promql.js';
+import { EXECUTED_OUTCOMES, latestBy, METRICS, num, quote, selector } from './promql.js';
 import { type AlertingRule, alertRule, pct, type RuleGroup } from './rule-model.js';
 
 type JobConfig = SlakitConfig['jobs'][string];
-
-/**
- * `metric` of the replica(s) whose `by` timestamp is the newest for the job: `metric and (by == max by (job_name) (by))`.
- * `and` matches on every label but the name, so each replica's gauge pairs with its own timestamp.
- */
-export function latestBy(metric: string, by: string, s: string): string {
-  return `(${metric}${s} and (${by}${s} == on (job_name) group_left () max by (job_name) (${by}${s})))`;
-}
 
 const ACTION = 'Review batch size, check database load, verify indexes. Never kill a running cleanup job.';
 
