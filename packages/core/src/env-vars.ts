@@ -2,8 +2,11 @@ import { ALERT_CATALOGUE as A } from './catalogue/alerts.js';
 import { JOB_RULE_DEFAULTS } from './catalogue/job-rules.js';
 import { describeValue, SlakitError } from './errors.js';
 
-/** Alert severities, lowest first. */
-export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+/**
+ * Alert severities, lowest first: `info` (for the record), `warning` (look during working hours), `error` (needs
+ * action today: chat and tickets, never a page), `critical` (page now).
+ */
+export const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
 /** An alert severity. */
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -137,7 +140,11 @@ export const VARS = {
     accepted: 'an integer number of seconds from 0 to 604800',
     fallback: 300,
   },
-  ALERT_MIN_SEVERITY: { parse: oneOf(SEVERITIES), accepted: 'one of info, warning, critical', fallback: 'warning' as Severity },
+  ALERT_MIN_SEVERITY: {
+    parse: oneOf(SEVERITIES),
+    accepted: `one of ${SEVERITIES.join(', ')}`,
+    fallback: 'warning' as Severity,
+  },
   AUTO_REMEDIATION_ENABLED: { parse: bool, accepted: 'true or false (also 1/0, yes/no, on/off)', fallback: false },
   AUTO_REMEDIATION_MAX_RETRIES: { parse: num(0, 100, { int: true }), accepted: 'an integer from 0 to 100', fallback: 3 },
   MONITORING_INTERVAL_MINUTES: {

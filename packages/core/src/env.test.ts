@@ -65,8 +65,8 @@ const cases: Case[] = [
     name: 'ALERT_MIN_SEVERITY',
     get: (c) => c.alerts.minSeverity,
     fallback: 'warning',
-    valid: ['Critical', 'critical'],
-    invalid: ['fatal', 'error'],
+    valid: ['Error', 'error'],
+    invalid: ['fatal', 'err', 'warn', 'errors'],
   },
   {
     name: 'AUTO_REMEDIATION_ENABLED',
@@ -195,6 +195,29 @@ describe('loadEnvConfig', () => {
         if (!name.includes('HEADERS')) expect(e.message).toContain(JSON.stringify(bad));
       }
     });
+  });
+
+  it('ALERT_MIN_SEVERITY accepts each of the four severities, trimmed and case-insensitive', () => {
+    for (const [raw, parsed] of [
+      ['info', 'info'],
+      [' WARNING ', 'warning'],
+      ['error', 'error'],
+      ['Critical', 'critical'],
+    ]) {
+      expect(loadEnvConfig({ ALERT_MIN_SEVERITY: raw }).alerts.minSeverity, raw).toBe(parsed);
+    }
+  });
+
+  it('ALERT_MIN_SEVERITY=fatal names the variable, the value and the four accepted values', () => {
+    expect(() => loadEnvConfig({ ALERT_MIN_SEVERITY: 'fatal' })).toThrowError(
+      expect.objectContaining({
+        code: 'ERR_SLAKIT_INVALID_ENV',
+        field: 'ALERT_MIN_SEVERITY',
+        value: 'fatal',
+        accepted: 'one of info, warning, error, critical',
+        message: 'ALERT_MIN_SEVERITY must be one of info, warning, error, critical, got "fatal"',
+      }),
+    );
   });
 
   it('never echoes header values (they carry credentials)', () => {

@@ -2,6 +2,7 @@ import {
   checkHeaders,
   describeError,
   invalidOption,
+  labelNameClash,
   METRIC_CATALOGUE,
   OutboundError,
   outboundRequest,
@@ -24,7 +25,10 @@ export interface PushgatewayOptions {
   url: string;
   /** Grouping key `job` (the Pushgateway's own); default the slakit job name (the series carry it as `job_name`). */
   job?: string;
-  /** Extra grouping labels, e.g. `{ instance: 'cron' }`. */
+  /**
+   * Extra grouping labels, e.g. `{ instance: 'cron' }`. Pushgateway adds them to every pushed series, so they must not
+   * be `job` (use `job`), a `__…` name, `le` or one of slakit's own labels (`labelNameClash()`).
+   */
   grouping?: Record<string, string>;
   /** Extra headers (auth); never logged. An `authorization` header wins over credentials in the URL. */
   headers?: Record<string, string>;
@@ -56,7 +60,8 @@ function withoutFamily(text: string, family: string): string {
  * successful run, so a failed run never overwrites the last success. Redirects are never followed (a 3xx fails with
  * `HTTP_3xx`), the answer is read up to 4 KB (`BODY_TOO_LARGE`), the request is bounded by `timeoutMs` (`TIMEOUT`).
  * A failed push rejects with an error whose `code` says why — never the URL.
- * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a bad URL (not echoed), header, timeout or grouping label
+ * @throws SlakitError `ERR_SLAKIT_INVALID_OPTION` for a bad URL (not echoed), header, timeout or grouping label (one
+ * slakit's series carry, or `job`)
  */
 export function pushgatewayPush(options: PushgatewayOptions): MetricsPush {
   validateOptions(pushgatewayOptionsSchema, options);
@@ -74,6 +79,13 @@ export function pushgatewayPush(options: PushgatewayOptions): MetricsPush {
   for (const [k, v] of Object.entries(options.grouping ?? {})) {
     if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(k) || typeof v !== 'string' || v === '')
       throw invalidOption(`grouping.${k}`, v, 'a non-empty label value under a label name');
+    const clash = k === 'job' ? 'it is the grouping key the job option sets' : labelNameClash(k, { allowTargetLabels: true });
+    if (clash)
+      throw new SlakitError('ERR_SLAKIT_INVALID_OPTION', `grouping.${k} must not use label ${JSON.stringify(k)}: ${clash}`, {
+        field: `grouping.${k}`,
+        value: k,
+        accepted: "a label name slakit's series do not carry, e.g. instance",
+      });
   }
   return async (telemetry, result) => {
     const text = await telemetry.scrape();

@@ -1,6 +1,7 @@
 import {
   ALERT_CATALOGUE,
   invalidOption,
+  LABEL_CATALOGUE,
   type ReceiverConfig,
   type SlakitConfig,
   type SlakitConfigInput,
@@ -112,10 +113,18 @@ function receiverConfig(
   }
 }
 
+/** The labels naming what an alert is about; an inhibition silences only alerts about the same thing. */
+const SUBJECTS = [LABEL_CATALOGUE.job, LABEL_CATALOGUE.queue, LABEL_CATALOGUE.check, LABEL_CATALOGUE.slo].map(
+  (l) => l.prometheus,
+);
+
 /**
- * Generates the Alertmanager configuration of a config: critical → `pager`, warning → `chat`, info → `null`;
- * grouped by `alertname` and `service`; a job's (queue's) warning is inhibited while its critical fires; repeat
- * intervals per severity. Receiver secrets are placeholders (`${ENV}`) or `*_file` paths, never values.
+ * Generates the Alertmanager configuration of a config: one route per severity — critical → `pager`, error → `chat`
+ * (needs action today: never a page), warning → `chat`, info → `null`; anything else (no severity, another
+ * service) → `chat`. Grouped by `alertname` and `service`, repeat intervals per severity. Inhibitions: a firing
+ * critical silences the error and the warning of the same alert and subject, a firing error its warning; a job's
+ * (queue's, SLO's) warning is silenced while its critical fires. Receiver secrets are placeholders (`${ENV}`) or
+ * `*_file` paths, never values.
  * @throws SlakitError `ERR_SLAKIT_INVALID_CONFIG` for a webhook `urlEnv` in `file` mode
  */
 export function generateAlertmanagerConfig(
@@ -130,9 +139,21 @@ export function generateAlertmanagerConfig(
   const service = `service=${JSON.stringify(config.service)}`;
   // Warning/critical pairs of the same family: the warning is silenced while the critical fires.
   const pairs = [
-    [ALERT_CATALOGUE.JobSlaBreachWarning.name, ALERT_CATALOGUE.JobSlaBreachCritical.name, ['service', 'job_name']],
-    [ALERT_CATALOGUE.QueueDepthWarning.name, ALERT_CATALOGUE.QueueDepthCritical.name, ['service', 'queue']],
-    [ALERT_CATALOGUE.SloErrorBudgetBurnWarning.name, ALERT_CATALOGUE.SloErrorBudgetBurnCritical.name, ['service', 'slo']],
+    [
+      ALERT_CATALOGUE.JobSlaBreachWarning.name,
+      ALERT_CATALOGUE.JobSlaBreachCritical.name,
+      ['service', LABEL_CATALOGUE.job.prometheus],
+    ],
+    [
+      ALERT_CATALOGUE.QueueDepthWarning.name,
+      ALERT_CATALOGUE.QueueDepthCritical.name,
+      ['service', LABEL_CATALOGUE.queue.prometheus],
+    ],
+    [
+      ALERT_CATALOGUE.SloErrorBudgetBurnWarning.name,
+      ALERT_CATALOGUE.SloErrorBudgetBurnCritical.name,
+      ['service', LABEL_CATALOGUE.slo.prometheus],
+    ],
   ] as const satisfies readonly (readonly [GeneratedAlert, GeneratedAlert, readonly string[]])[];
   return {
     route: {
@@ -147,6 +168,7 @@ export function generateAlertmanagerConfig(
           matchers: [service, 'severity="critical"'],
           repeat_interval: a.criticalRepeatInterval,
         },
+        { receiver: 'chat', matchers: [service, 'severity="error"'], repeat_interval: a.errorRepeatInterval },
         { receiver: 'chat', matchers: [service, 'severity="warning"'], repeat_interval: a.warningRepeatInterval },
         { receiver: 'null', matchers: [service, 'severity="info"'] },
       ],
@@ -157,11 +179,17 @@ export function generateAlertmanagerConfig(
         target_matchers: [`alertname="${warning}"`],
         equal: [...equal],
       })),
+      // Generic, by severity: a firing alert silences the lower levels (error, warning) of the same alert about the
+      // same service and subject. Alertmanager's `equal` counts a missing label as equal, so alertname stays in it.
       {
-        // Generic: any warning of the same service and object is silenced by a firing critical of the same alert.
         source_matchers: ['severity="critical"'],
+        target_matchers: ['severity=~"error|warning"'],
+        equal: ['alertname', 'service', ...SUBJECTS],
+      },
+      {
+        source_matchers: ['severity="error"'],
         target_matchers: ['severity="warning"'],
-        equal: ['alertname', 'service', 'job_name', 'queue', 'check', 'slo'],
+        equal: ['alertname', 'service', ...SUBJECTS],
       },
     ],
     receivers: [receiverConfig('pager', a.pager, resolved), receiverConfig('chat', a.chat, resolved), { name: 'null' }],

@@ -137,8 +137,21 @@ describe('generateAlertmanagerConfig', () => {
     expect(am.route.group_by).toEqual(['alertname', 'service']);
     expect(am.route.routes?.map((r) => [r.receiver, r.matchers?.[1], r.repeat_interval])).toEqual([
       ['pager', 'severity="critical"', '1h'],
+      ['chat', 'severity="error"', '2h'],
       ['chat', 'severity="warning"', '4h'],
       ['null', 'severity="info"', undefined],
+    ]);
+    expect(am.inhibit_rules.slice(-2)).toEqual([
+      {
+        source_matchers: ['severity="critical"'],
+        target_matchers: ['severity=~"error|warning"'],
+        equal: ['alertname', 'service', 'job_name', 'queue', 'check', 'slo'],
+      },
+      {
+        source_matchers: ['severity="error"'],
+        target_matchers: ['severity="warning"'],
+        equal: ['alertname', 'service', 'job_name', 'queue', 'check', 'slo'],
+      },
     ]);
     expect(am.inhibit_rules[0]).toEqual({
       source_matchers: ['alertname="JobSlaBreachCritical"'],

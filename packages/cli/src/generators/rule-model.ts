@@ -1,6 +1,6 @@
 // The shapes of a Prometheus rule file and the one constructor of slakit's alerting rules (shared by the SLO rules in
 // rules.ts, the job rules in rules-jobs.ts, the queue and health rules in rules-queues-health.ts).
-import { ALERT_CATALOGUE, runbookUrl, type SlakitConfig } from '@slakit/core';
+import { ALERT_CATALOGUE, runbookUrl, type Severity, type SlakitConfig } from '@slakit/core';
 import { num } from './promql.js';
 
 /** A Prometheus recording rule. */
@@ -15,7 +15,7 @@ export interface AlertingRule {
   alert: string;
   expr: string;
   for?: string;
-  labels: { severity: 'warning' | 'critical'; service: string } & Record<string, string>;
+  labels: { severity: Severity; service: string } & Record<string, string>;
   annotations: { summary: string; description: string; runbook_url: string; recommended_action: string };
 }
 
@@ -58,7 +58,7 @@ export const pct = (value: number) => `${num(value * 100)}%`;
 export function alertRule(
   config: SlakitConfig,
   alert: GeneratedAlert,
-  severity: 'warning' | 'critical',
+  severity: Severity,
   expr: string,
   extraLabels: Record<string, string>,
   text: { summary: string; description: string; action: string },

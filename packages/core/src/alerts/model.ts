@@ -86,7 +86,15 @@ export function alertFingerprint(labels: Readonly<Record<string, string | undefi
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-/** Rank of a severity: info 0, warning 1, critical 2. */
+/**
+ * The entry of `map` for a notification's `severity` label, or `fallback` when it is missing or not a severity (a
+ * prototype key such as `constructor` included): how each sink turns the four levels into its own.
+ */
+export function forSeverity<T>(map: Readonly<Record<Severity, T>>, severity: string | undefined, fallback: T): T {
+  return severity !== undefined && Object.hasOwn(map, severity) ? map[severity as Severity] : fallback;
+}
+
+/** Rank of a severity: info 0, warning 1, error 2, critical 3. */
 export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);
 }

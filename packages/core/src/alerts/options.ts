@@ -40,8 +40,9 @@ export interface AlerterOptions {
   /** Where notifications go; default one `logSink` on the logger. Names must be unique. */
   sinks?: AlertSink[];
   /**
-   * Sink names per severity. Default by kind: info → log; warning → log, chat, sentry, webhook, alertmanager;
-   * critical → log, pager, chat, sentry, webhook, alertmanager.
+   * Sink names per severity. Default by kind: info → log; warning and error → log, chat, sentry, webhook,
+   * alertmanager, custom (error never pages by default); critical → log, pager, chat, sentry, webhook, alertmanager,
+   * custom.
    */
   routes?: Partial<Record<Severity, string[]>>;
   /** Repeats of a firing alert inside this window are suppressed and counted; default `ALERT_DEDUP_WINDOW_SEC` (300). */

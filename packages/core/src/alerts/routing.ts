@@ -4,10 +4,15 @@ import type { AlertSink, SinkKind } from './delivery.js';
 import { severityRank } from './model.js';
 import { type AlerterOptions, checkPositive, type Escalation } from './options.js';
 
-/** Default route of each severity, by sink kind (`docs/alerts.md`). */
-const DEFAULT_ROUTE_KINDS: Readonly<Record<Severity, readonly SinkKind[]>> = {
+/**
+ * Default route of each severity, by sink kind (`docs/alerts.md`). `error` means "needs action today": it reaches the
+ * same chat and ticket-like sinks (Sentry issues, webhooks into a tracker) as a warning, but never the pager — only
+ * `critical` wakes someone up. Route `error` to a pager explicitly (`routes.error`) or escalate it after a delay.
+ */
+export const DEFAULT_ROUTE_KINDS: Readonly<Record<Severity, readonly SinkKind[]>> = {
   info: ['log'],
   warning: ['log', 'chat', 'sentry', 'webhook', 'alertmanager', 'custom'],
+  error: ['log', 'chat', 'sentry', 'webhook', 'alertmanager', 'custom'],
   critical: ['log', 'pager', 'chat', 'sentry', 'webhook', 'alertmanager', 'custom'],
 };
 

@@ -1,4 +1,4 @@
-import type { Severity } from '../env.js';
+import { SEVERITIES, type Severity } from '../env.js';
 import { type AlertNotification, type AlertValues, labelsMatch, type NotificationReason } from './model.js';
 
 /** A firing alert as the alerter sees it. */
@@ -99,7 +99,7 @@ export function activeAlertOf(state: AlertState): ActiveAlert {
 
 /** Firing alerts per severity (every severity present, zero when none). */
 export function countBySeverity(states: AlertStates): Record<string, number> {
-  const counts: Record<string, number> = { info: 0, warning: 0, critical: 0 };
+  const counts: Record<string, number> = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
   for (const s of states.values()) counts[s.severity] = (counts[s.severity] ?? 0) + 1;
   return counts;
 }

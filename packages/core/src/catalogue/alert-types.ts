@@ -1,4 +1,5 @@
 /** The types of the alert catalogue (apart, so the data files never import each other). */
+import type { Severity } from '../env-vars.js';
 import type { LabelKey } from './labels.js';
 
 /** Who raises an alert at run time, and when it fires and resolves. */
@@ -25,7 +26,7 @@ export interface AlertRule {
 export interface AlertDefinition {
   /** The `alertname` label. */
   readonly name: string;
-  readonly severity: 'warning' | 'critical';
+  readonly severity: Severity;
   /** The label naming what the alert is about. */
   readonly subject: 'job_name' | 'queue' | 'check' | 'slo';
   /** The labels every instance carries. */

@@ -32,8 +32,8 @@ export const LABEL_CATALOGUE = {
     key: 'severity',
     prometheus: 'severity',
     on: 'both',
-    values: ['info', 'warning', 'critical'],
-    description: 'alert severity',
+    values: ['info', 'warning', 'error', 'critical'],
+    description: 'alert severity, lowest first (`SEVERITIES`)',
   },
   service: {
     key: 'service',

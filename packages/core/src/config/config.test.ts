@@ -53,6 +53,7 @@ describe('defineConfig / validateConfig', () => {
       chat: { type: 'slack', webhookUrlEnv: 'SLACK_WEBHOOK_URL' },
       groupWait: '30s',
       criticalRepeatInterval: '1h',
+      errorRepeatInterval: '2h',
       warningRepeatInterval: '4h',
     });
     // Validating an already validated config is a no-op (the runtime helpers accept either).

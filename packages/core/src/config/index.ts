@@ -27,3 +27,13 @@ export {
   type SloConfig,
   validateConfig,
 } from './schema.js';
+export {
+  type LabelMatcher,
+  labelNameClash,
+  MAX_SELECTOR_LENGTH,
+  type MatchOp,
+  parseMatchers,
+  RESERVED_TARGET_LABELS,
+  selectorProblem,
+  slakitSeriesLabels,
+} from './selector.js';

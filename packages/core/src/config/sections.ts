@@ -5,6 +5,7 @@ import { nonNegativeSeconds, QUEUE_FIELDS, RULE_FIELDS, SLA_FIELDS } from '../va
 import { lazySchema, zod } from '../validation/lazy.js';
 import { FORBIDDEN_KEYS, knownKeysError } from '../validation/options.js';
 import { cronPeriodSeconds, PROMETHEUS_DURATION } from './period.js';
+import { selectorProblem } from './selector.js';
 
 /**
  * The sections of the slakit config schema (SLOs, jobs, queues, receivers, alerting, health, prometheus), each a
@@ -43,9 +44,6 @@ export function namedRecord<T extends z.ZodType>(pattern: RegExp, what: string, 
 export const NAME = /^[a-z][a-z0-9_]*$/;
 export const SERVICE = /^[a-z][a-z0-9_-]*$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
-/** Label matchers as written inside `{…}` of a PromQL selector, e.g. `namespace="shop",service="orders"`. */
-const MATCHERS =
-  /^\s*([a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"([^"\\]|\\.)*"\s*)(,\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"([^"\\]|\\.)*"\s*)*,?\s*$/;
 
 /** The default `health.failingFor`: the `for` of `HealthCheckFailing` in the catalogue. */
 export const HEALTH_FAILING_FOR: string = ALERT_CATALOGUE.HealthCheckFailing.rule.for;
@@ -224,12 +222,14 @@ export const alerting = lazySchema(() =>
     runbookBaseUrl: httpUrl.default('https://github.com/slakit/slakit/blob/main/docs/runbooks'),
     /** Critical alerts go here (Alertmanager `pager` receiver); default PagerDuty with `PAGERDUTY_ROUTING_KEY`. */
     pager: receiver.default({ type: 'pagerduty', routingKeyEnv: 'PAGERDUTY_ROUTING_KEY' }),
-    /** Warning alerts go here (Alertmanager `chat` receiver); default Slack with `SLACK_WEBHOOK_URL`. */
+    /** Error and warning alerts go here (Alertmanager `chat` receiver); default Slack with `SLACK_WEBHOOK_URL`. */
     chat: receiver.default({ type: 'slack', webhookUrlEnv: 'SLACK_WEBHOOK_URL' }),
     groupWait: duration.default('30s'),
     groupInterval: duration.default('5m'),
     /** Re-send interval of firing critical alerts; default 1h. */
     criticalRepeatInterval: duration.default('1h'),
+    /** Re-send interval of firing error alerts (need action today, never page); default 2h. */
+    errorRepeatInterval: duration.default('2h'),
     /** Re-send interval of firing warning alerts; default 4h. */
     warningRepeatInterval: duration.default('4h'),
   }),
@@ -246,10 +246,16 @@ export const health = lazySchema(() =>
 
 export const prometheus = lazySchema(() =>
   strict({
-    /** Label matchers added to every series selector of the generated rules and dashboards; default none. */
+    /**
+     * Label matchers added to every series selector of the generated rules and dashboards, e.g. `namespace="shop"`;
+     * default none. Never on `job`, `instance`, `__…`, `le` or slakit's own labels (`selectorProblem()`).
+     */
     selector: zod()
       .string()
-      .refine((v) => v.trim() === '' || MATCHERS.test(v), { error: 'must be PromQL label matchers such as service="orders"' })
+      .superRefine((v, ctx) => {
+        const problem = selectorProblem(v);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem, input: v });
+      })
       .default(''),
     /** Evaluation interval of the generated rule groups; default 30s. */
     evaluationInterval: duration.default('30s'),

@@ -1,3 +1,4 @@
+import type { Severity } from '../env-vars.js';
 import {
   deliveryOptionsSchema,
   integerAtLeast,
@@ -119,7 +120,10 @@ const sinkNames = opt.array(opt.string('a sink name'), 'an array of sink names')
 export const alerterOptionsSchema = opt.object(
   {
     sinks: opt.array(sinkSchema, 'an array of sinks'),
-    routes: opt.object({ info: sinkNames, warning: sinkNames, critical: sinkNames }, 'an object of sink names per severity'),
+    routes: opt.object(
+      { info: sinkNames, warning: sinkNames, error: sinkNames, critical: sinkNames } satisfies Record<Severity, unknown>,
+      'an object of sink names per severity',
+    ),
     dedupWindowSeconds: nonNegativeSeconds('a number ≥ 0'),
     resendIntervalSeconds: positiveSeconds('a number > 0'),
     minSeverity: severity(),

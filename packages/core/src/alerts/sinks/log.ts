@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
+import type { Severity } from '../../env.js';
 import { validateOptions } from '../../validation/options.js';
 import { SINK_OPTION_SCHEMAS } from '../../validation/schemas.js';
 import type { AlertSink, DeliveryOptions } from '../delivery.js';
+import { forSeverity } from '../model.js';
 
 /** Options of {@link logSink}. */
 export interface LogSinkOptions {
@@ -10,10 +12,10 @@ export interface LogSinkOptions {
   delivery?: DeliveryOptions;
 }
 
-const LEVEL = { info: 'info', warning: 'warn', critical: 'error' } as const;
+const LEVEL = { info: 'info', warning: 'warn', error: 'error', critical: 'error' } as const satisfies Record<Severity, string>;
 
 /**
- * Writes each notification as one log line: `warn` for warnings, `error` for critical, `info` for info and
+ * Writes each notification as one log line: `warn` for warnings, `error` for error and critical, `info` for info and
  * resolutions, with labels, annotations, values and the fingerprint. Kind `log` (routed for every severity).
  */
 export function logSink(logger: Logger, options: LogSinkOptions = {}): AlertSink {
@@ -23,8 +25,7 @@ export function logSink(logger: Logger, options: LogSinkOptions = {}): AlertSink
     kind: 'log',
     delivery: options.delivery ?? { retries: 0 },
     async send(n) {
-      const severity = n.labels.severity as keyof typeof LEVEL;
-      const level = n.status === 'resolved' ? 'info' : (LEVEL[severity] ?? 'warn');
+      const level = n.status === 'resolved' ? 'info' : forSeverity(LEVEL, n.labels.severity, 'warn');
       logger[level](
         {
           alert: {

@@ -1,8 +1,9 @@
+import type { Severity } from '../../env.js';
 import { invalidOption } from '../../errors.js';
 import { validateOptions } from '../../validation/options.js';
 import { SINK_OPTION_SCHEMAS } from '../../validation/schemas.js';
 import type { AlertSink, DeliveryOptions } from '../delivery.js';
-import type { AlertNotification } from '../model.js';
+import { type AlertNotification, forSeverity } from '../model.js';
 import { checkUrl, postJson } from './http.js';
 
 /** Options of {@link pagerDutySink}. */
@@ -18,11 +19,17 @@ export interface PagerDutySinkOptions {
   delivery?: DeliveryOptions;
 }
 
-const SEVERITY: Record<string, 'critical' | 'error' | 'warning' | 'info'> = {
+const SEVERITY: Readonly<Record<Severity, 'critical' | 'error' | 'warning' | 'info'>> = {
   critical: 'critical',
+  error: 'error',
   warning: 'warning',
   info: 'info',
 };
+
+/** PagerDuty's `payload.severity` of a slakit severity: the same four levels, one to one; anything else `warning`. */
+export function pagerDutySeverity(severity: string | undefined): 'critical' | 'error' | 'warning' | 'info' {
+  return forSeverity(SEVERITY, severity, 'warning');
+}
 
 /** The Events API v2 body for a notification (exported for tests). */
 export function pagerDutyEvent(n: AlertNotification, routingKey: string, source?: string): Record<string, unknown> {
@@ -35,7 +42,7 @@ export function pagerDutyEvent(n: AlertNotification, routingKey: string, source?
     payload: {
       summary: `${n.labels.alertname}: ${n.annotations.summary ?? ''}`.slice(0, 1024),
       source: source ?? n.labels.service ?? 'slakit',
-      severity: SEVERITY[n.labels.severity ?? ''] ?? 'warning',
+      severity: pagerDutySeverity(n.labels.severity),
       timestamp: n.startsAt.toISOString(),
       component: subject ? n.labels[subject] : undefined,
       group: n.labels.service,

@@ -1,7 +1,9 @@
+import type { Severity } from '../../env.js';
 import { invalidOption } from '../../errors.js';
 import { validateOptions } from '../../validation/options.js';
 import { SINK_OPTION_SCHEMAS } from '../../validation/schemas.js';
 import type { AlertSink, DeliveryOptions } from '../delivery.js';
+import { forSeverity } from '../model.js';
 
 /** The part of a Sentry client (`@sentry/node` or any hub) this sink uses. */
 export interface SentryLike {
@@ -20,7 +22,8 @@ export interface SentrySinkOptions {
   delivery?: DeliveryOptions;
 }
 
-const LEVEL: Record<string, string> = { critical: 'fatal', warning: 'warning', info: 'info' };
+/** Sentry level of each severity: critical → `fatal`, error → `error`, warning → `warning`, info → `info`. */
+const LEVEL: Readonly<Record<Severity, string>> = { critical: 'fatal', error: 'error', warning: 'warning', info: 'info' };
 
 /**
  * Captures each notification with `sentry.captureMessage(message, { level, fingerprint: [fingerprint], tags: labels,
@@ -40,7 +43,7 @@ export function sentrySink(sentry: SentryLike, options: SentrySinkOptions = {}):
     async send(n) {
       const resolved = n.status === 'resolved';
       sentry.captureMessage(`${resolved ? 'RESOLVED ' : ''}${n.labels.alertname}: ${n.annotations.summary ?? ''}`.trim(), {
-        level: resolved ? 'info' : (LEVEL[n.labels.severity ?? ''] ?? 'warning'),
+        level: resolved ? 'info' : forSeverity(LEVEL, n.labels.severity, 'warning'),
         fingerprint: [n.fingerprint],
         tags: { ...n.labels, alert_status: n.status },
         extra: { annotations: n.annotations, values: n.values, startsAt: n.startsAt.toISOString(), reason: n.reason },

@@ -1,7 +1,8 @@
+import type { Severity } from '../../env.js';
 import { validateOptions } from '../../validation/options.js';
 import { SINK_OPTION_SCHEMAS } from '../../validation/schemas.js';
 import type { AlertSink, DeliveryOptions } from '../delivery.js';
-import type { AlertNotification } from '../model.js';
+import { type AlertNotification, forSeverity } from '../model.js';
 import { checkUrl, postJson } from './http.js';
 
 /** Options of {@link slackSink}. */
@@ -12,7 +13,13 @@ export interface SlackSinkOptions {
   delivery?: DeliveryOptions;
 }
 
-const EMOJI: Record<string, string> = { critical: ':red_circle:', warning: ':warning:', info: ':information_source:' };
+/** The emoji before the summary, by severity (Slack's incoming-webhook blocks have no colour bar). */
+const EMOJI: Readonly<Record<Severity, string>> = {
+  critical: ':red_circle:',
+  error: ':large_orange_circle:',
+  warning: ':warning:',
+  info: ':information_source:',
+};
 
 /** Escapes Slack mrkdwn control characters. */
 function esc(text: string): string {
@@ -23,7 +30,7 @@ function esc(text: string): string {
 export function slackMessage(n: AlertNotification): Record<string, unknown> {
   const severity = n.labels.severity ?? 'warning';
   const status = n.status === 'resolved' ? 'RESOLVED' : severity.toUpperCase();
-  const emoji = n.status === 'resolved' ? ':white_check_mark:' : (EMOJI[severity] ?? ':warning:');
+  const emoji = n.status === 'resolved' ? ':white_check_mark:' : forSeverity(EMOJI, severity, EMOJI.warning);
   const title = `${status}: ${n.labels.alertname}`;
   const subject = ['job_name', 'job', 'queue', 'check', 'slo'].find((k) => n.labels[k]);
   const fields = [

@@ -1,8 +1,9 @@
+import type { Severity } from '../../env.js';
 import { invalidOption } from '../../errors.js';
 import { validateOptions } from '../../validation/options.js';
 import { SINK_OPTION_SCHEMAS } from '../../validation/schemas.js';
 import { type AlertSink, type DeliveryOptions, SinkDeliveryError } from '../delivery.js';
-import type { AlertNotification } from '../model.js';
+import { type AlertNotification, forSeverity } from '../model.js';
 import { checkUrl, postJson } from './http.js';
 
 /** Options of {@link telegramSink}. */
@@ -27,9 +28,17 @@ const TELEGRAM_MAX_RESPONSE_BYTES = 64 * 1024;
 
 const html = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** The title of a firing notification, by severity (an unknown severity reads as a warning). */
+const HEAD: Readonly<Record<Severity, string>> = {
+  critical: '🔴 CRITICAL',
+  error: '🟠 ERROR',
+  warning: '⚠️ WARNING',
+  info: 'ℹ️ INFO',
+};
+
 /** The message text (HTML parse mode) for a notification. */
 export function telegramText(n: AlertNotification): string {
-  const head = n.status === 'resolved' ? '✅ RESOLVED' : n.labels.severity === 'critical' ? '🔴 CRITICAL' : '⚠️ WARNING';
+  const head = n.status === 'resolved' ? '✅ RESOLVED' : forSeverity(HEAD, n.labels.severity, HEAD.warning);
   const lines = [`<b>${head}: ${html(n.labels.alertname ?? '')}</b>`];
   if (n.annotations.summary) lines.push(html(n.annotations.summary));
   for (const k of ['service', 'job_name', 'job', 'queue', 'check', 'slo'])
