@@ -1,14 +1,9 @@
 import { ALERT_CATALOGUE as A } from './catalogue/alerts.js';
 import { JOB_RULE_DEFAULTS } from './catalogue/job-rules.js';
+import { SEVERITIES, type Severity } from './catalogue/labels.js';
 import { describeValue, SlakitError } from './errors.js';
 
-/**
- * Alert severities, lowest first: `info` (for the record), `warning` (look during working hours), `error` (needs
- * action today: chat and tickets, never a page), `critical` (page now).
- */
-export const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
-/** An alert severity. */
-export type Severity = (typeof SEVERITIES)[number];
+export { SEVERITIES, type Severity } from './catalogue/labels.js';
 
 /** OpenTelemetry sampler names accepted in `OTEL_TRACES_SAMPLER`. */
 export const TRACE_SAMPLERS = [

@@ -1,6 +1,5 @@
 /** The types of the alert catalogue (apart, so the data files never import each other). */
-import type { Severity } from '../env-vars.js';
-import type { LabelKey } from './labels.js';
+import type { LabelKey, Severity } from './labels.js';
 
 /** Who raises an alert at run time, and when it fires and resolves. */
 export interface AlertRuntime {

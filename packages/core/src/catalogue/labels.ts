@@ -17,6 +17,14 @@ export interface LabelDefinition {
   readonly description: string;
 }
 
+/**
+ * Alert severities, lowest first: `info` (for the record), `warning` (look during working hours), `error` (needs
+ * action today: chat and tickets, never a page), `critical` (page now).
+ */
+export const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
+/** An alert severity. */
+export type Severity = (typeof SEVERITIES)[number];
+
 /** Outcomes of a job run (`outcome` label of `job_runs_total`, `job_run_duration_seconds`). */
 export const JOB_OUTCOMES = ['succeeded', 'failed', 'timed_out', 'lease_lost', 'skipped_locked', 'skipped_overlap'] as const;
 
@@ -32,7 +40,7 @@ export const LABEL_CATALOGUE = {
     key: 'severity',
     prometheus: 'severity',
     on: 'both',
-    values: ['info', 'warning', 'error', 'critical'],
+    values: SEVERITIES,
     description: 'alert severity, lowest first (`SEVERITIES`)',
   },
   service: {
