@@ -49,6 +49,17 @@ export interface AlertSpec {
   forMs?: number;
   /** More tolerance after a transition, for a difference documented as the alert's `parity` (e.g. sampling). */
   extraToleranceMs?: number;
+  /**
+   * Tolerance *before* a runtime transition, for a rule documented to move first (its `parity`): the generated
+   * success-rate rule evaluates continuously, the runtime only at the end of a run.
+   */
+  leadToleranceMs?: number;
+  /**
+   * Compare only at chosen steps, per value of one label — for an alert the runtime decides at discrete moments and
+   * holds in between (the success rate, decided at the end of each run), documented as its `parity`. At those steps
+   * the comparison is exact (no tolerance).
+   */
+  only?: { label: string; values: readonly string[]; at: (value: string, step: number) => boolean };
 }
 
 /** Options of {@link createDifferential}. */
@@ -163,9 +174,27 @@ export function createDifferential(options: DifferentialOptions) {
       for (const t of transitions(alertname)) {
         if (t === 0) continue;
         for (let i = t; i < steps && (i - t) * stepMs < tolerance; i++) skip.add(i);
+        for (let i = t - 1; i > 0 && (t - i) * stepMs <= (spec.leadToleranceMs ?? 0); i--) skip.add(i);
       }
       const by = ['alertname', ...spec.labels, ...(spec.perInstance ? ['instance'] : [])].join(', ');
       const expr = `group by (${by}) (ALERTS{alertstate="firing", alertname=${JSON.stringify(alertname)}})`;
+      if (spec.only) {
+        const { label, values, at } = spec.only;
+        for (const value of values) {
+          const match = `${label}=${JSON.stringify(value)}`;
+          const one = `group by (${by}) (ALERTS{alertstate="firing", alertname=${JSON.stringify(alertname)}, ${match}})`;
+          for (let i = 0; i < steps; i++) {
+            if (!at(value, i)) continue;
+            const want = [...(firing[i]?.get(alertname) ?? [])].filter((k) => k.includes(match)).sort();
+            tests.push({
+              expr: one,
+              eval_time: `${(i * stepMs) / 1000}s`,
+              exp_samples: want.map((labels) => ({ labels, value: 1 })),
+            });
+          }
+        }
+        continue;
+      }
       for (let i = 0; i < steps; i++) {
         if (skip.has(i)) continue;
         const want = [...(firing[i]?.get(alertname) ?? [])].sort();
@@ -218,6 +247,9 @@ export function createDifferential(options: DifferentialOptions) {
     async step(before?: (step: number) => unknown): Promise<void> {
       await before?.(firing.length);
       await clock.advance(stepMs);
+      // Let promise chains the last timers started settle (a run's finish pipeline is many awaits long) before the
+      // scrape: the step's state is what the runtime reached at that instant.
+      for (let i = 0; i < 50; i++) await new Promise<void>((r) => setImmediate(r));
       await record();
     },
     /** `steps` × {@link step}. */

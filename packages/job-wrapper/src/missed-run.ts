@@ -31,6 +31,8 @@ export interface MissedRunOptions {
    * (this process only sees its own results). Undefined: none.
    */
   lastSuccessElsewhere?: () => Promise<Date | undefined>;
+  /** Told a newer success learned from `lastSuccessElsewhere` (schedule() exports it as this replica's last success). */
+  onSuccessElsewhere?: (at: number) => void;
 }
 
 /**
@@ -57,6 +59,7 @@ export function watchMissedRuns(o: MissedRunOptions): MissedRunWatch {
       const at = elsewhere?.getTime();
       if (at !== undefined && Number.isFinite(at) && at > lastSuccess) {
         succeeded(at);
+        o.onSuccessElsewhere?.(at);
         if (missed) resolveMissed();
       }
     }

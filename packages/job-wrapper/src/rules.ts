@@ -124,9 +124,11 @@ function firer(rules: JobRules, alerter: Alerter, result: RunResult): Fire {
 
 async function successRateRule(rules: JobRules, t: Required<RuleOptions>, ledger: GuardedLedger, fire: Fire, alerter: Alerter) {
   const read = await ledger.successRate(rules.job, t.successRateWindowSeconds);
-  if (read?.rate === undefined || read.runs < t.minRuns) return;
+  if (read === undefined) return; // the ledger could not be read: the last verdict holds
   const { rate, runs } = read;
-  if (rate >= t.successRateThreshold) return alerter.resolve({ alertname: JOB_RULE_ALERTS.successRate, job_name: rules.job });
+  // Too few runs left in the window to judge (or a rate at or above the threshold): resolved, as the generated rule.
+  if (rate === undefined || runs < t.minRuns || rate >= t.successRateThreshold)
+    return alerter.resolve({ alertname: JOB_RULE_ALERTS.successRate, job_name: rules.job });
   const pct = Math.round(rate * 1000) / 10;
   fire(
     JOB_RULE_ALERTS.successRate,

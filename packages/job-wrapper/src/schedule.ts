@@ -94,9 +94,8 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
   });
   // The last success known at start (from a ledger) is exported at once: after a restart the generated JobMissedRun
   // rule keeps watching instead of seeing no series until the next success.
-  if (known !== undefined && options.telemetry) {
-    jobInstruments(options.telemetry.meter).lastSuccess.record(known.getTime() / 1000, { job_name: name });
-  }
+  const lastSuccessGauge = options.telemetry ? jobInstruments(options.telemetry.meter).lastSuccess : undefined;
+  if (known !== undefined) lastSuccessGauge?.record(known.getTime() / 1000, { job_name: name });
   const watch = watchMissedRuns({
     job: name,
     slots,
@@ -107,6 +106,9 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
     lastSuccess: known?.getTime() ?? clock.now(),
     intervalMs: watchdogMs,
     ...(typeof job.lastSuccess === 'function' ? { lastSuccessElsewhere: () => job.lastSuccess() } : {}),
+    // A success another replica ran, learned from the ledger, is this replica's last known success too: the
+    // generated rule's max() then agrees with this watchdog even when the replica that ran it is gone.
+    onSuccessElsewhere: (at) => lastSuccessGauge?.record(at / 1000, { job_name: name }),
   });
   // Before any success the generated JobMissedRun rule counts from here (one period + grace after the start).
   if (options.telemetry) {

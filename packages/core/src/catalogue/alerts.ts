@@ -91,7 +91,7 @@ export const ALERT_CATALOGUE = {
       raisedBy: '`withSla` rules (ledger)',
       package: 'job-wrapper',
       firesWhen: 'after a run: 24 h success rate < 95 % with ≥ 5 executed runs',
-      resolvesWhen: 'the rate recovers',
+      resolvesWhen: 'after a run: the rate recovers, or fewer than 5 executed runs remain in the window',
     },
     rule: { expr: 'succeeded / executed runs over 24h `< 0.95` with ≥ 5 executed runs (`increase` of `job_runs_total`)' },
   },

@@ -41,14 +41,14 @@ export const JOB_RULE_PARITY = {
   JobSlaBreachCritical:
     'As `JobSlaBreachWarning`. Across replicas the rule reads the utilisation of the replica that ran last (`job_last_run_timestamp_seconds`), never a stale replica.',
   JobSuccessRateLow:
-    'The run time evaluates after each run, the rule continuously: when old failures leave the window the rule resolves up to one run interval before the run time does. `increase()` may extrapolate at the window edges (≤ one scrape interval).',
+    'The run time decides at the end of each run and holds its verdict until the next; the rule slides its window continuously, so between runs it may resolve (old failures leave the window, or fewer than `minRuns` remain) up to one run interval earlier. At every run end both judge the same window. `increase()` never sees a run before the first scrape of a process (the counters start at 0 when the job is wrapped, so a scrape before the first run counts it).',
   JobThroughputLow:
     'The baseline (median of the last `baselineRuns` successful runs in the ledger) is computed at run time and exported as `job_baseline_records_per_second`; the rule compares the same two numbers, so they agree to one scrape plus one evaluation interval.',
   JobNoRecordsProcessed: 'As `JobThroughputLow` (the last successful run processed 0 records while the baseline is > 0).',
   JobConsecutiveFailures:
     "The count is the shared ledger's, exported by the replica that ran last; with `ledger: false` each replica counts its own runs and the rule reads the latest runner's count.",
   JobMissedRun:
-    "Both sides use one period of the schedule plus the grace after the last success (or after `schedule()` started, before any success). The rule uses the schedule's longest gap as the period; the run time the gap in which the last success fell, so on an irregular schedule (`0 9 * * 1-5`) the run time fires earlier after a short gap.",
+    "A replica that did not run the last success learns it from the shared ledger on its next watchdog tick (`watchdogIntervalMs`, ≤ 1 min by default), and exports it as its own `job_last_success_timestamp_seconds`. Both sides use one period of the schedule plus the grace after the last success (or after `schedule()` started, before any success). The rule uses the schedule's longest gap as the period; the run time the gap in which the last success fell, so on an irregular schedule (`0 9 * * 1-5`) the run time fires earlier after a short gap.",
   JobLeaseContention:
     'Rule only: a zombie lease is held by a process that no longer runs, so no live process can see it; the rule sees that no replica ran or runs the job while runs are skipped.',
 } as const;
