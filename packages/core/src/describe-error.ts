@@ -135,3 +135,17 @@ export function describeError(value: unknown, options: DescribeErrorOptions = {}
     return { name: 'object', code: 'UNREADABLE_ERROR', message: '[unreadable error]' };
   }
 }
+
+/**
+ * Runs `fn` (a call into host code: an alerter's fire/resolve, a callback) and contains what it throws: logged at
+ * warn as `<what> failed` with the error's type, code and scrubbed message, never rethrown — for timers and promise
+ * callbacks, where a throw would become an uncaught exception or an unhandled rejection and stop the host.
+ */
+export function contained(logger: { warn(obj: object, msg: string): void } | undefined, what: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    const { name, code, message } = describeError(error);
+    logger?.warn({ error: { type: name, code, message } }, `${what} failed`);
+  }
+}

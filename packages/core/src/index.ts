@@ -113,7 +113,13 @@ export {
   sloLatencyThresholds,
   validateConfig,
 } from './config/index.js';
-export { type DescribeErrorOptions, describeError, type ErrorDescription, safeText } from './describe-error.js';
+export {
+  contained,
+  type DescribeErrorOptions,
+  describeError,
+  type ErrorDescription,
+  safeText,
+} from './describe-error.js';
 export {
   ENV_VARIABLES,
   type EnvConfig,

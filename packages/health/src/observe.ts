@@ -2,6 +2,7 @@ import {
   ALERT_CATALOGUE,
   type Alerter,
   type Clock,
+  contained,
   durationSeconds,
   METRIC_CATALOGUE as M,
   type Telemetry,
@@ -74,14 +75,17 @@ export function createReporter(sinks: ResultSinks): Reporter {
   const fire = (name: string, streak: Streak) => {
     streak.timer = undefined;
     streak.firing = true;
-    alerter?.fire({
-      labels: { alertname: HEALTH_ALERT.name, severity: HEALTH_ALERT.severity, check: name },
-      annotations: {
-        summary: `${HEALTH_ALERT.summary.replace('{check}', name)} (${streak.output})`,
-        recommended_action: HEALTH_ALERT.action,
-      },
-      values: { output: streak.output, failing_since: new Date(streak.since).toISOString() },
-    });
+    // Called from a timer: a throwing host alerter is logged, never crashes the process.
+    contained(logger, `health check ${name}: fire ${HEALTH_ALERT.name}`, () =>
+      alerter?.fire({
+        labels: { alertname: HEALTH_ALERT.name, severity: HEALTH_ALERT.severity, check: name },
+        annotations: {
+          summary: `${HEALTH_ALERT.summary.replace('{check}', name)} (${streak.output})`,
+          recommended_action: HEALTH_ALERT.action,
+        },
+        values: { output: streak.output, failing_since: new Date(streak.since).toISOString() },
+      }),
+    );
   };
 
   const alerting = (name: string, failing: boolean, output: string) => {
@@ -90,7 +94,10 @@ export function createReporter(sinks: ResultSinks): Reporter {
       if (!streak) return;
       clock.clearTimeout(streak.timer);
       streaks.delete(name);
-      if (streak.firing) alerter?.resolve({ alertname: HEALTH_ALERT.name, check: name });
+      if (streak.firing)
+        contained(logger, `health check ${name}: resolve ${HEALTH_ALERT.name}`, () =>
+          alerter?.resolve({ alertname: HEALTH_ALERT.name, check: name }),
+        );
       return;
     }
     if (streak) {

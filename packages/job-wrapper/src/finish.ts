@@ -30,8 +30,10 @@ export async function writeRun(settings: JobSettings, result: RunResult, slot: D
  */
 export async function applyRules(settings: JobSettings, result: RunResult, budget: BudgetFired | undefined): Promise<void> {
   if (result.outcome === 'skipped_locked' || result.outcome === 'skipped_overlap') return;
+  let current = false;
   try {
     const consecutiveFailures = await settings.failures(result);
+    current = consecutiveFailures !== undefined;
     recordConsecutiveFailures(settings.instruments, settings.name, consecutiveFailures);
     const { ledger, baseline } = settings;
     const baselinePerHour =
@@ -45,8 +47,9 @@ export async function applyRules(settings: JobSettings, result: RunResult, budge
     const { name, code, message } = describeError(error);
     settings.logger.warn({ error: { type: name, code, message } }, `job ${settings.name}: rules failed`);
   } finally {
-    // Last, so the replica becomes the latest runner only once its last-run gauges are current.
-    recordLastRun(settings.instruments, result);
+    // Last, so the replica becomes the latest runner only once its last-run gauges are current — and not at all when
+    // the ledger's failure count could not be read (its gauge still holds an older count).
+    recordLastRun(settings.instruments, result, current);
   }
 }
 

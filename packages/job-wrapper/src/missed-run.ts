@@ -1,4 +1,4 @@
-import { ALERT_CATALOGUE, type Alerter, type Clock } from '@slakit/core';
+import { ALERT_CATALOGUE, type Alerter, type Clock, contained } from '@slakit/core';
 import type { Logger } from 'pino';
 import { type RunbookUrlOption, runbookFor } from './runbook.js';
 import type { CronSlots } from './schedule-slots.js';
@@ -11,6 +11,11 @@ export const MISSED_RUN_ALERT = ALERT_CATALOGUE.JobMissedRun.name;
 export interface MissedRunWatch {
   /** A run finished: a success moves the deadline and resolves `JobMissedRun`. */
   onResult(result: RunResult): void;
+  /**
+   * The last success the shared ledger held at start (read after the watchdog started): replaces the start as the
+   * reference when no success is known yet — a job missing since before a deploy stays missing — else the later wins.
+   */
+  adopt(at: number): void;
   stop(): void;
 }
 
@@ -22,8 +27,8 @@ export interface MissedRunOptions {
   logger: Logger;
   alerter: Alerter | undefined;
   runbookUrl: RunbookUrlOption;
-  /** The last success known at start (epoch ms). */
-  lastSuccess: number;
+  /** The last success known at start (epoch ms); undefined: none, the start counts. */
+  lastSuccess: number | undefined;
   /** How often the watchdog looks, in ms. */
   intervalMs: number;
   /**
@@ -31,8 +36,8 @@ export interface MissedRunOptions {
    * (this process only sees its own results). Undefined: none.
    */
   lastSuccessElsewhere?: () => Promise<Date | undefined>;
-  /** Told a newer success learned from `lastSuccessElsewhere` (schedule() exports it as this replica's last success). */
-  onSuccessElsewhere?: (at: number) => void;
+  /** Told every success this watchdog learns (its own, adopted, from elsewhere): schedule() exports it. */
+  onKnownSuccess?: (at: number) => void;
 }
 
 /**
@@ -42,14 +47,17 @@ export interface MissedRunOptions {
  */
 export function watchMissedRuns(o: MissedRunOptions): MissedRunWatch {
   const { job, clock, logger } = o;
-  let lastSuccess = o.lastSuccess;
+  let lastSuccess = o.lastSuccess ?? clock.now();
+  let knowsSuccess = o.lastSuccess !== undefined;
   let due = o.slots.dueAfter(lastSuccess);
   let missed = false;
   let stopped = false;
   let asking = false;
   const succeeded = (at: number, slot?: number) => {
     lastSuccess = at;
+    knowsSuccess = true;
     due = o.slots.dueAfter(lastSuccess, slot);
+    o.onKnownSuccess?.(at);
   };
   const check = async () => {
     if (o.lastSuccessElsewhere) {
@@ -59,8 +67,7 @@ export function watchMissedRuns(o: MissedRunOptions): MissedRunWatch {
       const at = elsewhere?.getTime();
       if (at !== undefined && Number.isFinite(at) && at > lastSuccess) {
         succeeded(at);
-        o.onSuccessElsewhere?.(at);
-        if (missed) resolveMissed();
+        if (missed && clock.now() <= due.at) resolveMissed();
       }
     }
     if (stopped || missed || clock.now() <= due.at) return;
@@ -69,11 +76,18 @@ export function watchMissedRuns(o: MissedRunOptions): MissedRunWatch {
   // Past the deadline, and while missed (another replica's success resolves it), the ledger is asked each interval.
   const watchdog = clock.setInterval(() => {
     if (stopped || asking || (!missed && clock.now() <= due.at)) return;
-    void check();
+    check().catch((error: unknown) =>
+      contained(logger, `job ${job}: missed-run check`, () => {
+        throw error;
+      }),
+    );
   }, o.intervalMs);
+  // The host's alerter is called inside timers and promise callbacks: what it throws is logged, never rethrown.
   const resolveMissed = () => {
     missed = false;
-    o.alerter?.resolve({ alertname: MISSED_RUN_ALERT, job_name: job });
+    contained(logger, `job ${job}: resolve ${MISSED_RUN_ALERT}`, () =>
+      o.alerter?.resolve({ alertname: MISSED_RUN_ALERT, job_name: job }),
+    );
   };
   const fireMissed = () => {
     const now = clock.now();
@@ -81,21 +95,28 @@ export function watchMissedRuns(o: MissedRunOptions): MissedRunWatch {
     const { gapMs: periodMs, graceMs } = due;
     missed = true;
     logger.error({ silent_seconds: silentSeconds }, `job ${job} missed its schedule: no success for ${silentSeconds} s`);
-    o.alerter?.fire({
-      labels: { alertname: MISSED_RUN_ALERT, severity: 'critical', job_name: job },
-      annotations: {
-        summary: `Job ${job} has not succeeded for ${silentSeconds} s (period ${periodMs / 1000} s + grace ${graceMs / 1000} s)`,
-        runbook_url: runbookFor(o.runbookUrl, MISSED_RUN_ALERT),
-        recommended_action: 'Check that the scheduler is running and that the lease is not held by a zombie process.',
-      },
-      values: { silent_seconds: silentSeconds, period_seconds: periodMs / 1000, grace_seconds: graceMs / 1000 },
-    });
+    contained(logger, `job ${job}: fire ${MISSED_RUN_ALERT}`, () =>
+      o.alerter?.fire({
+        labels: { alertname: MISSED_RUN_ALERT, severity: 'critical', job_name: job },
+        annotations: {
+          summary: `Job ${job} has not succeeded for ${silentSeconds} s (period ${periodMs / 1000} s + grace ${graceMs / 1000} s)`,
+          runbook_url: runbookFor(o.runbookUrl, MISSED_RUN_ALERT),
+          recommended_action: 'Check that the scheduler is running and that the lease is not held by a zombie process.',
+        },
+        values: { silent_seconds: silentSeconds, period_seconds: periodMs / 1000, grace_seconds: graceMs / 1000 },
+      }),
+    );
   };
   return {
     onResult(result) {
       if (result.outcome !== 'succeeded') return;
       succeeded(result.finishedAt.getTime(), result.scheduledAt.getTime());
       if (missed) resolveMissed();
+    },
+    adopt(at) {
+      if (!Number.isFinite(at) || (knowsSuccess && at <= lastSuccess)) return;
+      succeeded(at);
+      if (missed && clock.now() <= due.at) resolveMissed();
     },
     stop() {
       stopped = true;

@@ -44,12 +44,12 @@ export function recordThroughput(
  * `job_last_run_timestamp_seconds` (and `job_last_success_timestamp_seconds` for a success): when this process's last
  * executed run ended — the generated rules' latest-runner selectors, so they are recorded after every other gauge.
  */
-export function recordLastRun(instruments: JobInstruments, result: RunResult): void {
+export function recordLastRun(instruments: JobInstruments, result: RunResult, latestRunner = true): void {
   if (result.outcome === 'skipped_locked' || result.outcome === 'skipped_overlap') return;
   const attrs = { job_name: result.job };
   const at = result.finishedAt.getTime() / 1000;
   if (result.outcome === 'succeeded') instruments.lastSuccess.record(at, attrs);
-  instruments.lastRun.record(at, attrs);
+  if (latestRunner) instruments.lastRun.record(at, attrs);
 }
 
 /** Ends the run's span with its outcome (error status unless it succeeded; the thrown value as a scrubbed event). */

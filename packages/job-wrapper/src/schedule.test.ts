@@ -123,18 +123,57 @@ describe('schedule', () => {
     s.stop();
   });
 
-  it('exports lastSuccessAt at start as job_last_success_timestamp_seconds (the rule keeps watching after a restart)', async () => {
+  it('exports lastSuccessAt at start as job_last_success_known_timestamp_seconds (the rule keeps watching after a restart)', async () => {
     const { clock, job, kit } = setup(10);
     const known = new Date(Date.UTC(2026, 0, 3, 15, 0));
     const s = schedule('*/15 * * * *', job, { clock, telemetry: kit.telemetry, timezone: 'UTC', lastSuccessAt: known });
-    expect(await kit.metrics.value('job_last_success_timestamp_seconds', { job_name: 'cleanup_quiz_responses' })).toBe(
-      known.getTime() / 1000,
-    );
+    const value = (name: string) => kit.metrics.value(name, { job_name: 'cleanup_quiz_responses' });
+    expect(await value('job_last_success_known_timestamp_seconds')).toBe(known.getTime() / 1000);
+    // The own-success gauge is only this process's runs (the rules pick the latest runner by it): not written here.
+    expect(await value('job_last_success_timestamp_seconds')).toBeUndefined();
     await clock.advance(15 * 60_000); // the 15:45 run succeeds at 15:45:10
     await s.idle();
-    expect(await kit.metrics.value('job_last_success_timestamp_seconds', { job_name: 'cleanup_quiz_responses' })).toBe(
-      Date.UTC(2026, 0, 3, 15, 45, 10) / 1000,
-    );
+    const at = Date.UTC(2026, 0, 3, 15, 45, 10) / 1000;
+    expect(await value('job_last_success_timestamp_seconds')).toBe(at);
+    expect(await value('job_last_success_known_timestamp_seconds')).toBe(at);
+    s.stop();
+  });
+
+  it("without lastSuccessAt, adopts the shared ledger's last success at start: a job missing before a restart stays missing", async () => {
+    const { clock, kit } = setup(1);
+    const ledger = memoryLedger({ now: () => clock.now() });
+    // A success recorded 2 days ago by another process (the ledger is shared); since then nothing succeeded.
+    const old = clock.now() - 2 * 86_400_000;
+    await ledger.record({
+      runId: 'old',
+      job: 'hourly_sync',
+      slot: undefined,
+      fence: undefined,
+      owner: 'other:1',
+      outcome: 'succeeded',
+      startedAt: new Date(old - 1000),
+      finishedAt: new Date(old),
+      durationSeconds: 1,
+      budgetSeconds: 60,
+      processed: 1,
+      errorCode: undefined,
+      errorMessage: undefined,
+      dryRun: false,
+    });
+    const job = withSla('hourly_sync', async () => ({ processed: 1 }), { budgetSeconds: 60, clock, ledger, env: {} });
+    const fired: string[] = [];
+    const alerter = { fire: (a: { labels: { alertname: string } }) => fired.push(a.labels.alertname), resolve: () => undefined };
+    // Hourly, starting at 15:31: the next slot is 16:00 — a start-based watchdog would wait until 17:06.
+    const s = schedule('0 * * * *', job, {
+      clock,
+      telemetry: kit.telemetry,
+      timezone: 'UTC',
+      graceSeconds: 360,
+      alerter: alerter as never,
+    });
+    await clock.advance(2 * 60_000);
+    expect(await kit.metrics.value('job_last_success_known_timestamp_seconds', { job_name: 'hourly_sync' })).toBe(old / 1000);
+    expect(fired).toEqual(['JobMissedRun']);
     s.stop();
   });
 

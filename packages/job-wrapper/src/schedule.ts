@@ -11,7 +11,6 @@ import {
   validateOptions,
 } from '@slakit/core';
 import type { Logger } from 'pino';
-import { jobInstruments } from './instruments.js';
 import { watchMissedRuns } from './missed-run.js';
 import { scheduleOptionsSchema } from './options-schema.js';
 import { cronSlots } from './schedule-slots.js';
@@ -92,10 +91,13 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
     unit: METRIC_CATALOGUE.jobNextRun.unit,
     description: METRIC_CATALOGUE.jobNextRun.help,
   });
-  // The last success known at start (from a ledger) is exported at once: after a restart the generated JobMissedRun
-  // rule keeps watching instead of seeing no series until the next success.
-  const lastSuccessGauge = options.telemetry ? jobInstruments(options.telemetry.meter).lastSuccess : undefined;
-  if (known !== undefined) lastSuccessGauge?.record(known.getTime() / 1000, { job_name: name });
+  // Every success the watchdog knows of (its own runs', `lastSuccessAt`, the ledger's at start, another replica's
+  // learned from the ledger) is exported as `job_last_success_known_timestamp_seconds`: the generated JobMissedRun
+  // rule's max() then agrees with this watchdog even when the replica that ran it is gone or restarted.
+  const knownGauge = options.telemetry?.meter.createGauge(METRIC_CATALOGUE.jobLastSuccessKnown.otel, {
+    unit: METRIC_CATALOGUE.jobLastSuccessKnown.unit,
+    description: METRIC_CATALOGUE.jobLastSuccessKnown.help,
+  });
   const watch = watchMissedRuns({
     job: name,
     slots,
@@ -103,13 +105,19 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
     logger,
     alerter: options.alerter,
     runbookUrl: options.runbookUrl,
-    lastSuccess: known?.getTime() ?? clock.now(),
+    lastSuccess: known?.getTime(),
     intervalMs: watchdogMs,
     ...(typeof job.lastSuccess === 'function' ? { lastSuccessElsewhere: () => job.lastSuccess() } : {}),
-    // A success another replica ran, learned from the ledger, is this replica's last known success too: the
-    // generated rule's max() then agrees with this watchdog even when the replica that ran it is gone.
-    onSuccessElsewhere: (at) => lastSuccessGauge?.record(at / 1000, { job_name: name }),
+    onKnownSuccess: (at) => knownGauge?.record(at / 1000, { job_name: name }),
   });
+  if (known !== undefined) knownGauge?.record(known.getTime() / 1000, { job_name: name });
+  // Without `lastSuccessAt`, the shared ledger's last success replaces the start once read (a restart forgets
+  // nothing the ledger knows).
+  else if (typeof job.lastSuccess === 'function')
+    job.lastSuccess().then(
+      (at) => at && watch.adopt(at.getTime()),
+      () => undefined,
+    );
   // Before any success the generated JobMissedRun rule counts from here (one period + grace after the start).
   if (options.telemetry) {
     options.telemetry.meter

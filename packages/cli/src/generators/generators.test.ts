@@ -91,9 +91,9 @@ describe('generateRules', () => {
     expect(find('JobConsecutiveFailures', 'cleanup_pdfs')).toMatch(/>= 3$/);
     // Daily job: period 86400 s + default grace 8640 s.
     expect(find('JobMissedRun', 'cleanup_pdfs')).toBe(
-      'time() - max by (job_name) (job_last_success_timestamp_seconds{namespace="prod",job_name="cleanup_pdfs"}) > 95040\nor\n' +
+      'time() - max by (job_name) ({namespace="prod",__name__=~"job_last_success_timestamp_seconds|job_last_success_known_timestamp_seconds",job_name="cleanup_pdfs"}) > 95040\nor\n' +
         '(time() - min by (job_name) (job_schedule_start_timestamp_seconds{namespace="prod",job_name="cleanup_pdfs"}) > 95040' +
-        ' unless on (job_name) max by (job_name) (job_last_success_timestamp_seconds{namespace="prod",job_name="cleanup_pdfs"}))',
+        ' unless on (job_name) max by (job_name) ({namespace="prod",__name__=~"job_last_success_timestamp_seconds|job_last_success_known_timestamp_seconds",job_name="cleanup_pdfs"}))',
     );
     // No schedule, no missed-run rule.
     expect(find('JobMissedRun', 'cleanup_links')).toBeUndefined();

@@ -16,6 +16,7 @@ export const METRICS = {
   jobLastRunThroughput: METRIC_CATALOGUE.jobLastRunThroughput.prometheus,
   jobBaselineThroughput: METRIC_CATALOGUE.jobBaselineThroughput.prometheus,
   jobScheduleStart: METRIC_CATALOGUE.jobScheduleStart.prometheus,
+  jobLastSuccessKnown: METRIC_CATALOGUE.jobLastSuccessKnown.prometheus,
   queueDepth: METRIC_CATALOGUE.queueDepth.prometheus,
   queueOldestAge: METRIC_CATALOGUE.queueOldestAge.prometheus,
   queueAverageAge: METRIC_CATALOGUE.queueAverageAge.prometheus,

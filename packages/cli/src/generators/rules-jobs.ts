@@ -13,8 +13,10 @@ const ACTION = 'Review batch size, check database load, verify indexes. Never ki
 
 function slaRules(config: SlakitConfig, name: string, job: JobConfig, s: string): AlertingRule[] {
   const lastRun = latestBy(METRICS.jobUtilization, METRICS.jobLastRun, s);
-  // A run still running: its elapsed time against the budget, like the run-time budget timers.
-  const running = `(time() - (${METRICS.jobCurrentRunStart}${s} > 0)) / ${num(job.budgetSeconds)}`;
+  // A run still running: its elapsed time at the last scrape (timestamp() of that sample, so a run that has ended
+  // since is never over-estimated) against the budget, like the run-time budget timers.
+  const start = `${METRICS.jobCurrentRunStart}${s}`;
+  const running = `(timestamp(${start}) - ${start}) / ${num(job.budgetSeconds)} and ${start} > 0`;
   return (['warning', 'critical'] as const).map((severity) => {
     const ratio = (severity === 'warning' ? job.warningPercent : job.criticalPercent) / 100;
     const definition = severity === 'warning' ? ALERT_CATALOGUE.JobSlaBreachWarning : ALERT_CATALOGUE.JobSlaBreachCritical;
@@ -117,10 +119,14 @@ function contentionRule(config: SlakitConfig, name: string, window: string, s: s
   );
 }
 
-function missedRunRule(config: SlakitConfig, name: string, job: JobConfig, period: number, s: string): AlertingRule {
+function missedRunRule(config: SlakitConfig, name: string, job: JobConfig, period: number): AlertingRule {
   const grace = job.graceSeconds ?? defaultGraceSeconds(period);
   const limit = num(period + grace);
-  const lastSuccess = `max by (job_name) (${METRICS.jobLastSuccess}${s})`;
+  // The last success any replica ran or knows of (schedule() learns other replicas' from the shared ledger); the
+  // pushed series of a short-lived job count too.
+  const names = `__name__=~"${METRICS.jobLastSuccess}|${METRICS.jobLastSuccessKnown}"`;
+  const lastSuccess = `max by (job_name) (${selector(config, names, `job_name=${quote(name)}`)})`;
+  const s = selector(config, `job_name=${quote(name)}`);
   // Before any success (no replica exports one): count from the earliest running schedule() of the job.
   const started = `min by (job_name) (${METRICS.jobScheduleStart}${s})`;
   return alertRule(
@@ -153,7 +159,7 @@ export function jobsGroup(config: SlakitConfig): RuleGroup | undefined {
       consecutiveFailuresRule(config, name, job, s),
       contentionRule(config, name, formatDuration(Math.max(3600, 2 * (period ?? 0))), s),
     );
-    if (period !== undefined) rules.push(missedRunRule(config, name, job, period, s));
+    if (period !== undefined) rules.push(missedRunRule(config, name, job, period));
   }
   return { name: `slakit:${config.service}:jobs`, interval: config.prometheus.evaluationInterval, rules };
 }

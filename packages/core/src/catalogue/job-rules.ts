@@ -37,7 +37,7 @@ export type JobRuleParameter = keyof typeof JOB_RULE_DEFAULTS;
  */
 export const JOB_RULE_PARITY = {
   JobSlaBreachWarning:
-    'Same thresholds on both sides; the rule sees a run that is still running through `job_current_run_start_timestamp_seconds`, so it fires within one scrape plus one evaluation interval of the run time crossing the threshold; while the last start sample ages until the next scrape, the estimate `(time() − start) / budget` can read up to one scrape interval high just after a run ends.',
+    'Same thresholds on both sides; the rule sees a run that is still running through `job_current_run_start_timestamp_seconds`, so it fires within one scrape plus one evaluation interval of the run time crossing the threshold (the elapsed time is read at the last scrape, `timestamp(start) − start`, so it is never over-estimated after a run ends).',
   JobSlaBreachCritical:
     'As `JobSlaBreachWarning`. Across replicas the rule reads the utilisation of the replica that ran last (`job_last_run_timestamp_seconds`), never a stale replica.',
   JobSuccessRateLow:

@@ -160,6 +160,19 @@ export const JOB_METRICS = {
       'the ledger baseline the last successful run was judged against (median of the last `baselineRuns`), 0 when fewer than `minBaselineRuns`',
     package: 'job-wrapper',
   },
+  jobLastSuccessKnown: {
+    otel: 'job.last_success.known.timestamp',
+    unit: 's',
+    instrument: 'gauge',
+    type: 'gauge',
+    prometheus: 'job_last_success_known_timestamp_seconds',
+    series: ['job_last_success_known_timestamp_seconds'],
+    labels: ['job_name'],
+    help: 'Unix time of the last success schedule() knows of, on any replica.',
+    meaning:
+      "Unix time of the last success `schedule()` knows of: its own runs, `lastSuccessAt` or the shared ledger at start, another replica's success learned from the ledger (`JobMissedRun`)",
+    package: 'job-wrapper',
+  },
   jobScheduleStart: {
     otel: 'job.schedule.start.timestamp',
     unit: 's',
