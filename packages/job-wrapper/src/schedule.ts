@@ -60,6 +60,20 @@ export interface Schedule {
 }
 
 /**
+ * The gauges of a schedule: the next run, and every success the watchdog knows of (its own runs', `lastSuccessAt`,
+ * the ledger's at start, another replica's learned from the ledger) as `job_last_success_known_timestamp_seconds`,
+ * so the generated JobMissedRun rule's max() agrees with the watchdog even when the replica that ran it is gone;
+ * `job_schedule_start_timestamp_seconds` is recorded at once (before any success the rule counts from it).
+ */
+function scheduleGauges(telemetry: ScheduleOptions['telemetry'], name: string, clock: Clock) {
+  const meter = telemetry?.meter ?? createNoopMeter();
+  const gauge = (m: { otel: string; unit: string; help: string }) =>
+    meter.createGauge(m.otel, { unit: m.unit, description: m.help });
+  gauge(METRIC_CATALOGUE.jobScheduleStart).record(clock.now() / 1000, { job_name: name });
+  return { nextGauge: gauge(METRIC_CATALOGUE.jobNextRun), knownGauge: gauge(METRIC_CATALOGUE.jobLastSuccessKnown) };
+}
+
+/**
  * Runs a `withSla` job on a cron expression (croner syntax, optional seconds field). Every fire passes its slot
  * (`scheduledAt`) so a ledger can make one slot run once across replicas; an overlapping fire in this process is
  * recorded `skipped_overlap`. A watchdog raises `JobMissedRun` (critical) when no run succeeded for one period + grace,
@@ -87,17 +101,7 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
   const protect = options.protect ?? true;
   const name = job.jobName;
   const logger = (options.logger ?? options.telemetry?.logger ?? createLogger()).child({ job: name, component: 'schedule' });
-  const nextGauge = (options.telemetry?.meter ?? createNoopMeter()).createGauge(METRIC_CATALOGUE.jobNextRun.otel, {
-    unit: METRIC_CATALOGUE.jobNextRun.unit,
-    description: METRIC_CATALOGUE.jobNextRun.help,
-  });
-  // Every success the watchdog knows of (its own runs', `lastSuccessAt`, the ledger's at start, another replica's
-  // learned from the ledger) is exported as `job_last_success_known_timestamp_seconds`: the generated JobMissedRun
-  // rule's max() then agrees with this watchdog even when the replica that ran it is gone or restarted.
-  const knownGauge = options.telemetry?.meter.createGauge(METRIC_CATALOGUE.jobLastSuccessKnown.otel, {
-    unit: METRIC_CATALOGUE.jobLastSuccessKnown.unit,
-    description: METRIC_CATALOGUE.jobLastSuccessKnown.help,
-  });
+  const { nextGauge, knownGauge } = scheduleGauges(options.telemetry, name, clock);
   const watch = watchMissedRuns({
     job: name,
     slots,
@@ -108,9 +112,9 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
     lastSuccess: known?.getTime(),
     intervalMs: watchdogMs,
     ...(typeof job.lastSuccess === 'function' ? { lastSuccessElsewhere: () => job.lastSuccess() } : {}),
-    onKnownSuccess: (at) => knownGauge?.record(at / 1000, { job_name: name }),
+    onKnownSuccess: (at) => knownGauge.record(at / 1000, { job_name: name }),
   });
-  if (known !== undefined) knownGauge?.record(known.getTime() / 1000, { job_name: name });
+  if (known !== undefined) knownGauge.record(known.getTime() / 1000, { job_name: name });
   // Without `lastSuccessAt`, the shared ledger's last success replaces the start once read (a restart forgets
   // nothing the ledger knows).
   else if (typeof job.lastSuccess === 'function')
@@ -118,15 +122,6 @@ export function schedule(cron: string, job: SlaJob, options: ScheduleOptions = {
       (at) => at && watch.adopt(at.getTime()),
       () => undefined,
     );
-  // Before any success the generated JobMissedRun rule counts from here (one period + grace after the start).
-  if (options.telemetry) {
-    options.telemetry.meter
-      .createGauge(METRIC_CATALOGUE.jobScheduleStart.otel, {
-        unit: METRIC_CATALOGUE.jobScheduleStart.unit,
-        description: METRIC_CATALOGUE.jobScheduleStart.help,
-      })
-      .record(clock.now() / 1000, { job_name: name });
-  }
 
   let next: Date | undefined;
   let fireTimer: ReturnType<Clock['setTimeout']> | undefined;
