@@ -32,20 +32,22 @@ const config = defineConfig({
   },
 });
 
-const JOB = { labels: ['job_name'] } as const;
+// A replica adopts a run another replica recorded on its next reconcile tick (1 min): the rule may move one step first.
+const JOB = { labels: ['job_name'], leadToleranceMs: MIN } as const;
 /** The steps at which runs of each job ended (from the shared ledger, after the history). */
 const runEnds = new Map<string, Set<number>>();
 const ALERTS = {
   JobSlaBreachWarning: JOB,
   JobSlaBreachCritical: JOB,
   // The runtime decides at the end of each run and holds its verdict; the rule slides its window continuously
-  // (JOB_RULE_PARITY.JobSuccessRateLow): they are compared, exactly, at every run's end.
+  // (JOB_RULE_PARITY.JobSuccessRateLow): they are compared, exactly, one step after every run's end (the other
+  // replicas adopt a run on their next reconcile tick).
   JobSuccessRateLow: {
     ...JOB,
     only: {
       label: 'job_name',
       values: ['hourly', 'fresh'],
-      at: (job: string, step: number) => runEnds.get(job)?.has(step) ?? false,
+      at: (job: string, step: number) => runEnds.get(job)?.has(step - 1) ?? false,
     },
   },
   JobThroughputLow: JOB,
@@ -139,6 +141,10 @@ async function history(options: Options = {}): Promise<Differential> {
   await replica('b'); // the standby: skipped_locked, and its missed-run watchdog must not cry wolf
   const hourlyOf = (r: string) => schedules.get(r)?.[0];
   await h.run(21 * 60, async (m) => {
+    // a is up but skips 13:05, so the standby b runs it: a's SLA alerts (its 12:05 run took 110 %) must resolve on b's
+    // good run — at run time through a's reconciler, in the rules because b ran last.
+    if (m === 12 * 60 + 30) hourlyOf('a')?.pause();
+    if (m === 13 * 60 + 30) hourlyOf('a')?.resume();
     if (m === 14 * 60) for (const r of ['a', 'b']) hourlyOf(r)?.pause(); // the schedule is skipped for 2.5 h
     if (m === 16 * 60 + 30) for (const r of ['a', 'b']) hourlyOf(r)?.resume();
     if (m === 17 * 60 + 30) await h.stop('a'); // a dies; b takes over from 18:05

@@ -30,6 +30,7 @@ export async function writeRun(settings: JobSettings, result: RunResult, slot: D
  */
 export async function applyRules(settings: JobSettings, result: RunResult, budget: BudgetFired | undefined): Promise<void> {
   if (result.outcome === 'skipped_locked' || result.outcome === 'skipped_overlap') return;
+  settings.reconciler.seen(result.runId);
   let current = false;
   try {
     const consecutiveFailures = await settings.failures(result);

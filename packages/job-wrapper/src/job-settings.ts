@@ -18,6 +18,7 @@ import { type GuardedLedger, guardLedger } from './ledger-guard.js';
 import { memoryLeases } from './memory-leases.js';
 import { memoryLedger } from './memory-ledger.js';
 import { withSlaOptionsSchema } from './options-schema.js';
+import { createReconciler, type Reconciler } from './reconcile.js';
 import { DEFAULT_ACTION, failureCounter, type JobRules, ruleThresholds } from './rules.js';
 import type { RuleOptions, RunResult } from './types.js';
 
@@ -100,6 +101,8 @@ export interface JobSettings {
    */
   baseline: { runs: number; minRuns: number } | undefined;
   rules: JobRules;
+  /** Adopts other replicas' runs while this replica has job alerts firing (see reconcile.ts). */
+  reconciler: Reconciler;
 }
 
 const JOB_NAME = /^[a-z][a-z0-9_]*$/;
@@ -169,6 +172,33 @@ export function jobSettings(name: string, options: WithSlaOptions): JobSettings 
   const ledger = store && guardLedger(store, options.ledgerTimeoutMs ?? 5000, logger);
   const thresholds = ruleThresholds(options.rules || undefined, env.sla.successRateThreshold);
   const rulesOn = ledger !== undefined && options.rules !== false && options.alerter !== undefined;
+  const baseline =
+    ledger !== undefined && options.rules !== false
+      ? { runs: thresholds.baselineRuns, minRuns: thresholds.minBaselineRuns }
+      : undefined;
+  const rules: JobRules = {
+    job: name,
+    alerter: undefined,
+    logger,
+    budgetSeconds: options.budgetSeconds,
+    warningPercent,
+    criticalPercent,
+    runbookUrl: options.runbookUrl,
+    recommendedAction: options.recommendedAction ?? DEFAULT_ACTION,
+    ledgerRules: rulesOn ? thresholds : undefined,
+  };
+  // The rules fire through the reconciler's alerter: while one of the job's alerts fires here, it adopts the runs
+  // other replicas recorded in the shared ledger.
+  const reconciler = createReconciler({
+    job: name,
+    alerter: options.alerter,
+    ledger,
+    clock,
+    logger,
+    rules: () => rules,
+    baseline,
+  });
+  rules.alerter = reconciler.alerter;
   return {
     name,
     budgetSeconds: options.budgetSeconds,
@@ -186,20 +216,8 @@ export function jobSettings(name: string, options: WithSlaOptions): JobSettings 
     instruments: jobInstruments(options.telemetry?.meter),
     ledger,
     failures: failureCounter(name, ledger),
-    baseline:
-      ledger !== undefined && options.rules !== false
-        ? { runs: thresholds.baselineRuns, minRuns: thresholds.minBaselineRuns }
-        : undefined,
-    rules: {
-      job: name,
-      alerter: options.alerter,
-      logger,
-      budgetSeconds: options.budgetSeconds,
-      warningPercent,
-      criticalPercent,
-      runbookUrl: options.runbookUrl,
-      recommendedAction: options.recommendedAction ?? DEFAULT_ACTION,
-      ledgerRules: rulesOn ? thresholds : undefined,
-    },
+    baseline,
+    rules,
+    reconciler,
   };
 }

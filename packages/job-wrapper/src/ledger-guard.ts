@@ -14,6 +14,7 @@ export interface GuardedLedger {
     options: { runs: number; excludeRunId: string },
   ): Promise<{ perHour: number | undefined; runs: number } | undefined>;
   lastSuccess(job: string): Promise<Date | undefined>;
+  recent(job: string, limit: number): Promise<RunRecord[] | undefined>;
 }
 
 /**
@@ -38,5 +39,6 @@ export function guardLedger(ledger: RunLedger, timeoutMs: number, logger: Logger
     consecutiveFailures: (job) => call('consecutiveFailures', () => ledger.consecutiveFailures(job)),
     baselineThroughput: (job, options) => call('baseline', () => ledger.baselineThroughput(job, options)),
     lastSuccess: (job) => call('lastSuccess', () => ledger.lastSuccess(job)),
+    recent: (job, limit) => call('recent', () => ledger.recent(job, limit)),
   };
 }

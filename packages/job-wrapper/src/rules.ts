@@ -27,11 +27,14 @@ export const JOB_RULE_ALERTS = {
 /** `recommended_action` of the job alerts unless `withSla({ recommendedAction })` says otherwise. */
 export const DEFAULT_ACTION = 'Review batch size, check database load, verify indexes';
 
+/** The two calls the job rules make on an alerter. */
+export type AlertTarget = Pick<Alerter, 'fire' | 'resolve'>;
+
 /** What the rules of one job need, resolved once by `withSla()`. */
 export interface JobRules {
   job: string;
   /** Without one, budget alerts are only logged and the ledger rules are off. */
-  alerter: Alerter | undefined;
+  alerter: AlertTarget | undefined;
   logger: Logger;
   budgetSeconds: number;
   warningPercent: number;
@@ -109,7 +112,7 @@ type Fire = (
   values: Record<string, number | string>,
 ) => void;
 
-function firer(rules: JobRules, alerter: Alerter, result: RunResult): Fire {
+function firer(rules: JobRules, alerter: AlertTarget, result: RunResult): Fire {
   return (alertname, severity, summary, values) =>
     alerter.fire({
       labels: { alertname, severity, job_name: rules.job },
@@ -122,7 +125,13 @@ function firer(rules: JobRules, alerter: Alerter, result: RunResult): Fire {
     });
 }
 
-async function successRateRule(rules: JobRules, t: Required<RuleOptions>, ledger: GuardedLedger, fire: Fire, alerter: Alerter) {
+async function successRateRule(
+  rules: JobRules,
+  t: Required<RuleOptions>,
+  ledger: GuardedLedger,
+  fire: Fire,
+  alerter: AlertTarget,
+) {
   const read = await ledger.successRate(rules.job, t.successRateWindowSeconds);
   if (read === undefined) return; // the ledger could not be read: the last verdict holds
   const { rate, runs } = read;
@@ -143,7 +152,7 @@ function consecutiveFailuresRule(
   failures: number,
   result: RunResult,
   fire: Fire,
-  alerter: Alerter,
+  alerter: AlertTarget,
   job: string,
 ) {
   if (failures >= t.consecutiveFailures) {
@@ -181,7 +190,7 @@ function throughputRules(
   baselinePerHour: number | undefined,
   result: RunResult,
   fire: Fire,
-  alerter: Alerter,
+  alerter: AlertTarget,
 ) {
   if (result.outcome !== 'succeeded') return;
   const { job } = rules;

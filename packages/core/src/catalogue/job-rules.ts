@@ -36,10 +36,12 @@ export type JobRuleParameter = keyof typeof JOB_RULE_DEFAULTS;
  * difference is a defect (the differential test fails on it).
  */
 export const JOB_RULE_PARITY = {
+  // Every run-time job alert below: a replica sees its own runs at once and another replica's run (from the shared
+  // ledger) on its next reconcile tick, ≤ 1 min while one of the job's alerts fires there (reconcile.ts).
   JobSlaBreachWarning:
     'Same thresholds on both sides; the rule sees a run that is still running through `job_current_run_start_timestamp_seconds`, so it fires within one scrape plus one evaluation interval of the run time crossing the threshold (the elapsed time is read at the last scrape, `timestamp(start) − start`, so it is never over-estimated after a run ends).',
   JobSlaBreachCritical:
-    'As `JobSlaBreachWarning`. Across replicas the rule reads the utilisation of the replica that ran last (`job_last_run_timestamp_seconds`), never a stale replica.',
+    "As `JobSlaBreachWarning`. Across replicas the rule reads the utilisation of the replica that ran last (`job_last_run_timestamp_seconds`), never a stale replica; at run time a replica that raised it adopts another replica's later run from the shared ledger within one reconcile tick (1 min).",
   JobSuccessRateLow:
     'The run time decides at the end of each run and holds its verdict until the next; the rule slides its window continuously, so between runs it may resolve (old failures leave the window, or fewer than `minRuns` remain) up to one run interval earlier. At every run end both judge the same window. `increase()` never sees a run before the first scrape of a process (the counters start at 0 when the job is wrapped, so a scrape before the first run counts it).',
   JobThroughputLow:
@@ -48,7 +50,7 @@ export const JOB_RULE_PARITY = {
   JobConsecutiveFailures:
     "The count is the shared ledger's, exported by the replica that ran last; with `ledger: false` each replica counts its own runs and the rule reads the latest runner's count.",
   JobMissedRun:
-    "A replica that did not run the last success learns it from the shared ledger on its next watchdog tick (`watchdogIntervalMs`, ≤ 1 min by default), and exports it as its own `job_last_success_timestamp_seconds`. Both sides use one period of the schedule plus the grace after the last success (or after `schedule()` started, before any success). The rule uses the schedule's longest gap as the period; the run time the gap in which the last success fell, so on an irregular schedule (`0 9 * * 1-5`) the run time fires earlier after a short gap.",
+    "With `ledger: false` a replica sees only its own runs: a standby that loses every lease race reports the job missing while the rule (any replica's success) does not — give replicas a shared ledger. A replica that did not run the last success learns it from the shared ledger on its next watchdog tick (`watchdogIntervalMs`, ≤ 1 min by default), and exports it as its own `job_last_success_timestamp_seconds`. Both sides use one period of the schedule plus the grace after the last success (or after `schedule()` started, before any success). The rule uses the schedule's longest gap as the period; the run time the gap in which the last success fell, so on an irregular schedule (`0 9 * * 1-5`) the run time fires earlier after a short gap.",
   JobLeaseContention:
     'Rule only: a zombie lease is held by a process that no longer runs, so no live process can see it; the rule sees that no replica ran or runs the job while runs are skipped.',
 } as const;
