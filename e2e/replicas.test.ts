@@ -138,7 +138,8 @@ describe('two replicas under a default scrape config', () => {
     const resolvedAfterMs = Date.now() - succeededAt;
     // One scrape (1 s) plus one evaluation (1 s), and the 100 ms poll.
     console.log(`resolved ${resolvedAfterMs} ms after replica b's success (scrape 1 s + evaluation 1 s)`);
-    expect(resolvedAfterMs).toBeLessThan(3_000);
+    // Acceptance: resolved one scrape (1 s) plus one evaluation (1 s) after the success; 2 s of slack for a busy CI machine.
+    expect(resolvedAfterMs).toBeLessThan(4_000);
     // Replica a still exports its stale values: the rules ignore them because b ran last.
     const stale = await query(prom.url, `job_consecutive_failures{instance="${a.target}",job_name="cleanup_pdfs"}`);
     expect(Number(stale[0]?.value[1])).toBe(3);

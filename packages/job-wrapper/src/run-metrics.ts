@@ -19,7 +19,7 @@ export function recordRunMetrics(instruments: JobInstruments, result: RunResult)
   if (result.processed > 0) instruments.processed.add(result.processed, attrs);
 }
 
-/** `job_consecutive_failures{job}`: the count the ledger holds after the run (left as it was when unreadable). */
+/** `job_consecutive_failures{job_name}`: the count the ledger holds after the run (left as it was when unreadable). */
 export function recordConsecutiveFailures(instruments: JobInstruments, job: string, count: number | undefined): void {
   if (count !== undefined) instruments.consecutiveFailures.record(count, { job_name: job });
 }

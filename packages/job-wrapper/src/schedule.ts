@@ -33,13 +33,14 @@ export interface ScheduleOptions {
   alerter?: Alerter;
   /** `runbook_url` of `JobMissedRun`: one URL or a function of the alert name; default none. */
   runbookUrl?: string | ((alertname: string) => string);
-  /** Records `job_next_run_timestamp_seconds{job}`. */
+  /** Records `job_next_run_timestamp_seconds{job_name}`. */
   telemetry?: Telemetry;
   logger?: Logger;
   clock?: Clock;
   /**
-   * Time of the last success known at start (e.g. `await ledger.lastSuccess(job)`); default: the start time. With
-   * `telemetry`, it is exported at once as `job_last_success_timestamp_seconds{job}`.
+   * Time of the last success known at start (e.g. `await ledger.lastSuccess(job)`); default: the job's ledger's last
+   * success once read (`job.lastSuccess()`), the start time until then or without one. Exported as
+   * `job_last_success_known_timestamp_seconds{job_name}`.
    */
   lastSuccessAt?: Date;
   /** How often the missed-run watchdog looks, in ms (the alert may lag by up to this); default min(longest gap, 60 s). */

@@ -40,7 +40,7 @@ export const ALERT_CATALOGUE = {
     severity: 'warning',
     subject: 'job_name',
     labels: ['alertname', 'severity', 'service', 'job_name'],
-    summary: 'Job {job} approaching its SLA budget',
+    summary: 'Job {job_name} approaching its SLA budget',
     description: 'A run of the job used at least `warningPercent` (80 %) of its SLA budget.',
     runbook: 'docs/runbooks/JobSlaBreachWarning.md',
     runtime: {
@@ -60,7 +60,7 @@ export const ALERT_CATALOGUE = {
     severity: 'critical',
     subject: 'job_name',
     labels: ['alertname', 'severity', 'service', 'job_name'],
-    summary: 'Job {job} exceeded its SLA budget',
+    summary: 'Job {job_name} exceeded its SLA budget',
     description: 'A run of the job took at least `criticalPercent` (100 %) of its SLA budget.',
     runbook: 'docs/runbooks/JobSlaBreachCritical.md',
     runtime: {
@@ -84,7 +84,7 @@ export const ALERT_CATALOGUE = {
     severity: 'critical',
     subject: 'job_name',
     labels: ['alertname', 'severity', 'service', 'job_name'],
-    summary: 'Job {job} success rate over 24 h is low',
+    summary: 'Job {job_name} success rate over 24 h is low',
     description: 'Fewer than 95 % of the runs of the job in the last 24 h succeeded.',
     runbook: 'docs/runbooks/JobSuccessRateLow.md',
     runtime: {
@@ -102,7 +102,7 @@ export const ALERT_CATALOGUE = {
     severity: 'warning',
     subject: 'job_name',
     labels: ['alertname', 'severity', 'service', 'job_name'],
-    summary: 'Job {job} throughput is below 50 % of its baseline',
+    summary: 'Job {job_name} throughput is below 50 % of its baseline',
     description:
       'The last successful run processed fewer records per second than half its ledger baseline (median of the last 10 successful runs).',
     runbook: 'docs/runbooks/JobThroughputLow.md',
@@ -123,7 +123,7 @@ export const ALERT_CATALOGUE = {
     severity: 'warning',
     subject: 'job_name',
     labels: ['alertname', 'severity', 'service', 'job_name'],
-    summary: 'Job {job} processed no records',
+    summary: 'Job {job_name} processed no records',
     description: 'A successful run processed nothing while the baseline throughput is non-zero.',
     runbook: 'docs/runbooks/JobNoRecordsProcessed.md',
     runtime: {
@@ -143,7 +143,7 @@ export const ALERT_CATALOGUE = {
     severity: 'critical',
     subject: 'job_name',
     labels: ['alertname', 'severity', 'service', 'job_name'],
-    summary: 'Job {job} failed several times in a row',
+    summary: 'Job {job_name} failed several times in a row',
     description: 'The job has failed at least `consecutiveFailures` (3) consecutive runs.',
     runbook: 'docs/runbooks/JobConsecutiveFailures.md',
     runtime: {
@@ -160,7 +160,7 @@ export const ALERT_CATALOGUE = {
     severity: 'critical',
     subject: 'job_name',
     labels: ['alertname', 'severity', 'service', 'job_name'],
-    summary: 'Job {job} has not succeeded for one period plus grace',
+    summary: 'Job {job_name} has not succeeded for one period plus grace',
     description: 'No run of a scheduled job succeeded for more than one period of its schedule plus the grace time.',
     runbook: 'docs/runbooks/JobMissedRun.md',
     runtime: {
@@ -180,7 +180,7 @@ export const ALERT_CATALOGUE = {
     severity: 'warning',
     subject: 'job_name',
     labels: ['alertname', 'severity', 'service', 'job_name'],
-    summary: 'Job {job} is locked out: runs are skipped on a lease nobody is running under',
+    summary: 'Job {job_name} is locked out: runs are skipped on a lease nobody is running under',
     description: 'Every run of the job was skipped because its lease was held, and no replica ran it — a zombie lease.',
     runbook: 'docs/runbooks/JobLeaseContention.md',
     rule: { expr: 'runs `skipped_locked` while no replica executed or runs the job (zombie lease)', for: '15m' },

@@ -176,6 +176,28 @@ export function selectorProblem(text: string): string | undefined {
   for (const m of parsed.matchers) {
     const clash = labelNameClash(m.name);
     if (clash) return `must not match on label ${JSON.stringify(m.name)}: ${clash}`;
+    const regex = m.op === '=~' || m.op === '!~' ? regexProblem(m.value) : undefined;
+    if (regex) return `must not hold an invalid regular expression for ${m.name} (${regex}); Prometheus would refuse every rule`;
   }
   return undefined;
+}
+
+/**
+ * Why a matcher's regular expression would not load in Prometheus (RE2 syntax), or undefined. RE2's inline flags
+ * (`(?i)`) and `(?P<name>…)` groups are accepted; lookaround and backreferences (JavaScript only) are not; the rest is
+ * compiled as a JavaScript pattern, which catches unbalanced groups, bad ranges and dangling quantifiers.
+ */
+export function regexProblem(value: string): string | undefined {
+  if (/\(\?<?[=!]/.test(value)) return 'lookaround is not RE2 syntax';
+  if (/\\[1-9]|\\k</.test(value)) return 'backreferences are not RE2 syntax';
+  const js = value
+    .replace(/\(\?[imsU]+(-[imsU]+)?\)/g, '')
+    .replace(/\(\?[imsU]+(-[imsU]+)?:/g, '(?:')
+    .replace(/\(\?P</g, '(?<');
+  try {
+    new RegExp(js);
+    return undefined;
+  } catch (error) {
+    return `not a valid regular expression: ${(error as Error).message.replace(/^Invalid regular expression: /, '')}`;
+  }
 }

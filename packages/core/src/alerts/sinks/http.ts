@@ -52,8 +52,12 @@ export function seedPayloadFields(n: AlertNotification): Record<string, unknown>
     for (const k of keys) if (v[k] !== undefined) return v[k];
     return undefined;
   };
+  // The payload keeps seed 000's field names: the job name is `job` (from the `job_name` label, or a host's `job`).
   const subject = Object.fromEntries(
-    ['job_name', 'job', 'queue', 'check', 'slo'].filter((k) => n.labels[k]).map((k) => [k, n.labels[k]]),
+    ['job_name', 'job', 'queue', 'check', 'slo']
+      .filter((k) => n.labels[k])
+      .map((k) => [k === 'job_name' ? 'job' : k, n.labels[k]])
+      .reverse(),
   );
   return {
     alert_type:
