@@ -46,7 +46,7 @@ async function receiver(respond: (req: Received, res: ServerResponse, n: number)
 }
 
 const alert: Alert = {
-  labels: { alertname: 'JobSlaBreachWarning', severity: 'warning', job: 'cleanup_quiz_responses' },
+  labels: { alertname: 'JobSlaBreachWarning', severity: 'warning', job_name: 'cleanup_quiz_responses' },
   annotations: {
     summary: 'Cleanup job approaching SLA limit (81.9% utilization)',
     description: 'cleanup_quiz_responses ran 2950 s of its 3600 s budget',
@@ -115,7 +115,12 @@ describe('webhookSink', () => {
         status: 'firing',
         reason: 'new',
         fingerprint,
-        labels: { alertname: 'JobSlaBreachWarning', severity: 'warning', job: 'cleanup_quiz_responses', service: 'quiz-api' },
+        labels: {
+          alertname: 'JobSlaBreachWarning',
+          severity: 'warning',
+          job_name: 'cleanup_quiz_responses',
+          service: 'quiz-api',
+        },
         endsAt: null,
       });
       expect(body.startsAt).toMatch(ISO);
@@ -228,7 +233,7 @@ describe('alertmanagerSink', () => {
       expect(a?.labels).toEqual({
         alertname: 'JobSlaBreachWarning',
         severity: 'warning',
-        job: 'cleanup_quiz_responses',
+        job_name: 'cleanup_quiz_responses',
         service: 'quiz-api',
       });
       for (const v of Object.values(a?.annotations as object)) expect(typeof v).toBe('string');
@@ -290,7 +295,7 @@ describe('sentrySink', () => {
     expect(context).toMatchObject({
       level: 'fatal',
       fingerprint: [fingerprint],
-      tags: { job: 'cleanup_quiz_responses', severity: 'critical' },
+      tags: { job_name: 'cleanup_quiz_responses', severity: 'critical' },
     });
   });
 });

@@ -38,7 +38,8 @@ export function slackMessage(n: AlertNotification): Record<string, unknown> {
     { type: 'mrkdwn', text: `*Status*\n${n.status}` },
   ];
   if (n.labels.service) fields.push({ type: 'mrkdwn', text: `*Service*\n${esc(n.labels.service)}` });
-  if (subject) fields.push({ type: 'mrkdwn', text: `*${subject}*\n${esc(n.labels[subject] as string)}` });
+  if (subject)
+    fields.push({ type: 'mrkdwn', text: `*${subject === 'job_name' ? 'job' : subject}*\n${esc(n.labels[subject] as string)}` });
   const blocks: Record<string, unknown>[] = [
     { type: 'header', text: { type: 'plain_text', text: `${title}`.slice(0, 150), emoji: true } },
     { type: 'section', text: { type: 'mrkdwn', text: `${emoji} ${esc(n.annotations.summary ?? n.labels.alertname ?? '')}` } },
