@@ -366,6 +366,41 @@ describe('promtool test rules', () => {
     expect(r.out).toContain('FAILED');
   });
 
+  it("a selector spanning deployments keeps them apart: staging's newer run never hides prod's failures", () => {
+    const spanning = defineConfig({
+      ...config,
+      prometheus: { evaluationInterval: '1m', selector: 'namespace=~"shop|shop-staging"' },
+    });
+    write('spanning.rules.yml', toYaml(withoutAnnotations(generateRules(spanning))));
+    const series = (ns: string, failures: number, lastRun: number) => [
+      { series: `job_consecutive_failures{namespace="${ns}",job_name="plain",instance="${ns}-a"}`, values: `${failures}x10` },
+      {
+        series: `job_last_run_timestamp_seconds{namespace="${ns}",job_name="plain",instance="${ns}-a"}`,
+        values: `${lastRun}x10`,
+      },
+    ];
+    const tests = {
+      rule_files: ['spanning.rules.yml'],
+      evaluation_interval: '1m',
+      tests: [
+        {
+          interval: '1m',
+          input_series: [...series('shop', 3, 100), ...series('shop-staging', 0, 200)],
+          alert_rule_test: [
+            {
+              eval_time: '5m',
+              alertname: 'JobConsecutiveFailures',
+              exp_alerts: [{ exp_labels: crit({ job_name: 'plain', namespace: 'shop' }) }],
+            },
+          ],
+        },
+      ],
+    };
+    const r = run(promtool, ['test', 'rules', write('spanning.test.yml', toYaml(tests))]);
+    expect(r.out).toContain('SUCCESS');
+    expect(r.code).toBe(0);
+  });
+
   it('annotations expand with the alert value (full generated rules)', () => {
     const rules = generateRules(config);
     write('full.rules.yml', toYaml(rules));

@@ -1,4 +1,4 @@
-import { METRIC_CATALOGUE, type SlakitConfig } from '@slakit/core';
+import { METRIC_CATALOGUE, parseMatchers, type SlakitConfig } from '@slakit/core';
 
 /** Prometheus metric names the generators query, from the catalogue (`METRIC_CATALOGUE`, docs/metrics.md). */
 export const METRICS = {
@@ -29,11 +29,22 @@ export const METRICS = {
 export const EXECUTED_OUTCOMES = 'succeeded|failed|timed_out|lease_lost';
 
 /**
- * `metric` of the replica(s) whose `by` timestamp is the newest for the job: `metric and (by == max by (job_name) (by))`.
- * `and` matches on every label but the name, so each replica's gauge pairs with its own timestamp.
+ * The labels a job's series are grouped by: `job_name` and every label of `prometheus.selector`, so a selector that
+ * spans deployments (`namespace=~"shop|shop-staging"`) keeps them apart instead of letting one hide the other.
  */
-export function latestBy(metric: string, by: string, s: string): string {
-  return `(${metric}${s} and (${by}${s} == on (job_name) group_left () max by (job_name) (${by}${s})))`;
+export function jobGroup(config: SlakitConfig): string {
+  const parsed = parseMatchers(config.prometheus.selector);
+  const names = 'error' in parsed ? [] : parsed.matchers.map((m) => m.name);
+  return ['job_name', ...new Set(names)].join(', ');
+}
+
+/**
+ * `metric` of the replica(s) whose `by` timestamp is the newest for the job (per `group`, default `job_name`):
+ * `metric and (by == on (group) group_left () max by (group) (by))`. `and` matches on every label but the name, so
+ * each replica's gauge pairs with its own timestamp.
+ */
+export function latestBy(metric: string, by: string, s: string, group = 'job_name'): string {
+  return `(${metric}${s} and (${by}${s} == on (${group}) group_left () max by (${group}) (${by}${s})))`;
 }
 
 /** Quotes a PromQL string literal. */

@@ -4,7 +4,7 @@
 // Replica-safe: a gauge that holds "the last run" of one process is read only from the replica that ran last
 // (`job_last_run_timestamp_seconds`) or succeeded last (`job_last_success_timestamp_seconds`), never a stale one.
 import { ALERT_CATALOGUE, cronPeriodSeconds, defaultGraceSeconds, formatDuration, type SlakitConfig } from '@slakit/core';
-import { EXECUTED_OUTCOMES, latestBy, METRICS, num, quote, selector } from './promql.js';
+import { EXECUTED_OUTCOMES, jobGroup, latestBy, METRICS, num, quote, selector } from './promql.js';
 import { type AlertingRule, alertRule, pct, type RuleGroup } from './rule-model.js';
 
 type JobConfig = SlakitConfig['jobs'][string];
@@ -12,7 +12,8 @@ type JobConfig = SlakitConfig['jobs'][string];
 const ACTION = 'Review batch size, check database load, verify indexes. Never kill a running cleanup job.';
 
 function slaRules(config: SlakitConfig, name: string, job: JobConfig, s: string): AlertingRule[] {
-  const lastRun = latestBy(METRICS.jobUtilization, METRICS.jobLastRun, s);
+  const g = jobGroup(config);
+  const lastRun = latestBy(METRICS.jobUtilization, METRICS.jobLastRun, s, g);
   // A run still running: its elapsed time at the last scrape (timestamp() of that sample, so a run that has ended
   // since is never over-estimated) against the budget, like the run-time budget timers.
   const start = `${METRICS.jobCurrentRunStart}${s}`;
@@ -24,7 +25,7 @@ function slaRules(config: SlakitConfig, name: string, job: JobConfig, s: string)
       config,
       definition.name,
       severity,
-      `max by (job_name) ${lastRun} >= ${num(ratio)}\nor\nmax by (job_name) (${running}) >= ${num(ratio)}`,
+      `max by (${g}) ${lastRun} >= ${num(ratio)}\nor\nmax by (${g}) (${running}) >= ${num(ratio)}`,
       { job_name: name },
       {
         summary:
@@ -40,13 +41,14 @@ function slaRules(config: SlakitConfig, name: string, job: JobConfig, s: string)
 
 function successRateRule(config: SlakitConfig, name: string, job: JobConfig, s: string): AlertingRule {
   const window = formatDuration(job.successRateWindowSeconds);
-  const runs = (outcomes: string) => `sum(increase(${METRICS.jobRuns}${s.slice(0, -1)},${outcomes}}[${window}]))`;
+  const g = jobGroup(config);
+  const runs = (outcomes: string) => `sum by (${g}) (increase(${METRICS.jobRuns}${s.slice(0, -1)},${outcomes}}[${window}]))`;
   const executed = runs(`outcome=~"${EXECUTED_OUTCOMES}"`);
   return alertRule(
     config,
     ALERT_CATALOGUE.JobSuccessRateLow.name,
     'critical',
-    `(\n  (${runs('outcome="succeeded"')} or vector(0))\n  /\n  ${executed}\n) < ${num(job.successRateThreshold)}\nand\n${executed} >= ${job.minRuns}`,
+    `(\n  (${runs('outcome="succeeded"')} or 0 * ${executed})\n  /\n  ${executed}\n) < ${num(job.successRateThreshold)}\nand\n${executed} >= ${job.minRuns}`,
     { job_name: name },
     {
       summary: `Job ${name} success rate over ${window} is {{ $value | humanizePercentage }}`,
@@ -57,8 +59,9 @@ function successRateRule(config: SlakitConfig, name: string, job: JobConfig, s: 
 }
 
 function throughputRules(config: SlakitConfig, name: string, job: JobConfig, s: string): AlertingRule[] {
-  const last = `max by (job_name) ${latestBy(METRICS.jobLastRunThroughput, METRICS.jobLastSuccess, s)}`;
-  const baseline = `max by (job_name) ${latestBy(METRICS.jobBaselineThroughput, METRICS.jobLastSuccess, s)}`;
+  const g = jobGroup(config);
+  const last = `max by (${g}) ${latestBy(METRICS.jobLastRunThroughput, METRICS.jobLastSuccess, s, g)}`;
+  const baseline = `max by (${g}) ${latestBy(METRICS.jobBaselineThroughput, METRICS.jobLastSuccess, s, g)}`;
   return [
     alertRule(
       config,
@@ -92,7 +95,7 @@ function consecutiveFailuresRule(config: SlakitConfig, name: string, job: JobCon
     config,
     ALERT_CATALOGUE.JobConsecutiveFailures.name,
     'critical',
-    `max by (job_name) ${latestBy(METRICS.jobConsecutiveFailures, METRICS.jobLastRun, s)} >= ${job.consecutiveFailures}`,
+    `max by (${jobGroup(config)}) ${latestBy(METRICS.jobConsecutiveFailures, METRICS.jobLastRun, s, jobGroup(config))} >= ${job.consecutiveFailures}`,
     { job_name: name },
     {
       summary: `Job ${name} failed {{ $value }} times in a row`,
@@ -103,12 +106,13 @@ function consecutiveFailuresRule(config: SlakitConfig, name: string, job: JobCon
 }
 
 function contentionRule(config: SlakitConfig, name: string, window: string, s: string): AlertingRule {
-  const runs = (outcomes: string) => `sum by (job_name) (increase(${METRICS.jobRuns}${s.slice(0, -1)},${outcomes}}[${window}]))`;
+  const g = jobGroup(config);
+  const runs = (outcomes: string) => `sum by (${g}) (increase(${METRICS.jobRuns}${s.slice(0, -1)},${outcomes}}[${window}]))`;
   return alertRule(
     config,
     ALERT_CATALOGUE.JobLeaseContention.name,
     'warning',
-    `${runs('outcome="skipped_locked"')} > 0\nunless on (job_name)\n${runs(`outcome=~"${EXECUTED_OUTCOMES}"`)} > 0\nunless on (job_name)\nsum by (job_name) (${METRICS.jobActive}${s}) > 0`,
+    `${runs('outcome="skipped_locked"')} > 0\nunless on (${g})\n${runs(`outcome=~"${EXECUTED_OUTCOMES}"`)} > 0\nunless on (${g})\nsum by (${g}) (${METRICS.jobActive}${s}) > 0`,
     { job_name: name },
     {
       summary: `Job ${name} is locked out: runs are skipped on a lease nobody is running under`,
@@ -125,15 +129,16 @@ function missedRunRule(config: SlakitConfig, name: string, job: JobConfig, perio
   // The last success any replica ran or knows of (schedule() learns other replicas' from the shared ledger); the
   // pushed series of a short-lived job count too.
   const names = `__name__=~"${METRICS.jobLastSuccess}|${METRICS.jobLastSuccessKnown}"`;
-  const lastSuccess = `max by (job_name) (${selector(config, names, `job_name=${quote(name)}`)})`;
+  const g = jobGroup(config);
+  const lastSuccess = `max by (${g}) (${selector(config, names, `job_name=${quote(name)}`)})`;
   const s = selector(config, `job_name=${quote(name)}`);
   // Before any success (no replica exports one): count from the earliest running schedule() of the job.
-  const started = `min by (job_name) (${METRICS.jobScheduleStart}${s})`;
+  const started = `min by (${g}) (${METRICS.jobScheduleStart}${s})`;
   return alertRule(
     config,
     ALERT_CATALOGUE.JobMissedRun.name,
     'critical',
-    `time() - ${lastSuccess} > ${limit}\nor\n(time() - ${started} > ${limit} unless on (job_name) ${lastSuccess})`,
+    `time() - ${lastSuccess} > ${limit}\nor\n(time() - ${started} > ${limit} unless on (${g}) ${lastSuccess})`,
     { job_name: name },
     {
       summary: `Job ${name} has not succeeded for {{ $value | humanizeDuration }}`,
