@@ -16,6 +16,11 @@ export interface Reconciler {
   readonly alerter: AlertTarget | undefined;
   /** A run of this replica was recorded and evaluated (it is not adopted again). */
   seen(runId: string): void;
+  /**
+   * At start (a new process): adopts the ledger's latest run — its verdicts, budget ones included, and through
+   * `record` its last-run gauges — so a restart forgets nothing the shared ledger knows. Never rejects.
+   */
+  hydrate(record: (result: RunResult, consecutiveFailures: number) => void): Promise<void>;
 }
 
 /** Inputs of {@link createReconciler}. */
@@ -67,7 +72,7 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
   let timer: ReturnType<Clock['setInterval']> | undefined;
   let busy = false;
 
-  const tick = async () => {
+  const adopt = async (budget: BudgetFired, record?: (result: RunResult, consecutiveFailures: number) => void) => {
     if (busy || !ledger) return;
     busy = true;
     try {
@@ -76,13 +81,15 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
       if (!result || result.runId === lastSeen) return;
       lastSeen = result.runId;
       const consecutiveFailures = await ledger.consecutiveFailures(job);
+      if (consecutiveFailures !== undefined) record?.(result, consecutiveFailures);
       const baselinePerHour =
         result.outcome === 'succeeded' && o.baseline ? await readBaseline(job, ledger, o.baseline, result) : undefined;
-      await evaluateRules({ rules: o.rules(), result, ledger, consecutiveFailures, baselinePerHour, budget: ADOPTED });
+      await evaluateRules({ rules: o.rules(), result, ledger, consecutiveFailures, baselinePerHour, budget });
     } finally {
       busy = false;
     }
   };
+  const tick = () => adopt(ADOPTED);
   const update = () => {
     if (firing.size > 0 && !timer && ledger) {
       timer = clock.setInterval(() => {
@@ -117,5 +124,11 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     seen(runId) {
       lastSeen = runId;
     },
+    hydrate: (record) =>
+      adopt({ warning: false, critical: false }, record).catch((error: unknown) =>
+        contained(logger, `job ${job}: read the ledger at start`, () => {
+          throw error;
+        }),
+      ),
   };
 }

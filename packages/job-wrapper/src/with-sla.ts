@@ -7,6 +7,7 @@ import { checkWithSlaOptions, type JobSettings, jobSettings, type WithSlaOptions
 import type { Lease } from './lease.js';
 import { recordOf } from './ledger.js';
 import { blankResult, type RunBase } from './outcome.js';
+import { recordConsecutiveFailures, recordLastRun } from './run-metrics.js';
 import type { JobContext, JobReturn, RunOptions, RunResult, SlaJob } from './types.js';
 
 export type { WithSlaOptions } from './job-settings.js';
@@ -123,6 +124,13 @@ export function withSla<I = unknown>(name: string, fn: JobFn<I>, options: WithSl
   for (const outcome of ['succeeded', 'failed', 'timed_out', 'lease_lost', 'skipped_locked'] as const)
     settings.instruments.runs.add(0, { job_name: name, outcome });
   settings.instruments.processed.add(0, { job_name: name });
+  // A new process adopts the ledger's latest run (gauges and verdicts): after a restart the generated rules and the
+  // run-time alerts still see what the shared ledger knows (3 failures in a row stay 3).
+  void settings.reconciler.hydrate((result, consecutiveFailures) => {
+    recordConsecutiveFailures(settings.instruments, name, consecutiveFailures);
+    settings.instruments.utilization.record(result.utilization, { job_name: name });
+    recordLastRun(settings.instruments, result);
+  });
   const run = (input?: I, runOptions: RunOptions = {}) => runJob(settings, fn, input, runOptions);
   const skip = (outcome: 'skipped_overlap' | 'skipped_locked', runOptions: RunOptions = {}) =>
     skipJob(settings, outcome, runOptions);
