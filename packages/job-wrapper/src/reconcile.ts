@@ -81,9 +81,11 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
       if (!result || result.runId === lastSeen) return;
       lastSeen = result.runId;
       const consecutiveFailures = await ledger.consecutiveFailures(job);
-      if (consecutiveFailures !== undefined) record?.(result, consecutiveFailures);
       const baselinePerHour =
         result.outcome === 'succeeded' && o.baseline ? await readBaseline(job, ledger, o.baseline, result) : undefined;
+      // A run of this process finished meanwhile: its own verdict and gauges are newer, the adopted run is dropped.
+      if (lastSeen !== result.runId) return;
+      if (consecutiveFailures !== undefined) record?.(result, consecutiveFailures);
       await evaluateRules({ rules: o.rules(), result, ledger, consecutiveFailures, baselinePerHour, budget });
     } finally {
       busy = false;

@@ -82,7 +82,13 @@ export const telemetryOptionsSchema = opt.object(
       {
         port: opt.integer('an integer port from 0 to 65535', (v) => v >= 0 && v <= 65535),
         host: opt.string('a host name or address'),
-        readers: opt.array(opt.custom('a MetricReader', isObject), 'an array of MetricReaders'),
+        readers: opt.array(
+          opt.client(
+            ['setMetricProducer', 'collect', 'shutdown', 'forceFlush'],
+            'a MetricReader (setMetricProducer(), collect(), …)',
+          ),
+          'an array of MetricReaders',
+        ),
       },
       'an object { port?, host?, readers? }',
     ),
