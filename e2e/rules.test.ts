@@ -366,10 +366,10 @@ describe('promtool test rules', () => {
     expect(r.out).toContain('FAILED');
   });
 
-  it("a selector spanning deployments keeps them apart: staging's newer run never hides prod's failures", () => {
+  it("prometheus.groupBy keeps deployments apart: staging's newer run never hides prod's failures", () => {
     const spanning = defineConfig({
       ...config,
-      prometheus: { evaluationInterval: '1m', selector: 'namespace=~"shop|shop-staging"' },
+      prometheus: { evaluationInterval: '1m', selector: 'namespace=~"shop|shop-staging"', groupBy: ['namespace'] },
     });
     write('spanning.rules.yml', toYaml(withoutAnnotations(generateRules(spanning))));
     const series = (ns: string, failures: number, lastRun: number) => [

@@ -62,6 +62,8 @@ export function resultOf(record: RunRecord): RunResult | undefined {
 
 /** Budget alerts are never raised by an adopted run (its own replica does that), only resolved. */
 const ADOPTED: BudgetFired = { warning: true, critical: true };
+/** Ledger records read to find the newest executed run past the standbys' skipped ones. */
+const RECENT = 50;
 
 /** Creates the reconciler of a job (no timer until one of the job's alerts fires here). */
 export function createReconciler(o: ReconcilerOptions): Reconciler {
@@ -69,29 +71,47 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
   const host = o.alerter;
   const firing = new Set<string>();
   let lastSeen: string | undefined;
+  /** Runs of this process recorded so far: an adoption that started before one finished is dropped. */
+  let ownRuns = 0;
   let timer: ReturnType<Clock['setInterval']> | undefined;
   let busy = false;
 
-  const adopt = async (budget: BudgetFired, record?: (result: RunResult, consecutiveFailures: number) => void) => {
+  const adopt = async (mode: 'resolve-only' | 'verdicts', record?: (result: RunResult, consecutiveFailures: number) => void) => {
     if (busy || !ledger) return;
     busy = true;
+    const runsBefore = ownRuns;
     try {
-      const [latest] = (await ledger.recent(job, 1)) ?? [];
-      const result = latest && resultOf(latest);
-      if (!result || result.runId === lastSeen) return;
+      // The newest run that executed (standbys record skipped_locked runs after the winner's run started).
+      const results = ((await ledger.recent(job, RECENT)) ?? []).map(resultOf);
+      const result = results.find((r) => r !== undefined);
+      if (!result || result.runId === lastSeen || ownRuns !== runsBefore) return;
       lastSeen = result.runId;
       const consecutiveFailures = await ledger.consecutiveFailures(job);
       const baselinePerHour =
         result.outcome === 'succeeded' && o.baseline ? await readBaseline(job, ledger, o.baseline, result) : undefined;
       // A run of this process finished meanwhile: its own verdict and gauges are newer, the adopted run is dropped.
-      if (lastSeen !== result.runId) return;
+      if (ownRuns !== runsBefore) return;
       if (consecutiveFailures !== undefined) record?.(result, consecutiveFailures);
-      await evaluateRules({ rules: o.rules(), result, ledger, consecutiveFailures, baselinePerHour, budget });
+      const rules = o.rules();
+      // Adopting while an alert fires only resolves: the replica that ran raises what its run raises (one sender).
+      const host = rules.alerter;
+      const resolveOnly: AlertTarget | undefined = host && {
+        fire: () => ({ fingerprint: undefined, action: 'suppressed' }),
+        resolve: (l) => host.resolve(l),
+      };
+      await evaluateRules({
+        rules: mode === 'resolve-only' ? { ...rules, alerter: resolveOnly } : rules,
+        result,
+        ledger,
+        consecutiveFailures,
+        baselinePerHour,
+        budget: mode === 'resolve-only' ? ADOPTED : { warning: false, critical: false },
+      });
     } finally {
       busy = false;
     }
   };
-  const tick = () => adopt(ADOPTED);
+  const tick = () => adopt('resolve-only');
   const update = () => {
     if (firing.size > 0 && !timer && ledger) {
       timer = clock.setInterval(() => {
@@ -125,9 +145,10 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
     alerter,
     seen(runId) {
       lastSeen = runId;
+      ownRuns++;
     },
     hydrate: (record) =>
-      adopt({ warning: false, critical: false }, record).catch((error: unknown) =>
+      adopt('verdicts', record).catch((error: unknown) =>
         contained(logger, `job ${job}: read the ledger at start`, () => {
           throw error;
         }),

@@ -90,11 +90,10 @@ describe('generateRules', () => {
     expect(find('JobConsecutiveFailures', 'cleanup_links')).toMatch(/>= 5$/);
     expect(find('JobConsecutiveFailures', 'cleanup_pdfs')).toMatch(/>= 3$/);
     // Daily job: period 86400 s + default grace 8640 s.
-    // Grouped by job_name and the selector's labels (a selector spanning namespaces keeps them apart).
     expect(find('JobMissedRun', 'cleanup_pdfs')).toBe(
-      'time() - max by (job_name, namespace) ({namespace="prod",__name__=~"job_last_success_timestamp_seconds|job_last_success_known_timestamp_seconds",job_name="cleanup_pdfs"}) > 95040\nor\n' +
-        '(time() - min by (job_name, namespace) (job_schedule_start_timestamp_seconds{namespace="prod",job_name="cleanup_pdfs"}) > 95040' +
-        ' unless on (job_name, namespace) max by (job_name, namespace) ({namespace="prod",__name__=~"job_last_success_timestamp_seconds|job_last_success_known_timestamp_seconds",job_name="cleanup_pdfs"}))',
+      'time() - max by (job_name) ({namespace="prod",__name__=~"job_last_success_timestamp_seconds|job_last_success_known_timestamp_seconds",job_name="cleanup_pdfs"}) > 95040\nor\n' +
+        '(time() - min by (job_name) (job_schedule_start_timestamp_seconds{namespace="prod",job_name="cleanup_pdfs"}) > 95040' +
+        ' unless on (job_name) max by (job_name) ({namespace="prod",__name__=~"job_last_success_timestamp_seconds|job_last_success_known_timestamp_seconds",job_name="cleanup_pdfs"}))',
     );
     // No schedule, no missed-run rule.
     expect(find('JobMissedRun', 'cleanup_links')).toBeUndefined();

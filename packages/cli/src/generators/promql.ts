@@ -1,4 +1,4 @@
-import { METRIC_CATALOGUE, parseMatchers, type SlakitConfig } from '@slakit/core';
+import { METRIC_CATALOGUE, type SlakitConfig } from '@slakit/core';
 
 /** Prometheus metric names the generators query, from the catalogue (`METRIC_CATALOGUE`, docs/metrics.md). */
 export const METRICS = {
@@ -29,13 +29,12 @@ export const METRICS = {
 export const EXECUTED_OUTCOMES = 'succeeded|failed|timed_out|lease_lost';
 
 /**
- * The labels a job's series are grouped by: `job_name` and every label of `prometheus.selector`, so a selector that
- * spans deployments (`namespace=~"shop|shop-staging"`) keeps them apart instead of letting one hide the other.
+ * The labels a job's series are grouped by: `job_name` and `prometheus.groupBy`, so a selector that spans
+ * deployments (`namespace=~"shop|shop-staging"`, `groupBy: ['namespace']`) keeps them apart instead of letting one
+ * hide the other — never a per-replica label, which would judge each replica alone.
  */
 export function jobGroup(config: SlakitConfig): string {
-  const parsed = parseMatchers(config.prometheus.selector);
-  const names = 'error' in parsed ? [] : parsed.matchers.map((m) => m.name);
-  return ['job_name', ...new Set(names)].join(', ');
+  return ['job_name', ...new Set(config.prometheus.groupBy)].join(', ');
 }
 
 /**

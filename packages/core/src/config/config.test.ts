@@ -47,7 +47,7 @@ describe('defineConfig / validateConfig', () => {
       resolutionMinHistoryHours: 24,
     });
     expect(c.health).toEqual({ failingFor: '5m' });
-    expect(c.prometheus).toEqual({ selector: '', evaluationInterval: '30s' });
+    expect(c.prometheus).toEqual({ selector: '', groupBy: [], evaluationInterval: '30s' });
     expect(c.alerting).toMatchObject({
       pager: { type: 'pagerduty', routingKeyEnv: 'PAGERDUTY_ROUTING_KEY' },
       chat: { type: 'slack', webhookUrlEnv: 'SLACK_WEBHOOK_URL' },

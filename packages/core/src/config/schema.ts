@@ -13,7 +13,7 @@ export const configSchema = lazySchema(() =>
         service: zod()
           .string()
           .regex(SERVICE, { error: `must be a service name matching ${SERVICE}` }),
-        prometheus: prometheus.default({ selector: '', evaluationInterval: '30s' }),
+        prometheus: prometheus.default({ selector: '', groupBy: [], evaluationInterval: '30s' }),
         slos: zod().array(slo).default([]),
         jobs: namedRecord(NAME, 'job', job).default({}),
         queues: namedRecord(NAME, 'queue', queue).default({}),

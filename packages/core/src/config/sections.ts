@@ -5,7 +5,7 @@ import { nonNegativeSeconds, QUEUE_FIELDS, RULE_FIELDS, SLA_FIELDS } from '../va
 import { lazySchema, zod } from '../validation/lazy.js';
 import { FORBIDDEN_KEYS, knownKeysError } from '../validation/options.js';
 import { cronPeriodSeconds, PROMETHEUS_DURATION } from './period.js';
-import { selectorProblem } from './selector.js';
+import { labelNameClash, selectorProblem } from './selector.js';
 
 /**
  * The sections of the slakit config schema (SLOs, jobs, queues, receivers, alerting, health, prometheus), each a
@@ -257,6 +257,24 @@ export const prometheus = lazySchema(() =>
         if (problem) ctx.addIssue({ code: 'custom', message: problem, input: v });
       })
       .default(''),
+    /**
+     * Labels that tell deployments apart when `selector` spans several (`namespace=~"shop|shop-staging"` →
+     * `['namespace']`): the job rules keep one verdict per job and per value. Never a per-replica label (`pod`,
+     * `instance`: the rules would judge each replica alone) nor one Prometheus or slakit sets; default none.
+     */
+    groupBy: zod()
+      .array(
+        zod()
+          .string()
+          .superRefine((v, ctx) => {
+            const problem = !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(v)
+              ? 'must be a Prometheus label name'
+              : (labelNameClash(v) && `must not be ${JSON.stringify(v)}: ${labelNameClash(v)}`) || undefined;
+            if (problem) ctx.addIssue({ code: 'custom', message: problem, input: v });
+          }),
+      )
+      .max(10)
+      .default([]),
     /** Evaluation interval of the generated rule groups; default 30s. */
     evaluationInterval: duration.default('30s'),
   }),

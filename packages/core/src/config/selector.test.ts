@@ -231,11 +231,30 @@ describe('prometheus.selector: regular expressions Prometheus (RE2) would refuse
     ['team!~"[z-a]"', /invalid regular expression for team/],
     ['team=~"(?=x)"', /lookaround is not RE2/],
     ['team=~"(a)\\\\1"', /backreferences are not RE2/],
+    ['team=~"a{1001}"', /repeat count above 1000/],
   ])('%s is refused at validation', (selector, message) => {
     expect(selectorProblem(selector)).toMatch(message);
   });
 
   it.each(['team=~"a|b"', 'team=~"(?i)shop"', 'team=~"(?P<n>x)y"', 'team!~"staging-.*"'])('%s is accepted', (selector) => {
     expect(selectorProblem(selector)).toBeUndefined();
+  });
+});
+
+describe('prometheus.groupBy', () => {
+  const groupBy = (names: unknown) => ({ service: 'shop', prometheus: { groupBy: names } });
+  it.each([['instance'], ['job_name'], ['__name__'], ['not a label']])('%s is refused, naming the field', (name) => {
+    let error: unknown;
+    try {
+      validateConfig(groupBy([name]));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SlakitError);
+    expect((error as SlakitError).field).toBe('prometheus.groupBy[0]');
+  });
+  it('a deployment label is accepted and defaults to none', () => {
+    expect(validateConfig(groupBy(['namespace'])).prometheus.groupBy).toEqual(['namespace']);
+    expect(validateConfig({ service: 'shop' }).prometheus.groupBy).toEqual([]);
   });
 });

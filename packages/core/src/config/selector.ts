@@ -190,6 +190,8 @@ export function selectorProblem(text: string): string | undefined {
 export function regexProblem(value: string): string | undefined {
   if (/\(\?<?[=!]/.test(value)) return 'lookaround is not RE2 syntax';
   if (/\\[1-9]|\\k</.test(value)) return 'backreferences are not RE2 syntax';
+  for (const m of value.matchAll(/\{(\d+)(?:,(\d*))?\}/g))
+    if (Number(m[1]) > 1000 || Number(m[2] || 0) > 1000) return 'a repeat count above 1000 (RE2 refuses it)';
   const js = value
     .replace(/\(\?[imsU]+(-[imsU]+)?\)/g, '')
     .replace(/\(\?[imsU]+(-[imsU]+)?:/g, '(?:')
