@@ -1,7 +1,7 @@
 // Replicas and the run-time job alerts: an alert replica a raised resolves once replica b's run, recorded in the
 // shared ledger, puts the job right — within one reconcile interval, as the generated rules (latest runner) do.
 import { createAlerter, createLogger } from '@slakit/core';
-import { createFakeClock, createTestTelemetry } from '@slakit/core/testing';
+import { createFakeClock } from '@slakit/core/testing';
 import { describe, expect, it } from 'vitest';
 import { memoryLeases } from './memory-leases.js';
 import { memoryLedger } from './memory-ledger.js';
@@ -87,50 +87,5 @@ describe('withSla across replicas (shared ledger)', () => {
     await c2.advance(100);
     await run;
     expect(c2.pending()).toBe(before);
-  });
-});
-
-describe('withSla in a new process (restart) with a shared ledger', () => {
-  it('adopts the latest run: job_consecutive_failures, job_last_run_timestamp_seconds and the failure alert come back', async () => {
-    const kit = createTestTelemetry({ serviceName: 't', level: 'silent' });
-    try {
-      const clock = kit.clock;
-      const ledger = memoryLedger({ now: () => clock.now() });
-      const leases = memoryLeases({ clock });
-      const before = withSla(
-        'sync',
-        async () => {
-          throw new Error('down');
-        },
-        { budgetSeconds: 100, clock, ledger, leases, logger: silent, env: {} },
-      );
-      for (let i = 0; i < 3; i++) await before().catch(() => undefined);
-      const [last] = await ledger.recent('sync', 1);
-      // The process restarts: a new wrapper, new telemetry view, new alerter; only the ledger survives.
-      const alerter = createAlerter({
-        clock,
-        env: {},
-        logger: silent,
-        sinks: [{ name: 's', kind: 'custom', send: async () => {} }],
-      });
-      withSla('sync', async () => ({ processed: 1 }), {
-        budgetSeconds: 100,
-        clock,
-        ledger,
-        leases,
-        alerter,
-        logger: silent,
-        telemetry: kit.telemetry,
-        env: {},
-      });
-      await clock.advance(0);
-      expect(await kit.metrics.value('job_consecutive_failures', { job_name: 'sync' })).toBe(3);
-      expect(await kit.metrics.value('job_last_run_timestamp_seconds', { job_name: 'sync' })).toBe(
-        (last?.finishedAt?.getTime() ?? Number.NaN) / 1000,
-      );
-      expect(names(alerter)).toEqual(['JobConsecutiveFailures']);
-    } finally {
-      await kit.close();
-    }
   });
 });

@@ -33,6 +33,24 @@ const flush = async () => {
   for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
 };
 
+/** A test telemetry (its fake clock), a ledger and a lease store shared by every "process" of the test. */
+async function shared(
+  fn: (s: {
+    kit: ReturnType<typeof createTestTelemetry>;
+    clock: ReturnType<typeof createTestTelemetry>['clock'];
+    ledger: ReturnType<typeof memoryLedger>;
+    leases: ReturnType<typeof memoryLeases>;
+  }) => Promise<void>,
+): Promise<void> {
+  const kit = createTestTelemetry({ serviceName: 't', level: 'silent' });
+  try {
+    const clock = kit.clock;
+    await fn({ kit, clock, ledger: memoryLedger({ now: () => clock.now() }), leases: memoryLeases({ clock }) });
+  } finally {
+    await kit.close();
+  }
+}
+
 describe('reconcile across replicas', () => {
   it("the standby's skipped_locked record (1 ms after b's start) is the ledger's newest: a still adopts b's good run", async () => {
     const clock = createFakeClock(Date.UTC(2026, 0, 5, 9));
@@ -72,11 +90,7 @@ describe('reconcile across replicas', () => {
 
 describe('hydrate at start', () => {
   it("a first run that ends before hydrate read the ledger: hydrate keeps the fresh run's gauges and raises nothing old", async () => {
-    const kit = createTestTelemetry({ serviceName: 't', level: 'silent' });
-    try {
-      const clock = kit.clock;
-      const inner = memoryLedger({ now: () => clock.now() });
-      const leases = memoryLeases({ clock });
+    await shared(async ({ kit, clock, ledger: inner, leases }) => {
       // the previous process: one run at 150 % of its budget
       const old = withSla(
         'sync',
@@ -131,9 +145,7 @@ describe('hydrate at start', () => {
       expect(last).toBe(freshAt);
       expect(util).toBeLessThan(1);
       expect(names(alerter)).toEqual([]);
-    } finally {
-      await kit.close();
-    }
+    });
   });
 });
 
@@ -181,11 +193,7 @@ describe('an adopted run only resolves', () => {
 
 describe('hydrate after a standby skip', () => {
   it("restart of the failing replica a: the standby's skipped_locked is the newest record, the failures are still hydrated", async () => {
-    const kit = createTestTelemetry({ serviceName: 't', level: 'silent' });
-    try {
-      const clock = kit.clock;
-      const ledger = memoryLedger({ now: () => clock.now() });
-      const leases = memoryLeases({ clock });
+    await shared(async ({ kit, clock, ledger, leases }) => {
       const opts = { budgetSeconds: 100, clock, ledger, leases, logger: silent, env: {} };
       const a = withSla(
         'sync',
@@ -209,8 +217,45 @@ describe('hydrate after a standby skip', () => {
       await clock.advance(0);
       await flush();
       expect(await kit.metrics.value('job_consecutive_failures', { job_name: 'sync' })).toBe(3);
-    } finally {
-      await kit.close();
-    }
+    });
+  });
+});
+
+describe('withSla in a new process (restart) with a shared ledger', () => {
+  it('adopts the latest run: job_consecutive_failures, job_last_run_timestamp_seconds and the failure alert come back', async () => {
+    await shared(async ({ kit, clock, ledger, leases }) => {
+      const before = withSla(
+        'sync',
+        async () => {
+          throw new Error('down');
+        },
+        { budgetSeconds: 100, clock, ledger, leases, logger: silent, env: {} },
+      );
+      for (let i = 0; i < 3; i++) await before().catch(() => undefined);
+      const [last] = await ledger.recent('sync', 1);
+      // The process restarts: a new wrapper, new telemetry view, new alerter; only the ledger survives.
+      const alerter = createAlerter({
+        clock,
+        env: {},
+        logger: silent,
+        sinks: [{ name: 's', kind: 'custom', send: async () => {} }],
+      });
+      withSla('sync', async () => ({ processed: 1 }), {
+        budgetSeconds: 100,
+        clock,
+        ledger,
+        leases,
+        alerter,
+        logger: silent,
+        telemetry: kit.telemetry,
+        env: {},
+      });
+      await clock.advance(0);
+      expect(await kit.metrics.value('job_consecutive_failures', { job_name: 'sync' })).toBe(3);
+      expect(await kit.metrics.value('job_last_run_timestamp_seconds', { job_name: 'sync' })).toBe(
+        (last?.finishedAt?.getTime() ?? Number.NaN) / 1000,
+      );
+      expect(names(alerter)).toEqual(['JobConsecutiveFailures']);
+    });
   });
 });
