@@ -31,9 +31,10 @@ commands:
   alertmanager [--out <dir>] [--secrets env|file] [--secrets-dir <dir>]
                                    Alertmanager config (alertmanager.yml); secrets as \${ENV} or *_file
   dashboards   [--out <dir>]       Grafana dashboards (<service>-http.json, -jobs.json, -queues.json, -health.json)
-  report --prometheus <url> [--window 30d] [--json] [--timeout <ms>]
+  report --prometheus <url> [--window 30d] [--json] [--timeout <ms>] [--allow-no-data]
          [--prometheus-auth <user:password | "Bearer <token>">] [--max-response-bytes <n>]
-                                   SLA compliance report; exit 1 when an objective FAILs.
+                                   SLA compliance report; exit 1 when an objective FAILs or has
+                                   no data (NO_DATA is not a pass unless --allow-no-data).
                                    Credentials: --prometheus-auth, else $SLAKIT_PROMETHEUS_AUTH (same forms;
                                    preferred: not visible in the process list), else user:password@ in the URL.
                                    Never printed. Redirects are not followed; answers over --max-response-bytes
@@ -171,6 +172,7 @@ export async function main(argv: string[], io: Partial<Io> = {}): Promise<number
             timeoutMs,
             auth,
             maxResponseBytes,
+            allowNoData: values['allow-no-data'] === true,
           });
         } catch (error) {
           if (error instanceof SlakitError) throw error;
@@ -200,6 +202,7 @@ function parse(argv: string[]) {
       prometheus: { type: 'string' },
       window: { type: 'string' },
       json: { type: 'boolean' },
+      'allow-no-data': { type: 'boolean' },
       timeout: { type: 'string' },
       'prometheus-auth': { type: 'string' },
       'max-response-bytes': { type: 'string' },

@@ -277,6 +277,21 @@ describe('slaReport', () => {
       /window must be a Prometheus duration/,
     );
   });
+
+  it('a row without data is not a pass (a CI gate on an empty Prometheus fails) unless allowNoData', async () => {
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    answers.clear(); // Prometheus knows none of the series (a wrong selector, a new deploy)
+    const time = new Date('2026-11-22T00:00:00Z');
+    const empty = await slaReport(config, { prometheus: url, window: '7d', time });
+    expect(empty.rows.every((r) => r.status === 'NO_DATA')).toBe(true);
+    expect(empty.pass).toBe(false);
+    expect(renderReportTable(empty)).toContain(
+      `Overall: FAIL (0 failing, ${empty.rows.length} without data: no data is not a pass (--allow-no-data accepts it))`,
+    );
+    const allowed = await slaReport(config, { prometheus: url, window: '7d', time, allowNoData: true });
+    expect(allowed.pass).toBe(true);
+    expect(renderReportTable(allowed)).toContain(`Overall: PASS (0 failing, ${allowed.rows.length} without data)`);
+  });
 });
 
 describe('slakit CLI', () => {

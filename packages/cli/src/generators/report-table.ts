@@ -10,6 +10,8 @@ function display(row: ReportRow): string {
 /** Renders a report as a plain-text table (one row per objective) with the overall verdict. */
 export function renderReportTable(report: SlaReport): string {
   const header = ['Objective', 'Value', 'Target', 'Status'];
+  const failing = report.rows.filter((r) => r.status === 'FAIL').length;
+  const noData = report.rows.filter((r) => r.status === 'NO_DATA').length;
   const lines = report.rows.map((r) => [r.name, display(r), r.objective, r.status]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] as string).length)));
   const fmt = (cells: string[]) =>
@@ -24,6 +26,8 @@ export function renderReportTable(report: SlaReport): string {
     fmt(widths.map((w) => '-'.repeat(w))),
     ...lines.map(fmt),
     '',
-    `Overall: ${report.pass ? 'PASS' : 'FAIL'} (${report.rows.filter((r) => r.status === 'FAIL').length} failing, ${report.rows.filter((r) => r.status === 'NO_DATA').length} without data)`,
+    `Overall: ${report.pass ? 'PASS' : 'FAIL'} (${failing} failing, ${noData} without data${
+      !report.pass && failing === 0 ? ': no data is not a pass (--allow-no-data accepts it)' : ''
+    })`,
   ].join('\n');
 }

@@ -47,6 +47,11 @@ export interface SlaReportOptions {
   prometheus: string;
   /** Window of the report (Prometheus duration); default `30d`. */
   window?: string;
+  /**
+   * Whether a row without data (`NO_DATA`: Prometheus has no series for it) may pass; default false — a report with
+   * no data is not a pass (a CI gate must not go green on a wrong selector or an empty Prometheus).
+   */
+  allowNoData?: boolean;
   /** Deadline of each query in ms (connect, answer and body); default 10000. */
   timeoutMs?: number;
   /** Evaluation time; default now. */
@@ -279,6 +284,6 @@ export async function slaReport(input: SlakitConfig | SlakitConfigInput, options
     prometheus: target.display,
     generatedAt: time.toISOString(),
     rows,
-    pass: rows.every((r) => r.status !== 'FAIL'),
+    pass: rows.every((r) => r.status === 'PASS' || (r.status === 'NO_DATA' && options.allowNoData === true)),
   };
 }
