@@ -141,11 +141,19 @@ export function describeError(value: unknown, options: DescribeErrorOptions = {}
  * warn as `<what> failed` with the error's type, code and scrubbed message, never rethrown — for timers and promise
  * callbacks, where a throw would become an uncaught exception or an unhandled rejection and stop the host.
  */
-export function contained(logger: { warn(obj: object, msg: string): void } | undefined, what: string, fn: () => void): void {
+export function contained(logger: WarnLogger | undefined, what: string, fn: () => void): void {
   try {
     fn();
   } catch (error) {
-    const { name, code, message } = describeError(error);
-    logger?.warn({ error: { type: name, code, message } }, `${what} failed`);
+    logFailure(logger, what, error);
   }
+}
+
+/** A logger with `warn` (pino's shape). */
+type WarnLogger = { warn(obj: object, msg: string): void };
+
+/** Logs a contained failure at warn as `<what> failed`, with the error's type, code and scrubbed message. */
+export function logFailure(logger: WarnLogger | undefined, what: string, error: unknown): void {
+  const { name, code, message } = describeError(error);
+  logger?.warn({ error: { type: name, code, message } }, `${what} failed`);
 }

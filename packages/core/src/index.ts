@@ -118,6 +118,7 @@ export {
   type DescribeErrorOptions,
   describeError,
   type ErrorDescription,
+  logFailure,
   safeText,
 } from './describe-error.js';
 export {

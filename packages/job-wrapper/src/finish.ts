@@ -1,5 +1,5 @@
 import type { Span } from '@opentelemetry/api';
-import { describeError, withDeadline } from '@slakit/core';
+import { logFailure, withDeadline } from '@slakit/core';
 import type { Logger } from 'pino';
 import type { JobSettings } from './job-settings.js';
 import type { Lease } from './lease.js';
@@ -45,8 +45,7 @@ export async function applyRules(settings: JobSettings, result: RunResult, budge
     await evaluateRules({ rules: settings.rules, result, ledger, consecutiveFailures, baselinePerHour, budget });
   } catch (error) {
     // A host alerter whose fire()/resolve() throws must not fail the run nor keep its lease.
-    const { name, code, message } = describeError(error);
-    settings.logger.warn({ error: { type: name, code, message } }, `job ${settings.name}: rules failed`);
+    logFailure(settings.logger, `job ${settings.name}: rules`, error);
   } finally {
     // Last, so the replica becomes the latest runner only once its last-run gauges are current — and not at all when
     // the ledger's failure count could not be read (its gauge still holds an older count).

@@ -1,4 +1,4 @@
-import { ALERT_CATALOGUE, type Alerter, type Clock, contained } from '@slakit/core';
+import { ALERT_CATALOGUE, type Alerter, type Clock, contained, logFailure } from '@slakit/core';
 import type { Logger } from 'pino';
 import { type RunbookUrlOption, runbookFor } from './runbook.js';
 import type { CronSlots } from './schedule-slots.js';
@@ -76,11 +76,7 @@ export function watchMissedRuns(o: MissedRunOptions): MissedRunWatch {
   // Past the deadline, and while missed (another replica's success resolves it), the ledger is asked each interval.
   const watchdog = clock.setInterval(() => {
     if (stopped || asking || (!missed && clock.now() <= due.at)) return;
-    check().catch((error: unknown) =>
-      contained(logger, `job ${job}: missed-run check`, () => {
-        throw error;
-      }),
-    );
+    check().catch((error: unknown) => logFailure(logger, `job ${job}: missed-run check`, error));
   }, o.intervalMs);
   // The host's alerter is called inside timers and promise callbacks: what it throws is logged, never rethrown.
   const resolveMissed = () => {

@@ -63,6 +63,11 @@ export function blankResult(base: RunBase, outcome: RunOutcome, at: Date, error?
   };
 }
 
+/** Records per hour of a run (0 when it processed nothing or took no time). */
+export function throughputPerHour(processed: number, durationMs: number): number {
+  return durationMs > 0 && processed > 0 ? processed / (durationMs / 3_600_000) : 0;
+}
+
 /** The result of a run that executed: outcome, duration, utilization, records and throughput, error. */
 export function executedResult(base: RunBase, run: Execution): RunResult {
   const durationMs = run.finishedAt - run.startedAt;
@@ -76,7 +81,7 @@ export function executedResult(base: RunBase, run: Execution): RunResult {
     durationSeconds: durationMs / 1000,
     utilization: durationMs / run.budgetMs,
     processed,
-    throughputPerHour: durationMs > 0 && processed > 0 ? processed / (durationMs / 3_600_000) : 0,
+    throughputPerHour: throughputPerHour(processed, durationMs),
     fence: run.fence,
     error: run.thrown ? errorInfo(run.thrown.error) : run.abortedBy ? errorInfo(run.abortReason) : undefined,
   };

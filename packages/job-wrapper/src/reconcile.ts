@@ -1,6 +1,7 @@
-import { type Alerter, type Clock, contained, type RunRecord } from '@slakit/core';
+import { type Alerter, type Clock, logFailure, type RunRecord } from '@slakit/core';
 import type { Logger } from 'pino';
 import type { GuardedLedger } from './ledger-guard.js';
+import { throughputPerHour } from './outcome.js';
 import { type AlertTarget, type BudgetFired, evaluateRules, type JobRules, readBaseline } from './rules.js';
 import type { RunResult } from './types.js';
 
@@ -52,7 +53,7 @@ export function resultOf(record: RunRecord): RunResult | undefined {
     durationSeconds: durationMs / 1000,
     utilization: budgetMs > 0 ? durationMs / budgetMs : 0,
     processed: record.processed,
-    throughputPerHour: durationMs > 0 && record.processed > 0 ? record.processed / (durationMs / 3_600_000) : 0,
+    throughputPerHour: throughputPerHour(record.processed, durationMs),
     fence: record.fence,
     error: record.errorCode ? { type: record.errorCode, code: record.errorCode, message: '' } : undefined,
     dryRun: record.dryRun,
@@ -115,11 +116,7 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
   const update = () => {
     if (firing.size > 0 && !timer && ledger) {
       timer = clock.setInterval(() => {
-        tick().catch((error: unknown) =>
-          contained(logger, `job ${job}: reconcile with the ledger`, () => {
-            throw error;
-          }),
-        );
+        tick().catch((error: unknown) => logFailure(logger, `job ${job}: reconcile with the ledger`, error));
       }, o.intervalMs ?? 60_000);
     } else if (firing.size === 0 && timer) {
       clock.clearInterval(timer);
@@ -148,10 +145,6 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
       ownRuns++;
     },
     hydrate: (record) =>
-      adopt('verdicts', record).catch((error: unknown) =>
-        contained(logger, `job ${job}: read the ledger at start`, () => {
-          throw error;
-        }),
-      ),
+      adopt('verdicts', record).catch((error: unknown) => logFailure(logger, `job ${job}: read the ledger at start`, error)),
   };
 }

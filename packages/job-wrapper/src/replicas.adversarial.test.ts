@@ -34,6 +34,26 @@ const flush = async () => {
 };
 
 /** A test telemetry (its fake clock), a ledger and a lease store shared by every "process" of the test. */
+/** withSla options of a new process (its own alerter and telemetry view) on the shared ledger and leases. */
+const processOptions = (
+  o: {
+    kit: ReturnType<typeof createTestTelemetry>;
+    clock: ReturnType<typeof createTestTelemetry>['clock'];
+    ledger: RunLedger;
+    leases: ReturnType<typeof memoryLeases>;
+  },
+  alerter: Alerter,
+) => ({
+  budgetSeconds: 100,
+  clock: o.clock,
+  ledger: o.ledger,
+  leases: o.leases,
+  alerter,
+  logger: silent,
+  telemetry: o.kit.telemetry,
+  env: {},
+});
+
 async function shared(
   fn: (s: {
     kit: ReturnType<typeof createTestTelemetry>;
@@ -121,16 +141,7 @@ describe('hydrate at start', () => {
         },
       };
       const alerter = mkAlerter(clock);
-      const job = withSla('sync', async () => ({ processed: 5 }), {
-        budgetSeconds: 100,
-        clock,
-        ledger,
-        leases,
-        alerter,
-        logger: silent,
-        telemetry: kit.telemetry,
-        env: {},
-      });
+      const job = withSla('sync', async () => ({ processed: 5 }), processOptions({ kit, clock, ledger, leases }, alerter));
       await clock.advance(10_000);
       const fresh = await job();
       expect(fresh.outcome).toBe('succeeded');
@@ -240,16 +251,7 @@ describe('withSla in a new process (restart) with a shared ledger', () => {
         logger: silent,
         sinks: [{ name: 's', kind: 'custom', send: async () => {} }],
       });
-      withSla('sync', async () => ({ processed: 1 }), {
-        budgetSeconds: 100,
-        clock,
-        ledger,
-        leases,
-        alerter,
-        logger: silent,
-        telemetry: kit.telemetry,
-        env: {},
-      });
+      withSla('sync', async () => ({ processed: 1 }), processOptions({ kit, clock, ledger, leases }, alerter));
       await clock.advance(0);
       expect(await kit.metrics.value('job_consecutive_failures', { job_name: 'sync' })).toBe(3);
       expect(await kit.metrics.value('job_last_run_timestamp_seconds', { job_name: 'sync' })).toBe(

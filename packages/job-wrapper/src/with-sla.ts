@@ -125,12 +125,14 @@ export function withSla<I = unknown>(name: string, fn: JobFn<I>, options: WithSl
     settings.instruments.runs.add(0, { job_name: name, outcome });
   settings.instruments.processed.add(0, { job_name: name });
   // A new process adopts the ledger's latest run (gauges and verdicts): after a restart the generated rules and the
-  // run-time alerts still see what the shared ledger knows (3 failures in a row stay 3).
-  void settings.reconciler.hydrate((result, consecutiveFailures) => {
-    recordConsecutiveFailures(settings.instruments, name, consecutiveFailures);
-    settings.instruments.utilization.record(result.utilization, { job_name: name });
-    recordLastRun(settings.instruments, result);
-  });
+  // run-time alerts still see what the shared ledger knows (3 failures in a row stay 3). Without telemetry or an
+  // alerter there is nobody to tell: no ledger read at all.
+  if (settings.telemetry || settings.rules.alerter)
+    void settings.reconciler.hydrate((result, consecutiveFailures) => {
+      recordConsecutiveFailures(settings.instruments, name, consecutiveFailures);
+      settings.instruments.utilization.record(result.utilization, { job_name: name });
+      recordLastRun(settings.instruments, result);
+    });
   const run = (input?: I, runOptions: RunOptions = {}) => runJob(settings, fn, input, runOptions);
   const skip = (outcome: 'skipped_overlap' | 'skipped_locked', runOptions: RunOptions = {}) =>
     skipJob(settings, outcome, runOptions);

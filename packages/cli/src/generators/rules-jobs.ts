@@ -9,10 +9,18 @@ import { type AlertingRule, alertRule, pct, type RuleGroup } from './rule-model.
 
 type JobConfig = SlakitConfig['jobs'][string];
 
+/** One job's rule inputs, resolved once: its config, its selector `s` and its grouping labels `g`. */
+interface JobScope {
+  config: SlakitConfig;
+  name: string;
+  job: JobConfig;
+  s: string;
+  g: string;
+}
+
 const ACTION = 'Review batch size, check database load, verify indexes. Never kill a running cleanup job.';
 
-function slaRules(config: SlakitConfig, name: string, job: JobConfig, s: string): AlertingRule[] {
-  const g = jobGroup(config);
+function slaRules({ config, name, job, s, g }: JobScope): AlertingRule[] {
   const lastRun = latestBy(METRICS.jobUtilization, METRICS.jobLastRun, s, g);
   // A run still running: its elapsed time at the last scrape (timestamp() of that sample, so a run that has ended
   // since is never over-estimated) against the budget, like the run-time budget timers.
@@ -39,9 +47,8 @@ function slaRules(config: SlakitConfig, name: string, job: JobConfig, s: string)
   });
 }
 
-function successRateRule(config: SlakitConfig, name: string, job: JobConfig, s: string): AlertingRule {
+function successRateRule({ config, name, job, s, g }: JobScope): AlertingRule {
   const window = formatDuration(job.successRateWindowSeconds);
-  const g = jobGroup(config);
   const runs = (outcomes: string) => `sum by (${g}) (increase(${METRICS.jobRuns}${s.slice(0, -1)},${outcomes}}[${window}]))`;
   const executed = runs(`outcome=~"${EXECUTED_OUTCOMES}"`);
   return alertRule(
@@ -58,8 +65,7 @@ function successRateRule(config: SlakitConfig, name: string, job: JobConfig, s: 
   );
 }
 
-function throughputRules(config: SlakitConfig, name: string, job: JobConfig, s: string): AlertingRule[] {
-  const g = jobGroup(config);
+function throughputRules({ config, name, job, s, g }: JobScope): AlertingRule[] {
   const last = `max by (${g}) ${latestBy(METRICS.jobLastRunThroughput, METRICS.jobLastSuccess, s, g)}`;
   const baseline = `max by (${g}) ${latestBy(METRICS.jobBaselineThroughput, METRICS.jobLastSuccess, s, g)}`;
   return [
@@ -90,12 +96,12 @@ function throughputRules(config: SlakitConfig, name: string, job: JobConfig, s: 
   ];
 }
 
-function consecutiveFailuresRule(config: SlakitConfig, name: string, job: JobConfig, s: string): AlertingRule {
+function consecutiveFailuresRule({ config, name, job, s, g }: JobScope): AlertingRule {
   return alertRule(
     config,
     ALERT_CATALOGUE.JobConsecutiveFailures.name,
     'critical',
-    `max by (${jobGroup(config)}) ${latestBy(METRICS.jobConsecutiveFailures, METRICS.jobLastRun, s, jobGroup(config))} >= ${job.consecutiveFailures}`,
+    `max by (${g}) ${latestBy(METRICS.jobConsecutiveFailures, METRICS.jobLastRun, s, g)} >= ${job.consecutiveFailures}`,
     { job_name: name },
     {
       summary: `Job ${name} failed {{ $value }} times in a row`,
@@ -105,8 +111,7 @@ function consecutiveFailuresRule(config: SlakitConfig, name: string, job: JobCon
   );
 }
 
-function contentionRule(config: SlakitConfig, name: string, window: string, s: string): AlertingRule {
-  const g = jobGroup(config);
+function contentionRule({ config, name, s, g }: JobScope, window: string): AlertingRule {
   const runs = (outcomes: string) => `sum by (${g}) (increase(${METRICS.jobRuns}${s.slice(0, -1)},${outcomes}}[${window}]))`;
   return alertRule(
     config,
@@ -123,15 +128,13 @@ function contentionRule(config: SlakitConfig, name: string, window: string, s: s
   );
 }
 
-function missedRunRule(config: SlakitConfig, name: string, job: JobConfig, period: number): AlertingRule {
+function missedRunRule({ config, name, job, s, g }: JobScope, period: number): AlertingRule {
   const grace = job.graceSeconds ?? defaultGraceSeconds(period);
   const limit = num(period + grace);
   // The last success any replica ran or knows of (schedule() learns other replicas' from the shared ledger); the
   // pushed series of a short-lived job count too.
   const names = `__name__=~"${METRICS.jobLastSuccess}|${METRICS.jobLastSuccessKnown}"`;
-  const g = jobGroup(config);
   const lastSuccess = `max by (${g}) (${selector(config, names, `job_name=${quote(name)}`)})`;
-  const s = selector(config, `job_name=${quote(name)}`);
   // Before any success (no replica exports one): count from the earliest running schedule() of the job.
   const started = `min by (${g}) (${METRICS.jobScheduleStart}${s})`;
   return alertRule(
@@ -153,18 +156,19 @@ export function jobsGroup(config: SlakitConfig): RuleGroup | undefined {
   const names = Object.keys(config.jobs).sort();
   if (names.length === 0) return undefined;
   const rules: AlertingRule[] = [];
+  const g = jobGroup(config);
   for (const name of names) {
     const job = config.jobs[name] as JobConfig;
-    const s = selector(config, `job_name=${quote(name)}`);
+    const scope: JobScope = { config, name, job, s: selector(config, `job_name=${quote(name)}`), g };
     const period = job.schedule ? cronPeriodSeconds(job.schedule, job.timezone) : undefined;
     rules.push(
-      ...slaRules(config, name, job, s),
-      successRateRule(config, name, job, s),
-      ...throughputRules(config, name, job, s),
-      consecutiveFailuresRule(config, name, job, s),
-      contentionRule(config, name, formatDuration(Math.max(3600, 2 * (period ?? 0))), s),
+      ...slaRules(scope),
+      successRateRule(scope),
+      ...throughputRules(scope),
+      consecutiveFailuresRule(scope),
+      contentionRule(scope, formatDuration(Math.max(3600, 2 * (period ?? 0)))),
     );
-    if (period !== undefined) rules.push(missedRunRule(config, name, job, period));
+    if (period !== undefined) rules.push(missedRunRule(scope, period));
   }
   return { name: `slakit:${config.service}:jobs`, interval: config.prometheus.evaluationInterval, rules };
 }

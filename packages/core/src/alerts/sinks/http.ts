@@ -45,6 +45,12 @@ export async function postJson(
   if (status < 200 || status > 299) throw new SinkDeliveryError(`HTTP_${status}`, retryableStatus(status));
 }
 
+/** The labels naming what an alert is about, first present wins: slakit's `job_name`, a host's `job`, queue, check, SLO. */
+export const SUBJECT_LABELS = ['job_name', 'job', 'queue', 'check', 'slo'] as const;
+
+/** A subject label as people and seed 000's payloads name it (the job is `job`). */
+export const subjectField = (label: string): string => (label === 'job_name' ? 'job' : label);
+
 /** The seed 000 alert payload fields, from an alert's labels, annotations and values. */
 export function seedPayloadFields(n: AlertNotification): Record<string, unknown> {
   const v = n.values;
@@ -52,11 +58,10 @@ export function seedPayloadFields(n: AlertNotification): Record<string, unknown>
     for (const k of keys) if (v[k] !== undefined) return v[k];
     return undefined;
   };
-  // The payload keeps seed 000's field names: the job name is `job` (from the `job_name` label, or a host's `job`).
+  // The payload keeps seed 000's field names; `job_name` wins over a host's `job` (later entries win).
   const subject = Object.fromEntries(
-    ['job_name', 'job', 'queue', 'check', 'slo']
-      .filter((k) => n.labels[k])
-      .map((k) => [k === 'job_name' ? 'job' : k, n.labels[k]])
+    SUBJECT_LABELS.filter((k) => n.labels[k])
+      .map((k) => [subjectField(k), n.labels[k]])
       .reverse(),
   );
   return {

@@ -4,7 +4,7 @@ import { validateOptions } from '../../validation/options.js';
 import { SINK_OPTION_SCHEMAS } from '../../validation/schemas.js';
 import type { AlertSink, DeliveryOptions } from '../delivery.js';
 import { type AlertNotification, forSeverity } from '../model.js';
-import { checkUrl, postJson } from './http.js';
+import { checkUrl, postJson, SUBJECT_LABELS } from './http.js';
 
 /** Options of {@link pagerDutySink}. */
 export interface PagerDutySinkOptions {
@@ -34,7 +34,7 @@ export function pagerDutySeverity(severity: string | undefined): 'critical' | 'e
 /** The Events API v2 body for a notification (exported for tests). */
 export function pagerDutyEvent(n: AlertNotification, routingKey: string, source?: string): Record<string, unknown> {
   if (n.status === 'resolved') return { routing_key: routingKey, event_action: 'resolve', dedup_key: n.fingerprint };
-  const subject = ['job_name', 'job', 'queue', 'check', 'slo'].find((k) => n.labels[k]);
+  const subject = SUBJECT_LABELS.find((k) => n.labels[k]);
   const event: Record<string, unknown> = {
     routing_key: routingKey,
     event_action: 'trigger',

@@ -3,7 +3,7 @@ import { validateOptions } from '../../validation/options.js';
 import { SINK_OPTION_SCHEMAS } from '../../validation/schemas.js';
 import type { AlertSink, DeliveryOptions } from '../delivery.js';
 import { type AlertNotification, forSeverity } from '../model.js';
-import { checkUrl, postJson } from './http.js';
+import { checkUrl, postJson, SUBJECT_LABELS, subjectField } from './http.js';
 
 /** Options of {@link slackSink}. */
 export interface SlackSinkOptions {
@@ -32,14 +32,13 @@ export function slackMessage(n: AlertNotification): Record<string, unknown> {
   const status = n.status === 'resolved' ? 'RESOLVED' : severity.toUpperCase();
   const emoji = n.status === 'resolved' ? ':white_check_mark:' : forSeverity(EMOJI, severity, EMOJI.warning);
   const title = `${status}: ${n.labels.alertname}`;
-  const subject = ['job_name', 'job', 'queue', 'check', 'slo'].find((k) => n.labels[k]);
+  const subject = SUBJECT_LABELS.find((k) => n.labels[k]);
   const fields = [
     { type: 'mrkdwn', text: `*Severity*\n${esc(severity)}` },
     { type: 'mrkdwn', text: `*Status*\n${n.status}` },
   ];
   if (n.labels.service) fields.push({ type: 'mrkdwn', text: `*Service*\n${esc(n.labels.service)}` });
-  if (subject)
-    fields.push({ type: 'mrkdwn', text: `*${subject === 'job_name' ? 'job' : subject}*\n${esc(n.labels[subject] as string)}` });
+  if (subject) fields.push({ type: 'mrkdwn', text: `*${subjectField(subject)}*\n${esc(n.labels[subject] as string)}` });
   const blocks: Record<string, unknown>[] = [
     { type: 'header', text: { type: 'plain_text', text: `${title}`.slice(0, 150), emoji: true } },
     { type: 'section', text: { type: 'mrkdwn', text: `${emoji} ${esc(n.annotations.summary ?? n.labels.alertname ?? '')}` } },

@@ -4,7 +4,7 @@ import { validateOptions } from '../../validation/options.js';
 import { SINK_OPTION_SCHEMAS } from '../../validation/schemas.js';
 import { type AlertSink, type DeliveryOptions, SinkDeliveryError } from '../delivery.js';
 import { type AlertNotification, forSeverity } from '../model.js';
-import { checkUrl, postJson } from './http.js';
+import { checkUrl, postJson, SUBJECT_LABELS } from './http.js';
 
 /** Options of {@link telegramSink}. */
 export interface TelegramSinkOptions {
@@ -41,7 +41,7 @@ export function telegramText(n: AlertNotification): string {
   const head = n.status === 'resolved' ? '✅ RESOLVED' : forSeverity(HEAD, n.labels.severity, HEAD.warning);
   const lines = [`<b>${head}: ${html(n.labels.alertname ?? '')}</b>`];
   if (n.annotations.summary) lines.push(html(n.annotations.summary));
-  for (const k of ['service', 'job_name', 'job', 'queue', 'check', 'slo'])
+  for (const k of ['service', ...SUBJECT_LABELS])
     if (n.labels[k]) lines.push(`${k}: <code>${html(n.labels[k] as string)}</code>`);
   for (const [k, v] of Object.entries(n.values)) lines.push(`${html(k)}: ${html(String(v))}`);
   if (n.annotations.recommended_action) lines.push(`Action: ${html(n.annotations.recommended_action)}`);
