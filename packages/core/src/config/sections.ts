@@ -42,6 +42,16 @@ export function namedRecord<T extends z.ZodType>(pattern: RegExp, what: string, 
 }
 
 export const NAME = /^[a-z][a-z0-9_]*$/;
+
+/** Whether `Intl` knows a time zone (`Europe/Berlin`, `UTC`). */
+function validTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 export const SERVICE = /^[a-z][a-z0-9_-]*$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
@@ -158,7 +168,14 @@ export const job = lazySchema(() =>
           message: 'must be < criticalPercent',
           input: value.warningPercent,
         });
-      if (value.schedule !== undefined) {
+      if (value.timezone !== undefined && !validTimeZone(value.timezone)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['timezone'],
+          message: 'must be an IANA time zone such as Europe/Berlin or UTC',
+          input: value.timezone,
+        });
+      } else if (value.schedule !== undefined) {
         try {
           cronPeriodSeconds(value.schedule, value.timezone);
         } catch (error) {
