@@ -135,58 +135,60 @@ export async function main(argv: string[], io: Partial<Io> = {}): Promise<number
         await write(values.out, files, full);
         return 0;
       }
-      default: {
-        if (!values.prometheus) {
-          full.err('slakit report: --prometheus <url> is required');
-          return 2;
-        }
-        const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
-        if (timeoutMs !== undefined && !(timeoutMs > 0)) {
-          full.err(`slakit report: --timeout must be a number of ms > 0, got ${JSON.stringify(values.timeout)}`);
-          return 2;
-        }
-        const maxResponseBytes = values['max-response-bytes'] === undefined ? undefined : Number(values['max-response-bytes']);
-        if (maxResponseBytes !== undefined && !(Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0)) {
-          full.err(
-            `slakit report: --max-response-bytes must be an integer > 0, got ${JSON.stringify(values['max-response-bytes'])}`,
-          );
-          return 2;
-        }
-        // Precedence: the flag, then the environment, then user:password@ in the URL (handled by slaReport).
-        const fromEnv = full.env.SLAKIT_PROMETHEUS_AUTH;
-        const [auth, authSource] =
-          values['prometheus-auth'] !== undefined
-            ? [values['prometheus-auth'], '--prometheus-auth']
-            : fromEnv !== undefined && fromEnv !== ''
-              ? [fromEnv, 'SLAKIT_PROMETHEUS_AUTH']
-              : [undefined, undefined];
-        if (auth !== undefined && prometheusAuthorization(auth) === undefined) {
-          full.err(`slakit report: ${authSource} must be "user:password" or "Bearer <token>" (the value is not shown)`);
-          return 2;
-        }
-        let report: Awaited<ReturnType<typeof slaReport>>;
-        try {
-          report = await slaReport(config, {
-            prometheus: values.prometheus,
-            window: values.window,
-            timeoutMs,
-            auth,
-            maxResponseBytes,
-            allowNoData: values['allow-no-data'] === true,
-          });
-        } catch (error) {
-          if (error instanceof SlakitError) throw error;
-          full.err(`slakit report: ${describeFailure(error)}`);
-          return EXIT.unreachable;
-        }
-        full.out(values.json ? toJson(report).trimEnd() : renderReportTable(report));
-        return report.pass ? 0 : 1;
-      }
+      default:
+        return await runReport(values, config, full);
     }
   } catch (error) {
     full.err(`slakit: ${(error as Error).message}`);
     return 2;
   }
+}
+
+/** `slakit report`: the SLA report of the config against a Prometheus (exit 0 pass, 1 FAIL or NO_DATA, 2, 3). */
+async function runReport(values: ReturnType<typeof parse>['values'], config: SlakitConfig, full: Io): Promise<number> {
+  if (!values.prometheus) {
+    full.err('slakit report: --prometheus <url> is required');
+    return 2;
+  }
+  const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
+  if (timeoutMs !== undefined && !(timeoutMs > 0)) {
+    full.err(`slakit report: --timeout must be a number of ms > 0, got ${JSON.stringify(values.timeout)}`);
+    return 2;
+  }
+  const maxResponseBytes = values['max-response-bytes'] === undefined ? undefined : Number(values['max-response-bytes']);
+  if (maxResponseBytes !== undefined && !(Number.isSafeInteger(maxResponseBytes) && maxResponseBytes > 0)) {
+    full.err(`slakit report: --max-response-bytes must be an integer > 0, got ${JSON.stringify(values['max-response-bytes'])}`);
+    return 2;
+  }
+  // Precedence: the flag, then the environment, then user:password@ in the URL (handled by slaReport).
+  const fromEnv = full.env.SLAKIT_PROMETHEUS_AUTH;
+  const [auth, authSource] =
+    values['prometheus-auth'] !== undefined
+      ? [values['prometheus-auth'], '--prometheus-auth']
+      : fromEnv !== undefined && fromEnv !== ''
+        ? [fromEnv, 'SLAKIT_PROMETHEUS_AUTH']
+        : [undefined, undefined];
+  if (auth !== undefined && prometheusAuthorization(auth) === undefined) {
+    full.err(`slakit report: ${authSource} must be "user:password" or "Bearer <token>" (the value is not shown)`);
+    return 2;
+  }
+  let report: Awaited<ReturnType<typeof slaReport>>;
+  try {
+    report = await slaReport(config, {
+      prometheus: values.prometheus,
+      window: values.window,
+      timeoutMs,
+      auth,
+      maxResponseBytes,
+      allowNoData: values['allow-no-data'] === true,
+    });
+  } catch (error) {
+    if (error instanceof SlakitError) throw error;
+    full.err(`slakit report: ${describeFailure(error)}`);
+    return EXIT.unreachable;
+  }
+  full.out(values.json ? toJson(report).trimEnd() : renderReportTable(report));
+  return report.pass ? 0 : 1;
 }
 
 function isCommand(name: string): name is Command {

@@ -4,7 +4,7 @@ import { JOB_RULE_DEFAULTS as D } from '../catalogue/job-rules.js';
 import { nonNegativeSeconds, QUEUE_FIELDS, RULE_FIELDS, SLA_FIELDS } from '../validation/fields.js';
 import { lazySchema, zod } from '../validation/lazy.js';
 import { FORBIDDEN_KEYS, knownKeysError } from '../validation/options.js';
-import { cronPeriodSeconds, durationSeconds, PROMETHEUS_DURATION } from './period.js';
+import { cronPeriodSeconds, durationSeconds, PROMETHEUS_DURATION, validTimeZone } from './period.js';
 import { labelNameClash, selectorProblem } from './selector.js';
 
 /**
@@ -43,25 +43,12 @@ export function namedRecord<T extends z.ZodType>(pattern: RegExp, what: string, 
 
 export const NAME = /^[a-z][a-z0-9_]*$/;
 
-/** Whether `Intl` knows a time zone (`Europe/Berlin`, `UTC`). */
-function validTimeZone(timeZone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 export const SERVICE = /^[a-z][a-z0-9_-]*$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
 /** The default `health.failingFor`: the `for` of `HealthCheckFailing` in the catalogue. */
 export const HEALTH_FAILING_FOR: string = ALERT_CATALOGUE.HealthCheckFailing.rule.for;
 
-const _name = (what: string) =>
-  zod()
-    .string()
-    .regex(NAME, { error: `must be a ${what} name matching ${NAME}` });
 const duration = lazySchema(() =>
   zod().string().regex(PROMETHEUS_DURATION, { error: 'must be a Prometheus duration such as 30s, 5m, 1h, 30d' }),
 );
