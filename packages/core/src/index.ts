@@ -105,6 +105,7 @@ export {
   RESERVED_TARGET_LABELS,
   type ReceiverConfig,
   runbookUrl,
+  SLO_NAME,
   type SlakitConfig,
   type SlakitConfigInput,
   type SloConfig,
@@ -112,6 +113,7 @@ export {
   slakitSeriesLabels,
   sloLatencyThresholds,
   validateConfig,
+  WINDOW_PLACEHOLDER,
 } from './config/index.js';
 export {
   contained,

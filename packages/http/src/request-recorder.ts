@@ -28,7 +28,7 @@ export interface RecorderSetup {
   readonly requestIds: RequestIdSetup | undefined;
   /** Read the incoming request id (it is logged or echoed). */
   readonly readsRequestId: boolean;
-  readonly sloRecord: ((status: number, seconds: number, aborted: boolean) => void) | undefined;
+  readonly sloRecord: ((status: number, seconds: number, aborted: boolean, route: string, method: string) => void) | undefined;
 }
 
 /** What one request's end records, whatever the framework. */
@@ -77,8 +77,8 @@ export function endRequest(setup: RecorderSetup, started: RequestStart, end: Req
   const labels = series.labels;
   const combo = labels === undefined ? 0 : labelCombination(labels, end.subject);
   durationFor(series, rs, methodIndex, https, status, errorType, combo).record(seconds);
-  if (setup.sloRecord !== undefined) setup.sloRecord(status, seconds, !finished);
   const method = METHODS[methodIndex] as string;
+  if (setup.sloRecord !== undefined) setup.sloRecord(status, seconds, !finished, route, method);
   if (traced !== undefined) {
     endRequestSpan(traced, method, route, status, errorType, status >= 500 || !finished || thrown !== undefined);
   }

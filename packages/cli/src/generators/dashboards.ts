@@ -2,7 +2,8 @@ import type { Dashboard } from '@grafana/schema';
 import { type SlakitConfig, type SlakitConfigInput, validateConfig } from '@slakit/core';
 import { dashboard, Layout } from './dashboard-layout.js';
 import type { GrafanaDashboard, GrafanaPanel } from './grafana.js';
-import { EXECUTED_OUTCOMES, latestBy, leMatcher, METRICS, quote, selector } from './promql.js';
+import { EXECUTED_OUTCOMES, latestBy, METRICS, quote, selector } from './promql.js';
+import { sliExpressions } from './slo-sli.js';
 import { burnWindows } from './slo-windows.js';
 
 /** The dashboards of one service, keyed by file name (`<service>-http.json`, …). */
@@ -97,7 +98,8 @@ function httpDashboard(config: SlakitConfig): Dashboard {
         width: 24,
         queries: [
           [
-            `sum(rate(${d}_bucket${selector(config, leMatcher(slo.thresholdSeconds))}[$__rate_interval])) / sum(rate(${d}_count${all}[$__rate_interval]))`,
+            // the SLI itself (its route/method filters included), at Grafana's resolution
+            `1 - (${sliExpressions(config, slo).ratio('$__rate_interval')})`,
             'within threshold',
           ],
         ],

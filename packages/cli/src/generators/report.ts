@@ -7,16 +7,18 @@ import {
   type SlakitConfig,
   type SlakitConfigInput,
   SlakitError,
+  type SloConfig,
   splitUrlCredentials,
   validateConfig,
 } from '@slakit/core';
-import { EXECUTED_OUTCOMES, leMatcher, METRICS, num, quote, selector } from './promql.js';
+import { EXECUTED_OUTCOMES, METRICS, num, quote, selector } from './promql.js';
+import { type ReportRowKind, type Spec, sloSpecs } from './report-slo.js';
 
 /** One line of the SLA compliance report. */
 export interface ReportRow {
   /** What is measured, e.g. `availability (api)`, `p95 latency (latency)`, `job success rate (cleanup_pdfs)`. */
   name: string;
-  kind: 'availability' | 'error_rate' | 'latency' | 'latency_percentile' | 'job_success_rate';
+  kind: ReportRowKind;
   /** The measured value (a ratio 0–1, or seconds for `latency_percentile`); undefined when Prometheus had no data. */
   value: number | undefined;
   /** The objective, e.g. `>= 99.9%`, `< 200 ms`. */
@@ -98,57 +100,8 @@ function printable(text: unknown): string | undefined {
 
 const queryError = (message: string, code: string) => Object.assign(new Error(message), { code });
 
-interface Spec {
-  name: string;
-  kind: ReportRow['kind'];
-  query: string;
-  objective: string;
-  pass: (value: number) => boolean;
-}
-
 function specs(config: SlakitConfig, w: string): Spec[] {
-  const d = METRICS.httpDuration;
-  const all = `sum(increase(${d}_count${selector(config)}[${w}]))`;
-  const errors = `(sum(increase(${d}_count${selector(config, 'http_response_status_code=~"5.."')}[${w}])) or vector(0))`;
-  const out: Spec[] = [];
-  for (const slo of config.slos) {
-    const target = slo.objective / 100;
-    if (slo.kind === 'availability') {
-      out.push(
-        {
-          name: `availability (${slo.name})`,
-          kind: 'availability',
-          query: `1 - (${errors} / ${all})`,
-          objective: `>= ${num(slo.objective)}%`,
-          pass: (v) => v >= target,
-        },
-        {
-          name: `error rate (${slo.name})`,
-          kind: 'error_rate',
-          query: `${errors} / ${all}`,
-          objective: `< ${num(100 - slo.objective)}%`,
-          pass: (v) => v < 1 - target + 1e-12,
-        },
-      );
-    } else {
-      out.push(
-        {
-          name: `requests within ${num(slo.thresholdSeconds * 1000)} ms (${slo.name})`,
-          kind: 'latency',
-          query: `sum(increase(${d}_bucket${selector(config, leMatcher(slo.thresholdSeconds))}[${w}])) / ${all}`,
-          objective: `>= ${num(slo.objective)}%`,
-          pass: (v) => v >= target,
-        },
-        {
-          name: `p${num(slo.objective)} latency (${slo.name})`,
-          kind: 'latency_percentile',
-          query: `histogram_quantile(${num(target)}, sum by (le) (increase(${d}_bucket${selector(config)}[${w}])))`,
-          objective: `<= ${num(slo.thresholdSeconds * 1000)} ms`,
-          pass: (v) => v <= slo.thresholdSeconds,
-        },
-      );
-    }
-  }
+  const out: Spec[] = config.slos.flatMap((slo) => sloSpecs(config, slo, w));
   for (const job of Object.keys(config.jobs).sort()) {
     const j = `job_name=${quote(job)}`;
     const threshold = (config.jobs[job] as SlakitConfig['jobs'][string]).successRateThreshold;

@@ -1,8 +1,9 @@
 import { ALERT_CATALOGUE, type SlakitConfig, type SlakitConfigInput, type SloConfig, validateConfig } from '@slakit/core';
-import { leMatcher, METRICS, num, quote, selector } from './promql.js';
+import { num, quote } from './promql.js';
 import { type AlertingRule, alertRule, type PrometheusRuleFile, type RecordingRule, type RuleGroup } from './rule-model.js';
 import { jobsGroup } from './rules-jobs.js';
 import { healthGroup, queuesGroup } from './rules-queues-health.js';
+import { sliExpressions, sliText } from './slo-sli.js';
 import { burnWindows, recordedWindows } from './slo-windows.js';
 
 export {
@@ -28,30 +29,17 @@ export const BURN_RATE_ALERTS = [
   { severity: 'warning', long: '3d', short: '6h', factor: 1 },
 ] as const;
 
-/** The bad events per second of an SLO over a window (5xx responses; requests slower than the threshold). */
-function sloErrorsExpr(config: SlakitConfig, slo: SloConfig, window: string): string {
-  const count = `${METRICS.httpDuration}_count`;
-  if (slo.kind === 'availability') {
-    return `(sum(rate(${count}${selector(config, 'http_response_status_code=~"5.."')}[${window}])) or vector(0))`;
-  }
-  // No `or vector(0)` for the good events: a threshold with no bucket must leave the SLI empty, not 100 % bad.
-  return `(\n  sum(rate(${count}${selector(config)}[${window}]))\n  -\n  sum(rate(${METRICS.httpDuration}_bucket${selector(config, leMatcher(slo.thresholdSeconds))}[${window}]))\n)`;
-}
-
-/** The events (requests) per second of an SLO over a window. */
-function sloTotalExpr(config: SlakitConfig, window: string): string {
-  return `sum(rate(${METRICS.httpDuration}_count${selector(config)}[${window}]))`;
-}
-
-/** The error ratio of an SLO over a window, as a PromQL expression over the raw HTTP histogram. */
+/** The error ratio of an SLO over a window, as a PromQL expression (slakit's HTTP histogram or the SLO's own PromQL). */
 export function sloErrorRatioExpr(config: SlakitConfig, slo: SloConfig, window: string): string {
-  return `${sloErrorsExpr(config, slo, window)}\n/\n${sloTotalExpr(config, window)}`;
+  return sliExpressions(config, slo).ratio(window);
 }
 
 /**
- * The error budget rules: the period's error ratio is traffic-weighted — the sum over the period of the 5-minute
- * bad-event rates over the sum of the 5-minute event rates (a rate of sums, as `slakit report`'s `increase` ratio) —
- * so an idle 5-minute window weighs nothing (never NaN) and a quiet hour with errors weighs as little as its traffic.
+ * The error budget rules. For the event kinds (availability, latency, ratio) the period's error ratio is
+ * traffic-weighted — the sum over the period of the 5-minute bad-event rates over the sum of the 5-minute event rates
+ * (a rate of sums, as `slakit report`'s `increase` ratio) — so an idle 5-minute window weighs nothing (never NaN)
+ * and a quiet hour with errors weighs as little as its traffic. A `raw` SLO has no events: its period ratio is the
+ * time average of its 5-minute ratio (NaN samples dropped).
  */
 function budgetRules(
   config: SlakitConfig,
@@ -60,29 +48,47 @@ function budgetRules(
   match: string,
   budget: number,
 ): RecordingRule[] {
+  const sli = sliExpressions(config, slo);
+  const errors = sli.errors('5m');
+  const total = sli.total('5m');
+  const windowLabels = { ...labels, window: slo.window };
+  const period: RecordingRule[] =
+    errors !== undefined && total !== undefined
+      ? [
+          { record: 'slo:sli_errors:rate5m', expr: errors, labels },
+          { record: 'slo:sli_events:rate5m', expr: total, labels },
+          {
+            record: 'slo:sli_error:ratio_rate_window',
+            expr: `sum_over_time(slo:sli_errors:rate5m${match}[${slo.window}])\n/\nclamp_min(sum_over_time(slo:sli_events:rate5m${match}[${slo.window}]), 1e-12)`,
+            labels: windowLabels,
+          },
+        ]
+      : [
+          {
+            record: 'slo:sli_error:ratio_rate_window',
+            expr: `avg_over_time(slo:sli_error:ratio_rate5m${match}[${slo.window}])`,
+            labels: windowLabels,
+          },
+        ];
   return [
-    { record: 'slo:sli_errors:rate5m', expr: sloErrorsExpr(config, slo, '5m'), labels },
-    { record: 'slo:sli_events:rate5m', expr: sloTotalExpr(config, '5m'), labels },
-    {
-      record: 'slo:sli_error:ratio_rate_window',
-      expr: `sum_over_time(slo:sli_errors:rate5m${match}[${slo.window}])\n/\nclamp_min(sum_over_time(slo:sli_events:rate5m${match}[${slo.window}]), 1e-12)`,
-      labels: { ...labels, window: slo.window },
-    },
+    ...period,
     { record: 'slo:objective:ratio', expr: `vector(${num(slo.objective / 100)})`, labels },
     { record: 'slo:error_budget:ratio', expr: `vector(${num(budget)})`, labels },
     {
       record: 'slo:error_budget:remaining_ratio',
       expr: `1 - (slo:sli_error:ratio_rate_window${match} / ${num(budget)})`,
-      labels: { ...labels, window: slo.window },
+      labels: windowLabels,
     },
   ];
 }
 
-function burnAlert(config: SlakitConfig, slo: SloConfig, severity: 'critical' | 'warning', match: string, budget: number) {
-  const what =
-    slo.kind === 'availability'
-      ? `availability (non-5xx share) objective ${num(slo.objective)}%`
-      : `latency objective: ${num(slo.objective)}% of requests within ${num(slo.thresholdSeconds * 1000)} ms`;
+function burnAlert(
+  config: SlakitConfig,
+  slo: SloConfig,
+  severity: 'critical' | 'warning',
+  match: string,
+  budget: number,
+): AlertingRule {
   const pairs = burnWindows(slo.window).filter((a) => a.severity === severity);
   const expr = pairs
     .map(
@@ -93,22 +99,28 @@ function burnAlert(config: SlakitConfig, slo: SloConfig, severity: 'critical' | 
   const burns = pairs.map(
     (p) => `${num(p.factor)}× over ${p.long}/${p.short} (${num(p.budgetShare * 100)}% of the budget in ${p.long})`,
   );
-  return alertRule(
+  const catalogueName =
+    severity === 'critical' ? ALERT_CATALOGUE.SloErrorBudgetBurnCritical.name : ALERT_CATALOGUE.SloErrorBudgetBurnWarning.name;
+  const own = slo.alerting;
+  const rule = alertRule(
     config,
-    severity === 'critical' ? ALERT_CATALOGUE.SloErrorBudgetBurnCritical.name : ALERT_CATALOGUE.SloErrorBudgetBurnWarning.name,
+    catalogueName,
     severity,
     expr,
-    { slo: slo.name },
+    { ...own?.labels, slo: slo.name },
     {
       summary: `${config.service}: SLO ${slo.name} is burning its error budget ${severity === 'critical' ? 'fast' : 'steadily'}`,
       // $value is the left-hand side of the matching pair: the error ratio over its long window.
-      description: `The ${what} over ${slo.window} is at risk: the error ratio burns the budget at ${burns.join(' or ')}. Error ratio over the long window (${pairs.map((p) => p.long).join(' or ')}): {{ $value | humanizePercentage }}; budget ${num(budget * 100)}%.`,
+      description: `The ${sliText(slo)} over ${slo.window} is at risk: the error ratio burns the budget at ${burns.join(' or ')}. Error ratio over the long window (${pairs.map((p) => p.long).join(' or ')}): {{ $value | humanizePercentage }}; budget ${num(budget * 100)}%.`,
       action:
         severity === 'critical'
           ? 'Page: find the failing route or dependency (HTTP dashboard), roll back the last deploy if it correlates.'
           : 'Open a ticket: review the error budget trend and the slowest/failing routes this week.',
     },
   );
+  const name = severity === 'critical' ? own?.names?.page : own?.names?.ticket;
+  // Own annotations never replace the runbook link and the text slakit's alerts carry.
+  return { ...rule, alert: name ?? rule.alert, annotations: { ...own?.annotations, ...rule.annotations } };
 }
 
 function sloGroup(config: SlakitConfig, slo: SloConfig): RuleGroup {
@@ -121,7 +133,8 @@ function sloGroup(config: SlakitConfig, slo: SloConfig): RuleGroup {
     labels,
   }));
   rules.push(...budgetRules(config, slo, labels, match, budget));
-  for (const severity of ['critical', 'warning'] as const) rules.push(burnAlert(config, slo, severity, match, budget));
+  if (slo.alerting?.page !== false) rules.push(burnAlert(config, slo, 'critical', match, budget));
+  if (slo.alerting?.ticket !== false) rules.push(burnAlert(config, slo, 'warning', match, budget));
   return { name: `slakit:${config.service}:slo:${slo.name}`, interval: config.prometheus.evaluationInterval, rules };
 }
 

@@ -76,7 +76,7 @@ describe('defineConfig / validateConfig', () => {
     [
       { ...base, slos: [{ name: 'x', kind: 'throughput', objective: 99 }] },
       'slos[0].kind',
-      'must have kind "availability" or "latency"',
+      'must have kind "availability", "latency", "ratio" or "raw"',
     ],
     [{ ...base, slos: [{ name: 'x', kind: 'latency', objective: 99 }] }, 'slos[0].thresholdSeconds', 'is required'],
     [

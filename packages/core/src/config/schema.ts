@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import { describeValue, SlakitError } from '../errors.js';
 import { lazySchema, zod } from '../validation/lazy.js';
 import { knownKeysError, unknownKeyText } from '../validation/options.js';
-import { alerting, HEALTH_FAILING_FOR, health, job, NAME, namedRecord, prometheus, queue, SERVICE, slo } from './sections.js';
+import { alerting, HEALTH_FAILING_FOR, health, job, NAME, namedRecord, prometheus, queue, SERVICE } from './sections.js';
+import { slo } from './slo-section.js';
 
 /** The zod schema of the slakit config (exported for tooling; prefer {@link defineConfig} / {@link validateConfig}). */
 export const configSchema = lazySchema(() =>

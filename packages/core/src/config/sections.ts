@@ -4,7 +4,7 @@ import { JOB_RULE_DEFAULTS as D } from '../catalogue/job-rules.js';
 import { nonNegativeSeconds, QUEUE_FIELDS, RULE_FIELDS, SLA_FIELDS } from '../validation/fields.js';
 import { lazySchema, zod } from '../validation/lazy.js';
 import { FORBIDDEN_KEYS, knownKeysError } from '../validation/options.js';
-import { cronPeriodSeconds, durationSeconds, PROMETHEUS_DURATION, validTimeZone } from './period.js';
+import { cronPeriodSeconds, PROMETHEUS_DURATION, validTimeZone } from './period.js';
 import { labelNameClash, selectorProblem } from './selector.js';
 
 /**
@@ -13,7 +13,7 @@ import { labelNameClash, selectorProblem } from './selector.js';
  */
 
 /** A strict object whose unknown keys are reported with a did-you-mean against its known keys. */
-function strict<T extends z.core.$ZodLooseShape>(shape: T) {
+export function strict<T extends z.core.$ZodLooseShape>(shape: T) {
   return zod().strictObject(shape, { error: knownKeysError(Object.keys(shape)) });
 }
 
@@ -49,11 +49,11 @@ const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 /** The default `health.failingFor`: the `for` of `HealthCheckFailing` in the catalogue. */
 export const HEALTH_FAILING_FOR: string = ALERT_CATALOGUE.HealthCheckFailing.rule.for;
 
-const duration = lazySchema(() =>
+export const duration = lazySchema(() =>
   zod().string().regex(PROMETHEUS_DURATION, { error: 'must be a Prometheus duration such as 30s, 5m, 1h, 30d' }),
 );
-const positive = lazySchema(() => zod().number({ error: 'must be a number' }).finite().gt(0, { error: 'must be > 0' }));
-const percent = lazySchema(() =>
+export const positive = lazySchema(() => zod().number({ error: 'must be a number' }).finite().gt(0, { error: 'must be > 0' }));
+export const percent = lazySchema(() =>
   zod().number({ error: 'must be a number' }).gt(0, { error: 'must be > 0' }).lt(100, { error: 'must be < 100' }),
 );
 const envName = lazySchema(() =>
@@ -63,44 +63,6 @@ const httpUrl = lazySchema(() =>
   zod()
     .string()
     .refine((v) => /^https?:\/\/[^\s]+$/.test(v), { error: 'must be an http(s) URL' }),
-);
-
-/** SLO names: DNS labels (`api-availability`, the OpenSLO/Kubernetes style) or snake_case; used as label values only. */
-export const SLO_NAME = /^[a-z](?:[a-z0-9_-]{0,61}[a-z0-9])?$/;
-/** The shortest SLO period: its page windows (1/720 of the period) would be shorter than 5 m below it. */
-const MIN_SLO_WINDOW_SECONDS = 86_400;
-
-const sloBase = () => ({
-  name: zod()
-    .string()
-    .regex(SLO_NAME, { error: `must be an SLO name matching ${SLO_NAME} (e.g. api-availability)` }),
-  /** Target share of good events, in percent (0 < objective < 100), e.g. 99.9. */
-  objective: percent,
-  /**
-   * Compliance window (Prometheus duration, at least 1d); default 30d. The burn-rate alert windows scale with it
-   * (docs/alerts.md, "SLO burn-rate windows").
-   */
-  window: duration
-    .refine((v) => durationSeconds(v) >= MIN_SLO_WINDOW_SECONDS, {
-      error: 'must be at least 1d (the burn-rate windows scale with the period: 1/720 of it would be under 5m)',
-    })
-    .default('30d'),
-  description: zod().string().optional(),
-});
-
-const availabilitySlo = lazySchema(() => strict({ ...sloBase(), kind: zod().literal('availability') }));
-const latencySlo = lazySchema(() =>
-  strict({
-    ...sloBase(),
-    kind: zod().literal('latency'),
-    /** A request is good when it completes within this many seconds. */
-    thresholdSeconds: positive,
-  }),
-);
-export const slo = lazySchema(() =>
-  zod().discriminatedUnion('kind', [availabilitySlo, latencySlo], {
-    error: 'must have kind "availability" or "latency"',
-  }),
 );
 
 export const job = lazySchema(() =>
