@@ -3,6 +3,7 @@ import { leMatcher, METRICS, num, quote, selector } from './promql.js';
 import { type AlertingRule, alertRule, type PrometheusRuleFile, type RecordingRule, type RuleGroup } from './rule-model.js';
 import { jobsGroup } from './rules-jobs.js';
 import { healthGroup, queuesGroup } from './rules-queues-health.js';
+import { runtimeGroup } from './rules-runtime.js';
 
 export {
   type AlertingRule,
@@ -98,7 +99,7 @@ function sloGroup(config: SlakitConfig, slo: SloConfig): RuleGroup {
  * Generates the Prometheus rule file of a config: per SLO the error-ratio recording rules (5m … 3d and the SLO
  * window), error budget, and multi-window multi-burn-rate alerts; per job the SLA, success-rate, throughput,
  * consecutive-failure, missed-run and lease-contention alerts; per queue the depth and age alerts; and the health
- * check alert. Deterministic: the same config gives byte-identical output.
+ * check alert; the event-loop delay and heap usage alerts of the runtime metrics. Deterministic: the same config gives byte-identical output.
  */
 export function generateRules(input: SlakitConfig | SlakitConfigInput): PrometheusRuleFile {
   const config = validateConfig(input);
@@ -108,5 +109,6 @@ export function generateRules(input: SlakitConfig | SlakitConfigInput): Promethe
   const queues = queuesGroup(config);
   if (queues) groups.push(queues);
   groups.push(healthGroup(config));
+  groups.push(runtimeGroup(config));
   return { groups };
 }

@@ -39,7 +39,7 @@ const families = (text: string) =>
     text
       .split('\n')
       .filter((l) => l.startsWith('# TYPE '))
-      .map((l) => l.split(' ')[2]),
+      .map((l) => l.split(' ')[2] as string),
   );
 
 const ALL = Object.values(RUNTIME_METRICS);
