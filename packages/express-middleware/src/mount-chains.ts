@@ -2,7 +2,7 @@
 // object by walking the app's router stack (Express 4 `app._router`, Express 5 `app.router`) and cached. At request
 // time a chain whose layers all have a fixed template costs nothing; otherwise its parametrized layers are matched
 // against `req.baseUrl` (pure functions, see mount-step.ts).
-import { type LayerLike, type MountStep, mountStep } from './mount-step.js';
+import { express4Path, type LayerLike, type MountStep, mountStep } from './mount-step.js';
 
 /** The template of `req.baseUrl` for one request. */
 export interface BaseTemplate {
@@ -58,11 +58,19 @@ function appsOf(app: unknown): AppLike[] {
 
 /** The sub-apps mounted with `app.use(path, subApp)` that a `mounted_app` layer of `parent` may lead to. */
 function childApps(layer: LayerLike, parent: AppLike, apps: readonly AppLike[]): AppLike[] {
-  return apps.filter((a) => a.parent === parent && samePath(layer.rawPath, a.mountpath));
+  return apps.filter((a) => a.parent === parent && samePath(layer, a.mountpath));
 }
 
-function samePath(raw: unknown, mountpath: unknown): boolean {
-  if (raw === undefined) return true; // Express 4 / router < 2.3 keep no declared path: any candidate.
+/** Whether a `mounted_app` layer was made from `mountpath` (when the layer cannot tell: maybe, it is matched later). */
+function samePath(layer: LayerLike, mountpath: unknown): boolean {
+  const raw = layer.rawPath;
+  if (raw === undefined) {
+    // Express 4 / router < 2.3 keep no declared path: compare what the layer's RegExp reads back as, if it does.
+    if (mountpath instanceof RegExp) return layer.regexp === mountpath;
+    if (typeof mountpath !== 'string' || !layer.regexp) return true;
+    const path = express4Path(layer.regexp, layer.keys ?? []);
+    return path === undefined || path === (mountpath.endsWith('/') ? mountpath.slice(0, -1) : mountpath);
+  }
   if (Array.isArray(raw) && Array.isArray(mountpath)) {
     const flat = mountpath.flat(Number.POSITIVE_INFINITY);
     return raw.length === flat.length && raw.every((p, i) => p === flat[i]);

@@ -6,6 +6,7 @@ import express5 from 'express5';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { closeServers } from '../../../test-support/hostile-http.js';
 import { instrument } from './instrument.js';
+import { resolveChains } from './mount-chains.js';
 import { express4Path, type LayerLike } from './mount-step.js';
 import { type RouteTemplateInfo, routeTemplateInfo } from './route.js';
 
@@ -213,6 +214,27 @@ describe('express4Path (path-to-regexp 0.1 read back)', () => {
     for (const path of [/^\/v\d+/, ['/a', '/b']] as const) {
       const layer = layerOf(path as never);
       expect(express4Path(layer.regexp, layer.keys ?? [])).toBeUndefined();
+    }
+  });
+});
+
+describe.each(versions)('chains known from declarations alone (%s)', (_name, express) => {
+  it('gives each route of sibling sub-apps one fixed chain (no per-request matching)', () => {
+    const app = express();
+    const a = express();
+    a.get('/p', ok);
+    const b = express();
+    b.get('/p', ok);
+    app.use('/a/:x', a);
+    app.use('/b', b);
+    const routeOf = (sub: App) => sub as unknown as { _router?: { stack: LayerLike[] }; router?: { stack: LayerLike[] } };
+    for (const [sub, base] of [
+      [a, '/a/:x'],
+      [b, '/b'],
+    ] as const) {
+      const r = routeOf(sub);
+      const layer = (r._router ?? r.router)?.stack.find((l) => l.route) as LayerLike & { route: object };
+      expect(resolveChains(layer.route, sub).fixed).toEqual({ base, declared: true });
     }
   });
 });
