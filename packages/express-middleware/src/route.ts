@@ -106,6 +106,8 @@ export function routeTemplateInfo(req: ExpressRequestLike): RouteTemplateInfo {
   const route = req.route;
   if (!route || typeof route !== 'object') return UNMATCHED_INFO;
   const baseUrl = req.baseUrl ?? '';
+  // Nothing mounted consumed a part of the path: the route's own path is the template (no look-up).
+  if (baseUrl === '' && typeof route.path === 'string') return { route: route.path === '' ? '/' : route.path, declared: true };
   const c = routeCache(route, req.app, baseUrl);
   if (c.fixed) return c.fixed;
   const tail = pathText(route.path);
