@@ -366,7 +366,7 @@ describe('promtool test rules', () => {
         .flatMap((r) => ('alert' in r ? [r.alert] : [])),
     );
     expect([...generated].filter((a) => !fired.has(a))).toEqual([]);
-  });
+  }, 120_000); // promtool evaluates ~2 days of rules: tens of seconds on a loaded 2-core machine
 
   it('a wrong expectation fails (the harness can fail)', () => {
     write('logic.rules.yml', toYaml(withoutAnnotations(generateRules(config))));

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { UNMATCHED_ROUTE } from '@slakit/http';
 import { matchChains, type RouteChains, resolveChains } from './mount-chains.js';
 
 /** The parts of an Express request the middleware reads (Express 4 and 5). */
@@ -11,14 +12,7 @@ export interface ExpressRequestLike extends IncomingMessage {
   app?: unknown;
 }
 
-/** The path of a request URL: everything before `?`. */
-export function urlPath(url: string): string {
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
-}
-
-/** The route value of requests that matched no route: one series for every 404 scanner. */
-export const UNMATCHED_ROUTE = 'unmatched';
+export { normalizeMethod, UNMATCHED_ROUTE, urlPath } from '@slakit/http';
 
 const ID_LIKE = /^(?:\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|[A-Za-z0-9_-]{24,})$/i;
 
@@ -120,31 +114,4 @@ export function routeTemplateInfo(req: ExpressRequestLike): RouteTemplateInfo {
 /** The route template of a request: {@link routeTemplateInfo}'s `route`. */
 export function routeTemplate(req: ExpressRequestLike): string {
   return routeTemplateInfo(req).route;
-}
-
-/** The HTTP methods recorded as themselves; any other method is recorded as `_OTHER`. */
-export const HTTP_METHODS: readonly string[] = Object.freeze([
-  'CONNECT',
-  'DELETE',
-  'GET',
-  'HEAD',
-  'OPTIONS',
-  'PATCH',
-  'POST',
-  'PUT',
-  'QUERY',
-  'TRACE',
-]);
-/** The recorded method values: {@link HTTP_METHODS}, then `_OTHER` (index `HTTP_METHODS.length`). */
-export const METHOD_VALUES: readonly string[] = Object.freeze([...HTTP_METHODS, '_OTHER']);
-const METHOD_INDEX = new Map<string, number>(HTTP_METHODS.map((m, i) => [m, i]));
-
-/** Index of a request method in {@link METHOD_VALUES} (unknown methods → `_OTHER`'s). */
-export function methodIndex(method: string | undefined): number {
-  return (method === undefined ? undefined : METHOD_INDEX.get(method)) ?? HTTP_METHODS.length;
-}
-
-/** The semconv method value: known methods as is, anything else `_OTHER`. */
-export function normalizeMethod(method: string | undefined): string {
-  return METHOD_VALUES[methodIndex(method)] as string;
 }

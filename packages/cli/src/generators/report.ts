@@ -163,12 +163,22 @@ function specs(config: SlakitConfig, w: string): Spec[] {
   return out;
 }
 
+/** What a network failure code means, for the person reading the report's error. */
+const NETWORK_HINTS: Record<string, string> = {
+  ECONNREFUSED: ' (nothing listens there: is Prometheus running, is the port right?)',
+  ENOTFOUND: ' (the host name does not resolve)',
+  EAI_AGAIN: ' (the host name does not resolve yet: DNS)',
+  ECONNRESET: ' (the connection was reset)',
+  EHOSTUNREACH: ' (no route to the host)',
+  TIMEOUT: ' (no answer within --timeout)',
+};
+
 /**
  * Runs one instant query; undefined for an empty result or NaN. Redirects are never followed (a 3xx fails with
  * `HTTP_3xx`), the answer is read up to `maxResponseBytes` (default 4 MiB, else `BODY_TOO_LARGE`), the whole exchange
  * is bounded by `timeoutMs` (default 10000, else `TIMEOUT`). `user:password@` in `prometheus` is sent as basic auth.
  * @throws Error with a `code` (`HTTP_<status>`, `TIMEOUT`, `BODY_TOO_LARGE`, `MALFORMED_RESPONSE`, a network code) and
- * a message that never holds the URL or credentials; Prometheus' own error text is included, cleaned of control
+ * a message that names the server's origin (`http://host:port`) but never its credentials, path or query; Prometheus' own error text is included, cleaned of control
  * characters and cut at 200 characters
  */
 export async function queryScalar(
@@ -190,7 +200,8 @@ export async function queryScalar(
     });
   } catch (error) {
     const code = error instanceof OutboundError ? error.code : 'NETWORK_ERROR';
-    throw queryError(`Prometheus request failed: ${code}`, code);
+    // The origin only (URL's origin never carries user:password@); the code says why (ECONNREFUSED, TIMEOUT, …).
+    throw queryError(`Prometheus at ${url.origin} cannot be reached: ${code}${NETWORK_HINTS[code] ?? ''}`, code);
   }
   let json: { status?: unknown; error?: unknown; data?: { resultType?: unknown; result?: unknown } } | undefined;
   try {

@@ -4,6 +4,7 @@ import { type AlertingRule, alertRule, type PrometheusRuleFile, type RecordingRu
 import { jobsGroup } from './rules-jobs.js';
 import { healthGroup, queuesGroup } from './rules-queues-health.js';
 import { runtimeGroup } from './rules-runtime.js';
+import { burnWindows, recordedWindows } from './slo-windows.js';
 
 export {
   type AlertingRule,
@@ -14,12 +15,12 @@ export {
   type RuleGroup,
 } from './rule-model.js';
 
-/** Windows of the SLO error-ratio recording rules (`slo:sli_error:ratio_rate<w>`). */
+/** Windows of the SLO error-ratio recording rules (`slo:sli_error:ratio_rate<w>`) of a 30-day SLO; see {@link recordedWindows}. */
 export const SLO_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
 
 /**
- * Multi-window multi-burn-rate alerts (Google SRE workbook, ch. 5): both the long and the short window must burn
- * faster than `factor` × the error budget.
+ * Multi-window multi-burn-rate alerts (Google SRE workbook, ch. 5) of a 30-day SLO: both the long and the short
+ * window must burn faster than `factor` × the error budget. Other periods scale them: {@link burnWindows}.
  */
 export const BURN_RATE_ALERTS = [
   { severity: 'critical', long: '1h', short: '5m', factor: 14.4 },
@@ -28,28 +29,44 @@ export const BURN_RATE_ALERTS = [
   { severity: 'warning', long: '3d', short: '6h', factor: 1 },
 ] as const;
 
-/** The error ratio of an SLO over a window, as a PromQL expression over the raw HTTP histogram. */
-export function sloErrorRatioExpr(config: SlakitConfig, slo: SloConfig, window: string): string {
+/** The bad events per second of an SLO over a window (5xx responses; requests slower than the threshold). */
+function sloErrorsExpr(config: SlakitConfig, slo: SloConfig, window: string): string {
   const count = `${METRICS.httpDuration}_count`;
   if (slo.kind === 'availability') {
-    return `(sum(rate(${count}${selector(config, 'http_response_status_code=~"5.."')}[${window}])) or vector(0))\n/\nsum(rate(${count}${selector(config)}[${window}]))`;
+    return `(sum(rate(${count}${selector(config, 'http_response_status_code=~"5.."')}[${window}])) or vector(0))`;
   }
-  return `1 - (\n  sum(rate(${METRICS.httpDuration}_bucket${selector(config, leMatcher(slo.thresholdSeconds))}[${window}]))\n  /\n  sum(rate(${count}${selector(config)}[${window}]))\n)`;
+  // No `or vector(0)` for the good events: a threshold with no bucket must leave the SLI empty, not 100 % bad.
+  return `(\n  sum(rate(${count}${selector(config)}[${window}]))\n  -\n  sum(rate(${METRICS.httpDuration}_bucket${selector(config, leMatcher(slo.thresholdSeconds))}[${window}]))\n)`;
 }
 
-function sloGroup(config: SlakitConfig, slo: SloConfig): RuleGroup {
-  const labels = { service: config.service, slo: slo.name };
-  const match = `{service=${quote(config.service)},slo=${quote(slo.name)}}`;
-  const budget = 1 - slo.objective / 100;
-  const rules: (RecordingRule | AlertingRule)[] = SLO_WINDOWS.map((w) => ({
-    record: `slo:sli_error:ratio_rate${w}`,
-    expr: sloErrorRatioExpr(config, slo, w),
-    labels,
-  }));
-  rules.push(
+/** The events (requests) per second of an SLO over a window. */
+function sloTotalExpr(config: SlakitConfig, window: string): string {
+  return `sum(rate(${METRICS.httpDuration}_count${selector(config)}[${window}]))`;
+}
+
+/** The error ratio of an SLO over a window, as a PromQL expression over the raw HTTP histogram. */
+export function sloErrorRatioExpr(config: SlakitConfig, slo: SloConfig, window: string): string {
+  return `${sloErrorsExpr(config, slo, window)}\n/\n${sloTotalExpr(config, window)}`;
+}
+
+/**
+ * The error budget rules: the period's error ratio is traffic-weighted — the sum over the period of the 5-minute
+ * bad-event rates over the sum of the 5-minute event rates (a rate of sums, as `slakit report`'s `increase` ratio) —
+ * so an idle 5-minute window weighs nothing (never NaN) and a quiet hour with errors weighs as little as its traffic.
+ */
+function budgetRules(
+  config: SlakitConfig,
+  slo: SloConfig,
+  labels: Record<string, string>,
+  match: string,
+  budget: number,
+): RecordingRule[] {
+  return [
+    { record: 'slo:sli_errors:rate5m', expr: sloErrorsExpr(config, slo, '5m'), labels },
+    { record: 'slo:sli_events:rate5m', expr: sloTotalExpr(config, '5m'), labels },
     {
       record: 'slo:sli_error:ratio_rate_window',
-      expr: `sum_over_time(slo:sli_error:ratio_rate5m${match}[${slo.window}])\n/\ncount_over_time(slo:sli_error:ratio_rate5m${match}[${slo.window}])`,
+      expr: `sum_over_time(slo:sli_errors:rate5m${match}[${slo.window}])\n/\nclamp_min(sum_over_time(slo:sli_events:rate5m${match}[${slo.window}]), 1e-12)`,
       labels: { ...labels, window: slo.window },
     },
     { record: 'slo:objective:ratio', expr: `vector(${num(slo.objective / 100)})`, labels },
@@ -59,39 +76,53 @@ function sloGroup(config: SlakitConfig, slo: SloConfig): RuleGroup {
       expr: `1 - (slo:sli_error:ratio_rate_window${match} / ${num(budget)})`,
       labels: { ...labels, window: slo.window },
     },
-  );
+  ];
+}
+
+function burnAlert(config: SlakitConfig, slo: SloConfig, severity: 'critical' | 'warning', match: string, budget: number) {
   const what =
     slo.kind === 'availability'
       ? `availability (non-5xx share) objective ${num(slo.objective)}%`
       : `latency objective: ${num(slo.objective)}% of requests within ${num(slo.thresholdSeconds * 1000)} ms`;
-  for (const severity of ['critical', 'warning'] as const) {
-    const pairs = BURN_RATE_ALERTS.filter((a) => a.severity === severity);
-    const expr = pairs
-      .map(
-        (p) =>
-          `(\n  slo:sli_error:ratio_rate${p.long}${match} > (${num(p.factor)} * ${num(budget)})\n  and\n  slo:sli_error:ratio_rate${p.short}${match} > (${num(p.factor)} * ${num(budget)})\n)`,
-      )
-      .join('\nor\n');
-    rules.push(
-      alertRule(
-        config,
+  const pairs = burnWindows(slo.window).filter((a) => a.severity === severity);
+  const expr = pairs
+    .map(
+      (p) =>
+        `(\n  slo:sli_error:ratio_rate${p.long}${match} > (${num(p.factor)} * ${num(budget)})\n  and\n  slo:sli_error:ratio_rate${p.short}${match} > (${num(p.factor)} * ${num(budget)})\n)`,
+    )
+    .join('\nor\n');
+  const burns = pairs.map(
+    (p) => `${num(p.factor)}× over ${p.long}/${p.short} (${num(p.budgetShare * 100)}% of the budget in ${p.long})`,
+  );
+  return alertRule(
+    config,
+    severity === 'critical' ? ALERT_CATALOGUE.SloErrorBudgetBurnCritical.name : ALERT_CATALOGUE.SloErrorBudgetBurnWarning.name,
+    severity,
+    expr,
+    { slo: slo.name },
+    {
+      summary: `${config.service}: SLO ${slo.name} is burning its error budget ${severity === 'critical' ? 'fast' : 'steadily'}`,
+      // $value is the left-hand side of the matching pair: the error ratio over its long window.
+      description: `The ${what} over ${slo.window} is at risk: the error ratio burns the budget at ${burns.join(' or ')}. Error ratio over the long window (${pairs.map((p) => p.long).join(' or ')}): {{ $value | humanizePercentage }}; budget ${num(budget * 100)}%.`,
+      action:
         severity === 'critical'
-          ? ALERT_CATALOGUE.SloErrorBudgetBurnCritical.name
-          : ALERT_CATALOGUE.SloErrorBudgetBurnWarning.name,
-        severity,
-        expr,
-        { slo: slo.name },
-        {
-          summary: `${config.service}: SLO ${slo.name} is burning its error budget ${severity === 'critical' ? 'fast' : 'steadily'}`,
-          description: `The ${what} over ${slo.window} is at risk: the error ratio burns the budget at ${pairs.map((p) => `${p.factor}× over ${p.long}/${p.short}`).join(' or ')}. Current ${pairs[0]?.short} error ratio: {{ $value | humanizePercentage }}.`,
-          action:
-            severity === 'critical'
-              ? 'Page: find the failing route or dependency (HTTP dashboard), roll back the last deploy if it correlates.'
-              : 'Open a ticket: review the error budget trend and the slowest/failing routes this week.',
-        },
-      ),
-    );
-  }
+          ? 'Page: find the failing route or dependency (HTTP dashboard), roll back the last deploy if it correlates.'
+          : 'Open a ticket: review the error budget trend and the slowest/failing routes this week.',
+    },
+  );
+}
+
+function sloGroup(config: SlakitConfig, slo: SloConfig): RuleGroup {
+  const labels = { service: config.service, slo: slo.name };
+  const match = `{service=${quote(config.service)},slo=${quote(slo.name)}}`;
+  const budget = 1 - slo.objective / 100;
+  const rules: (RecordingRule | AlertingRule)[] = recordedWindows(slo.window).map((w) => ({
+    record: `slo:sli_error:ratio_rate${w}`,
+    expr: sloErrorRatioExpr(config, slo, w),
+    labels,
+  }));
+  rules.push(...budgetRules(config, slo, labels, match, budget));
+  for (const severity of ['critical', 'warning'] as const) rules.push(burnAlert(config, slo, severity, match, budget));
   return { name: `slakit:${config.service}:slo:${slo.name}`, interval: config.prometheus.evaluationInterval, rules };
 }
 
@@ -99,7 +130,7 @@ function sloGroup(config: SlakitConfig, slo: SloConfig): RuleGroup {
  * Generates the Prometheus rule file of a config: per SLO the error-ratio recording rules (5m … 3d and the SLO
  * window), error budget, and multi-window multi-burn-rate alerts; per job the SLA, success-rate, throughput,
  * consecutive-failure, missed-run and lease-contention alerts; per queue the depth and age alerts; and the health
- * check alert; the event-loop delay and heap usage alerts of the runtime metrics. Deterministic: the same config gives byte-identical output.
+ * check alert. Deterministic: the same config gives byte-identical output.
  */
 export function generateRules(input: SlakitConfig | SlakitConfigInput): PrometheusRuleFile {
   const config = validateConfig(input);

@@ -20,9 +20,10 @@ export const ALERT_CATALOGUE = {
     subject: 'slo',
     labels: ['alertname', 'severity', 'service', 'slo'],
     summary: '{service}: SLO {slo} is burning its error budget fast',
-    description: 'The error ratio burns the SLO error budget at 14.4× over 1h/5m or 6× over 6h/30m.',
+    description:
+      'The error ratio burns 2 % of the error budget within 1/720 of the SLO period or 5 % within 1/120 (30d: 14.4× over 1h/5m or 6× over 6h/30m; other periods scale, docs/alerts.md).',
     runbook: 'docs/runbooks/SloErrorBudgetBurnCritical.md',
-    rule: { expr: 'error ratio > 14.4 × budget over 1h **and** 5m, or > 6 × over 6h **and** 30m' },
+    rule: { expr: '30d: error ratio > 14.4 × budget over 1h **and** 5m, or > 6 × over 6h **and** 30m (scaled to the period)' },
   },
   SloErrorBudgetBurnWarning: {
     name: 'SloErrorBudgetBurnWarning',
@@ -30,9 +31,10 @@ export const ALERT_CATALOGUE = {
     subject: 'slo',
     labels: ['alertname', 'severity', 'service', 'slo'],
     summary: '{service}: SLO {slo} is burning its error budget steadily',
-    description: 'The error ratio burns the SLO error budget at 3× over 1d/2h or 1× over 3d/6h.',
+    description:
+      'The error ratio burns 10 % of the error budget within 1/30 or 1/10 of the SLO period (30d: 3× over 1d/2h or 1× over 3d/6h; other periods scale).',
     runbook: 'docs/runbooks/SloErrorBudgetBurnWarning.md',
-    rule: { expr: 'error ratio > 3 × budget over 1d **and** 2h, or > 1 × over 3d **and** 6h' },
+    rule: { expr: '30d: error ratio > 3 × budget over 1d **and** 2h, or > 1 × over 3d **and** 6h (scaled to the period)' },
   },
   JobSlaBreachWarning: {
     name: 'JobSlaBreachWarning',

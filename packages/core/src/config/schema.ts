@@ -101,8 +101,16 @@ export function validateConfig(input: unknown, source?: string): SlakitConfig {
         message = 'is required';
       // Shared option schemas (validation/fields.ts) describe what they accept: "a number of seconds > 0".
       if (!/^(must|is|has) /.test(message)) message = `must be ${message}`;
-      const shown = isKey ? `key ${describeValue(path[path.length - 1])}` : describeValue(valueAt(input, path), formatPath(path));
-      return { field: formatPath(path), text: `${formatPath(path)} ${message}, got ${shown}` };
+      if (isKey) {
+        // A bad name is a property of its parent (`jobs`), not a field named by the bad value itself.
+        const parent = formatPath(path.slice(0, -1));
+        const key = describeValue(path[path.length - 1]);
+        return { field: parent, text: `${parent} keys must each ${message.replace(/^must /, '')}, got key ${key}` };
+      }
+      return {
+        field: formatPath(path),
+        text: `${formatPath(path)} ${message}, got ${describeValue(valueAt(input, path), formatPath(path))}`,
+      };
     });
     const first = problems[0] as { field: string };
     throw new SlakitError(

@@ -4,7 +4,7 @@ import { JOB_RULE_DEFAULTS as D } from '../catalogue/job-rules.js';
 import { nonNegativeSeconds, QUEUE_FIELDS, RULE_FIELDS, SLA_FIELDS } from '../validation/fields.js';
 import { lazySchema, zod } from '../validation/lazy.js';
 import { FORBIDDEN_KEYS, knownKeysError } from '../validation/options.js';
-import { cronPeriodSeconds, PROMETHEUS_DURATION } from './period.js';
+import { cronPeriodSeconds, durationSeconds, PROMETHEUS_DURATION, validTimeZone } from './period.js';
 import { labelNameClash, selectorProblem } from './selector.js';
 
 /**
@@ -42,16 +42,13 @@ export function namedRecord<T extends z.ZodType>(pattern: RegExp, what: string, 
 }
 
 export const NAME = /^[a-z][a-z0-9_]*$/;
+
 export const SERVICE = /^[a-z][a-z0-9_-]*$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
 /** The default `health.failingFor`: the `for` of `HealthCheckFailing` in the catalogue. */
 export const HEALTH_FAILING_FOR: string = ALERT_CATALOGUE.HealthCheckFailing.rule.for;
 
-const name = (what: string) =>
-  zod()
-    .string()
-    .regex(NAME, { error: `must be a ${what} name matching ${NAME}` });
 const duration = lazySchema(() =>
   zod().string().regex(PROMETHEUS_DURATION, { error: 'must be a Prometheus duration such as 30s, 5m, 1h, 30d' }),
 );
@@ -68,12 +65,26 @@ const httpUrl = lazySchema(() =>
     .refine((v) => /^https?:\/\/[^\s]+$/.test(v), { error: 'must be an http(s) URL' }),
 );
 
+/** SLO names: DNS labels (`api-availability`, the OpenSLO/Kubernetes style) or snake_case; used as label values only. */
+export const SLO_NAME = /^[a-z](?:[a-z0-9_-]{0,61}[a-z0-9])?$/;
+/** The shortest SLO period: its page windows (1/720 of the period) would be shorter than 5 m below it. */
+const MIN_SLO_WINDOW_SECONDS = 86_400;
+
 const sloBase = () => ({
-  name: name('SLO'),
+  name: zod()
+    .string()
+    .regex(SLO_NAME, { error: `must be an SLO name matching ${SLO_NAME} (e.g. api-availability)` }),
   /** Target share of good events, in percent (0 < objective < 100), e.g. 99.9. */
   objective: percent,
-  /** Compliance window (Prometheus duration); default 30d. */
-  window: duration.default('30d'),
+  /**
+   * Compliance window (Prometheus duration, at least 1d); default 30d. The burn-rate alert windows scale with it
+   * (docs/alerts.md, "SLO burn-rate windows").
+   */
+  window: duration
+    .refine((v) => durationSeconds(v) >= MIN_SLO_WINDOW_SECONDS, {
+      error: 'must be at least 1d (the burn-rate windows scale with the period: 1/720 of it would be under 5m)',
+    })
+    .default('30d'),
   description: zod().string().optional(),
 });
 
@@ -144,7 +155,14 @@ export const job = lazySchema(() =>
           message: 'must be < criticalPercent',
           input: value.warningPercent,
         });
-      if (value.schedule !== undefined) {
+      if (value.timezone !== undefined && !validTimeZone(value.timezone)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['timezone'],
+          message: 'must be an IANA time zone such as Europe/Berlin or UTC',
+          input: value.timezone,
+        });
+      } else if (value.schedule !== undefined) {
         try {
           cronPeriodSeconds(value.schedule, value.timezone);
         } catch (error) {

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import {
   type Context,
   defaultTextMapGetter,
@@ -21,8 +21,9 @@ import {
   HTTP_REQUEST_METHOD_VALUE_OTHER,
 } from '@opentelemetry/semantic-conventions';
 import type { TelemetryContext } from '@slakit/core';
+import { UNMATCHED_ROUTE, urlPath } from './method.js';
 import { setRequestSpan } from './request-state.js';
-import { type ExpressRequestLike, routeTemplate, UNMATCHED_ROUTE, urlPath } from './route.js';
+import type { RouteOf } from './route-match.js';
 
 /** What the tracing part of instrument() needs: the telemetry's tracer, context and propagator, and the options. */
 export interface TracingSetup {
@@ -55,7 +56,7 @@ export function createTracingSetup(
   return { tracer, context, propagator, sampleRatio, responseHeader, propagationFields };
 }
 
-function carriesContext(fields: readonly string[], headers: ExpressRequestLike['headers']): boolean {
+function carriesContext(fields: readonly string[], headers: IncomingHttpHeaders): boolean {
   for (let i = 0; i < fields.length; i++) {
     if (headers[fields[i] as string] !== undefined) return true;
   }
@@ -65,10 +66,16 @@ function carriesContext(fields: readonly string[], headers: ExpressRequestLike['
 const spanName = (method: string, route: string) => (route === UNMATCHED_ROUTE ? method : `${method} ${route}`);
 
 /** The host ends its span when the response finishes, before 'close': name it while the handler responds. */
-function enrichHostSpan(hostSpan: Span, req: ExpressRequestLike, res: ServerResponse, method: string): void {
+function enrichHostSpan<Req extends IncomingMessage>(
+  hostSpan: Span,
+  req: Req,
+  res: ServerResponse,
+  method: string,
+  routeOf: RouteOf<Req>,
+): void {
   const writeHead = res.writeHead;
   res.writeHead = function slakitWriteHead(this: ServerResponse, ...args: unknown[]) {
-    const route = routeTemplate(req);
+    const route = routeOf(req).route;
     hostSpan.setAttribute(ATTR_HTTP_ROUTE, route);
     hostSpan.updateName(spanName(method, route));
     return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
@@ -79,18 +86,19 @@ function enrichHostSpan(hostSpan: Span, req: ExpressRequestLike, res: ServerResp
  * Enriches the host's server span when one is active, otherwise starts slakit's own (sampled: parents decide for their
  * children, `sampleRatio` for root requests). Links the span to the request for errorRecorder().
  */
-export function traceRequest(
+export function traceRequest<Req extends IncomingMessage>(
   setup: TracingSetup,
-  req: ExpressRequestLike,
+  req: Req,
   res: ServerResponse,
   method: string,
   url: string,
   https: boolean,
+  routeOf: RouteOf<Req>,
 ): RequestTrace | undefined {
   const activeContext = setup.context.active();
   const current = activeContext === ROOT_CONTEXT ? undefined : trace.getSpan(activeContext);
   if (current?.isRecording()) {
-    enrichHostSpan(current, req, res, method);
+    enrichHostSpan(current, req, res, method, routeOf);
     setRequestSpan(req, current);
     return { span: current, own: false, context: undefined };
   }
