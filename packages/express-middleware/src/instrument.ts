@@ -6,7 +6,7 @@ import {
   routeMatches,
   UNMATCHED,
 } from '@slakit/http';
-import { type ExpressRequestLike, routeTemplate } from './route.js';
+import { type ExpressRequestLike, routeTemplateInfo } from './route.js';
 import type { Middleware } from './types.js';
 
 export { DEFAULT_IGNORE_PATHS, OVERFLOW_ROUTE } from '@slakit/http';
@@ -20,14 +20,14 @@ const declaredMatch = routeMatches(true);
 const mountedMatch = routeMatches(false);
 
 /**
- * The route an Express request took. A route with no mount path is the app's own template (declared: never capped);
- * templates under mount paths are rebuilt from `req.baseUrl` and may keep raw segments, so they count against
- * `maxRoutes`.
+ * The route an Express request took. A template rebuilt from the app's declarations alone (the matched route's path
+ * and its mount paths, parametrized ones as `:name`) is declared: never capped. A best-effort template (a mount no
+ * chain accounts for, see `routeTemplateInfo`) may keep raw segments, so it counts against `maxRoutes`.
  */
 function expressRoute(req: ExpressRequestLike): RouteMatch {
   if (!req.route) return UNMATCHED;
-  const route = routeTemplate(req);
-  return req.baseUrl ? mountedMatch(route) : declaredMatch(route);
+  const { route, declared } = routeTemplateInfo(req);
+  return declared ? declaredMatch(route) : mountedMatch(route);
 }
 
 /**

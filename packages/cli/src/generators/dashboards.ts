@@ -1,6 +1,7 @@
 import type { Dashboard } from '@grafana/schema';
 import { type SlakitConfig, type SlakitConfigInput, validateConfig } from '@slakit/core';
 import { dashboard, Layout } from './dashboard-layout.js';
+import { runtimeRow } from './dashboard-runtime.js';
 import type { GrafanaDashboard, GrafanaPanel } from './grafana.js';
 import { EXECUTED_OUTCOMES, latestBy, METRICS, quote, selector } from './promql.js';
 import { sliExpressions } from './slo-sli.js';
@@ -106,6 +107,7 @@ function httpDashboard(config: SlakitConfig): Dashboard {
       });
     }
   }
+  runtimeRow(l, config);
   return dashboard(config, 'http', 'HTTP and SLOs', l, ['http', 'slo']);
 }
 

@@ -3,6 +3,7 @@ import { num, quote } from './promql.js';
 import { type AlertingRule, alertRule, type PrometheusRuleFile, type RecordingRule, type RuleGroup } from './rule-model.js';
 import { jobsGroup } from './rules-jobs.js';
 import { healthGroup, queuesGroup } from './rules-queues-health.js';
+import { runtimeGroup } from './rules-runtime.js';
 import { sliExpressions, sliText } from './slo-sli.js';
 import { burnWindows, recordedWindows } from './slo-windows.js';
 
@@ -152,5 +153,6 @@ export function generateRules(input: SlakitConfig | SlakitConfigInput): Promethe
   const queues = queuesGroup(config);
   if (queues) groups.push(queues);
   groups.push(healthGroup(config));
+  groups.push(runtimeGroup(config));
   return { groups };
 }

@@ -7,6 +7,7 @@
 
 import type { AlertDefinition } from './alert-types.js';
 import { QUEUE_HEALTH_ALERTS } from './alerts-queues-health.js';
+import { RUNTIME_ALERTS } from './alerts-runtime.js';
 import { JOB_RULE_DEFAULTS as D, JOB_RULE_PARITY as P } from './job-rules.js';
 
 export type { AlertDefinition, AlertRule, AlertRuntime } from './alert-types.js';
@@ -188,6 +189,7 @@ export const ALERT_CATALOGUE = {
     rule: { expr: 'runs `skipped_locked` while no replica executed or runs the job (zombie lease)', for: '15m' },
   },
   ...QUEUE_HEALTH_ALERTS,
+  ...RUNTIME_ALERTS,
 } as const satisfies Record<string, AlertDefinition>;
 
 /** An alert name of the catalogue. */
