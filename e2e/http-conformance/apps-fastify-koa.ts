@@ -7,6 +7,7 @@ import { type ConformanceApp, type ConformanceHarness, declaredRoutes, SLOW_MS, 
 
 export const fastifyHarness: ConformanceHarness = {
   name: 'Fastify',
+  hostFramework: 'fastify',
   header: (subject, name) => {
     const value = (subject as FastifyRequest).headers[name];
     return typeof value === 'string' ? value : undefined;
@@ -46,6 +47,7 @@ export const fastifyHarness: ConformanceHarness = {
 
 export const koaHarness: ConformanceHarness = {
   name: 'Koa',
+  hostFramework: 'koa',
   header: (subject, name) => (subject as Context).get(name) || undefined,
   async start(options): Promise<ConformanceApp> {
     const app = new Koa();

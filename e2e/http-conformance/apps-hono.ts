@@ -33,6 +33,7 @@ const honoHeader = (subject: unknown, name: string) => (subject as Context).req.
 /** Hono on @hono/node-server: the node bindings (`c.env.incoming/outgoing`) are used. */
 export const honoNodeHarness: ConformanceHarness = {
   name: 'Hono (node bindings)',
+  hostFramework: 'hono',
   header: honoHeader,
   async start(options) {
     const app = honoApp(options as never);
@@ -44,7 +45,7 @@ export const honoNodeHarness: ConformanceHarness = {
 export const honoFetchHarness: ConformanceHarness = {
   name: 'Hono (fetch API)',
   header: honoHeader,
-  fetchApi: true,
+  hostFramework: 'hono-fetch',
   async start(options) {
     const app = honoApp(options as never);
     return listen(createAdaptorServer({ fetch: (request: Request) => app.fetch(request) }) as Server);

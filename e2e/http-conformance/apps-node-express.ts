@@ -13,6 +13,7 @@ const nodeHeader = (subject: unknown, name: string) => {
 /** node:http with route patterns (it has no router: the handler dispatches by hand). */
 export const nodeHarness: ConformanceHarness = {
   name: 'node:http',
+  hostFramework: 'node',
   header: nodeHeader,
   async start(options) {
     const routes = [...Object.values(TEMPLATES), ...declaredRoutes()];
@@ -46,9 +47,10 @@ export const nodeHarness: ConformanceHarness = {
 
 type ExpressModule = typeof express5;
 
-function expressHarness(name: string, express: ExpressModule): ConformanceHarness {
+function expressHarness(name: string, express: ExpressModule, hostFramework: string): ConformanceHarness {
   return {
     name,
+    hostFramework,
     header: nodeHeader,
     async start(options) {
       const app = express();
@@ -77,5 +79,5 @@ function expressHarness(name: string, express: ExpressModule): ConformanceHarnes
   };
 }
 
-export const express4Harness = expressHarness('Express 4', express4 as unknown as ExpressModule);
-export const express5Harness = expressHarness('Express 5', express5);
+export const express4Harness = expressHarness('Express 4', express4 as unknown as ExpressModule, 'express4');
+export const express5Harness = expressHarness('Express 5', express5, 'express5');

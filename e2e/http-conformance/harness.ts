@@ -39,8 +39,8 @@ export interface ConformanceHarness {
   start(options: HttpInstrumentOptions<never>): Promise<ConformanceApp>;
   /** A request header, read from the object the adapter hands the label hook (`req`, `request`, `ctx`, `c`). */
   header(subject: unknown, name: string): string | undefined;
-  /** The records end when the Response is ready (fetch API): aborts are seen only before that. */
-  readonly fetchApi?: boolean;
+  /** FRAMEWORK of otel-http-host.cjs: the same adapter in a host running OpenTelemetry's http instrumentation. */
+  readonly hostFramework: string;
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

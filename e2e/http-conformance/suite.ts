@@ -5,6 +5,7 @@ import type { HttpInstrumentOptions } from '@slakit/http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { countsByRoute, durationSeries, get, load, recorded } from './client.js';
 import { type ConformanceApp, type ConformanceHarness, DECLARED_ROUTES, SLOW_MS, sleep, TEMPLATES } from './harness.js';
+import { hostInstrumentationCase } from './suite-host.js';
 import { loggingCases } from './suite-logs.js';
 
 /** The conformance cases of one adapter (routes, cardinality, methods, errors, spans); logs in suite-logs.ts. */
@@ -120,6 +121,7 @@ export function conformanceSuite(harness: ConformanceHarness): void {
       expect(Object.keys(await countsByRoute(kit))).toEqual([TEMPLATES.hello]);
     });
 
+    hostInstrumentationCase(harness);
     loggingCases(harness, start);
   });
 }
