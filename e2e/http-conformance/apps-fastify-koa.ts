@@ -54,8 +54,12 @@ export const koaHarness: ConformanceHarness = {
     app.silent = true;
     app.use(koaInstrument(options as never));
     const router = new Router();
-    router.get(TEMPLATES.hello, (ctx) => void (ctx.body = 'ok'));
-    router.get(TEMPLATES.user, (ctx) => void (ctx.body = 'ok'));
+    router.get(TEMPLATES.hello, (ctx) => {
+      ctx.body = 'ok';
+    });
+    router.get(TEMPLATES.user, (ctx) => {
+      ctx.body = 'ok';
+    });
     router.get(TEMPLATES.boom, () => {
       throw new RangeError('boom');
     });
@@ -63,13 +67,20 @@ export const koaHarness: ConformanceHarness = {
       await sleep(SLOW_MS);
       ctx.body = 'late';
     });
-    for (const route of declaredRoutes()) router.get(route, (ctx) => void (ctx.body = 'ok'));
+    for (const route of declaredRoutes())
+      router.get(route, (ctx) => {
+        ctx.body = 'ok';
+      });
     const orders = new Router();
-    orders.get('/items/:itemId', (ctx) => void (ctx.body = 'ok'));
+    orders.get('/items/:itemId', (ctx) => {
+      ctx.body = 'ok';
+    });
     const api = new Router({ prefix: '/api/v1' });
     api.use('/orders/:orderId', orders.routes());
     const tenant = new Router();
-    tenant.get('/dashboard', (ctx) => void (ctx.body = 'ok'));
+    tenant.get('/dashboard', (ctx) => {
+      ctx.body = 'ok';
+    });
     router.use('/t/:tenant', tenant.routes());
     app.use(router.routes());
     app.use(api.routes());

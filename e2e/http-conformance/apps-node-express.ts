@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import { errorRecorder, instrument } from '@slakit/express-middleware';
 import { instrumented, type NodeInstrumentOptions } from '@slakit/http';
-import express4 from 'express4';
 import express5 from 'express';
+import express4 from 'express4';
 import { type ConformanceHarness, declaredRoutes, listen, SLOW_MS, TEMPLATES } from './harness.js';
 
 const nodeHeader = (subject: unknown, name: string) => {
@@ -25,8 +25,7 @@ export const nodeHarness: ConformanceHarness = {
           setTimeout(() => res.end('late'), SLOW_MS);
           return;
         }
-        const known =
-          /^\/(hello|users\/[^/]+|api\/v1\/orders\/[^/]+\/items\/[^/]+|t\/[^/]+\/dashboard|d\d+\/[^/]+)$/.test(path);
+        const known = /^\/(hello|users\/[^/]+|api\/v1\/orders\/[^/]+\/items\/[^/]+|t\/[^/]+\/dashboard|d\d+\/[^/]+)$/.test(path);
         res.statusCode = known ? 200 : 404;
         res.end(known ? 'ok' : 'not found');
       },

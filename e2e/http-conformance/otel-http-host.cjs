@@ -65,9 +65,7 @@ serve().then((server) => {
     const url = `http://127.0.0.1:${server.address().port}`;
     for (let i = 0; i < 5; i++) await (await fetch(`${url}/users/${i}`)).text();
     await new Promise((r) => setTimeout(r, 100));
-    const spans = exporter
-      .getFinishedSpans()
-      .map((s) => ({ name: s.name, kind: s.kind, route: s.attributes['http.route'] }));
+    const spans = exporter.getFinishedSpans().map((s) => ({ name: s.name, kind: s.kind, route: s.attributes['http.route'] }));
     process.stdout.write(`${JSON.stringify({ usingHost: telemetry.usingHost, spans })}\n`);
     server.closeAllConnections();
     server.close();
