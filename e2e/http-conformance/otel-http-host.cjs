@@ -28,7 +28,9 @@ async function serve() {
     const { instrument } = require('@slakit/express-middleware');
     const app = express();
     app.use(instrument({ telemetry }));
-    app.get('/users/:id', (_req, res) => res.send('ok'));
+    const users = express.Router(); // a mounted router: the template is rebuilt from the mount path
+    users.get('/:id', (_req, res) => res.send('ok'));
+    app.use('/users', users);
     return http.createServer(app);
   }
   if (framework === 'fastify') {
