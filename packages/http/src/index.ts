@@ -1,3 +1,10 @@
+export {
+  endFetchRequest,
+  type FetchRequestEnd,
+  type FetchRequestStart,
+  fetchRequestContext,
+  startFetchRequest,
+} from './fetch-recorder.js';
 export { type CustomLabelsOptions, MAX_LABEL_COMBINATIONS, type RequestLabelLimit } from './labels.js';
 export {
   errorTypeOf,
@@ -15,11 +22,13 @@ export { instrumentSchema } from './options-schema.js';
 export { traceIdShare } from './request-log.js';
 export {
   createNodeRecorder,
+  createRecorder,
   endRequest,
   type NodeMiddleware,
   type RecorderSetup,
   type RequestEnd,
   type RequestStart,
+  servesScrape,
   startedSpan,
   startRequest,
 } from './request-recorder.js';

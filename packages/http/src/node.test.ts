@@ -85,7 +85,7 @@ describe('instrumented() on node:http', () => {
       }),
     );
     expect(await routes(kit)).toEqual({ unmatched: 10_000 });
-  });
+  }, 120_000); // 10 000 requests: above the default 30 s timeout on a loaded 2-core machine
 
   it('caps a function resolver’s values at maxRoutes; pattern routes are declared and never overflow', async () => {
     const { kit, url } = await serve({ maxRoutes: 3, routes: (req) => req.url?.split('?')[0] });

@@ -22,3 +22,23 @@ describe('packages/http/README.md', () => {
     expect(stdout).toMatch(/^http_server_request_duration_seconds\S*\{[^}]*http_route="\/users\/:id"[^}]*\} 1$/m);
   });
 });
+
+describe.each([
+  ['Fastify 5', '/api/users/:id', 1],
+  ['Koa 3', '/api/users/:id', 1],
+  ['Hono 4', '/api/users/:id', 2],
+])('packages/http/README.md, the %s section', (heading, route, count) => {
+  it('runs as written and records the route template', async () => {
+    const readme = readFileSync(`${dir}README.md`, 'utf8');
+    const section = readme.split(`\n## ${heading}`)[1] ?? '';
+    const code = /```js\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(code, `a \`\`\`js block under "## ${heading}"`).toBeDefined();
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', code as string], {
+      cwd: dir,
+      timeout: 20_000,
+    });
+    const line = stdout.trim().split('\n').pop() as string;
+    expect(line).toContain(`http_route="${route}"`);
+    expect(line).toMatch(new RegExp(`^http_server_request_duration_seconds_count\\{.*\\} ${count}$`));
+  });
+});
