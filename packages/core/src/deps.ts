@@ -35,3 +35,4 @@ export const loadSemconv = (): typeof import('@opentelemetry/semantic-convention
 /** node:http and node:https, loaded by the first outbound call or metrics server (hosts load them anyway; a bare import does not). */
 export const loadHttp = (): typeof import('node:http') => nodeRequire()('node:http');
 export const loadHttps = (): typeof import('node:https') => nodeRequire()('node:https');
+export const loadZlib = (): typeof import('node:zlib') => nodeRequire()('node:zlib');
