@@ -62,8 +62,8 @@ export interface HistogramFamily {
   name: string;
   help: string;
   boundaries: number[];
-  /** `le="0.005"} ` … `le="+Inf"} `: the end of each bucket line's label block. */
-  le: string[];
+  /** `le="0.005"} ` … `le="+Inf"} `: the end of each bucket line's label block (bytes). */
+  le: Uint8Array[];
   series: HistogramSeries[];
 }
 /** A counter or gauge (up-down counter) of the aggregating instruments. */
@@ -134,7 +134,7 @@ export function createAggregatingFastMetrics(scope = 'slakit'): FastMetrics & Sc
           name: sanitizeName(prometheusName(name, options.unit, 'histogram')),
           help: helpText(options),
           boundaries,
-          le: [...boundaries.map((b) => `le="${String(b)}"} `), 'le="+Inf"} '],
+          le: [...boundaries.map((b) => `le="${String(b)}"} `), 'le="+Inf"} '].map((t) => Buffer.from(t)),
           series: [],
           options,
           byKey: new Map(),

@@ -2,7 +2,8 @@ import type { Attributes, SpanContext } from '@opentelemetry/api';
 
 /**
  * The series of slakit's aggregating instruments, and everything a scrape needs from them rendered once when the
- * series is bound: the sample-name heads (`name_count{labels} `, `name_bucket{labels,`) so a scrape only writes numbers.
+ * series is bound: the sample-name heads (`name_count{labels} `, `name_bucket{labels,`) as bytes, so a scrape only
+ * copies them and writes numbers — no strings are built per scrape.
  */
 
 /** The trace of a sampled measurement, kept per bucket (OpenMetrics exemplars). */
@@ -23,12 +24,12 @@ export interface HistogramSeries {
   min: number;
   max: number;
   start: number;
-  /** `name_count{labels} ` / `name_count ` */
-  countHead: string;
+  /** `name_count{labels} ` / `name_count ` (UTF-8 bytes) */
+  countHead: Uint8Array;
   /** `name_sum{labels} ` */
-  sumHead: string;
+  sumHead: Uint8Array;
   /** `name_bucket{labels,` / `name_bucket{` (the `le` label and value follow). */
-  bucketHead: string;
+  bucketHead: Uint8Array;
   exemplars: ExemplarSlots | undefined;
 }
 
@@ -36,8 +37,8 @@ export interface SumSeries {
   attributes: Attributes;
   value: number;
   start: number;
-  /** `name{labels} ` */
-  head: string;
+  /** `name{labels} ` (UTF-8 bytes) */
+  head: Uint8Array;
 }
 
 /** Escapes a label value as OpenTelemetry's Prometheus serializer does (non-strings JSON-encoded). */
@@ -72,9 +73,9 @@ export function newHistogramSeries(name: string, attributes: Attributes, buckets
     min: Number.POSITIVE_INFINITY,
     max: Number.NEGATIVE_INFINITY,
     start: Date.now(),
-    countHead: `${name}_count${braces}`,
-    sumHead: `${name}_sum${braces}`,
-    bucketHead: labels ? `${name}_bucket{${labels},` : `${name}_bucket{`,
+    countHead: Buffer.from(`${name}_count${braces}`),
+    sumHead: Buffer.from(`${name}_sum${braces}`),
+    bucketHead: Buffer.from(labels ? `${name}_bucket{${labels},` : `${name}_bucket{`),
     exemplars: undefined,
   };
 }
@@ -82,7 +83,12 @@ export function newHistogramSeries(name: string, attributes: Attributes, buckets
 /** An empty sum series of `attributes` (copied) for the Prometheus sample name `name`. */
 export function newSumSeries(name: string, attributes: Attributes): SumSeries {
   const labels = labelBlock(attributes);
-  return { attributes: { ...attributes }, value: 0, start: Date.now(), head: labels ? `${name}{${labels}} ` : `${name} ` };
+  return {
+    attributes: { ...attributes },
+    value: 0,
+    start: Date.now(),
+    head: Buffer.from(labels ? `${name}{${labels}} ` : `${name} `),
+  };
 }
 
 /**

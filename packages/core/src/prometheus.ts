@@ -141,7 +141,7 @@ export class PrometheusConventionReader implements IMetricReader {
    * OpenTelemetry's serializer, slakit's aggregating instruments from their pre-rendered series in time slices with a
    * turn of the event loop between them. Collection errors go to `onError`.
    */
-  chunks(format: ExpositionFormat, onError: (error: unknown) => void): AsyncGenerator<string, void, void> {
+  chunks(format: ExpositionFormat, onError: (error: unknown) => void): AsyncGenerator<Buffer, void, void> {
     const renderers = new Set<ScopeMetricsProducer>(this.renderers);
     const parts: ScrapeParts = {
       collectSdk: async () => {
@@ -169,9 +169,9 @@ export class PrometheusConventionReader implements IMetricReader {
   /** Collects and serialises every instrument to the Prometheus text format (0.0.4). */
   async scrape(): Promise<{ text: string; errors: unknown[] }> {
     const errors: unknown[] = [];
-    let text = '';
-    for await (const chunk of this.chunks('text', (error) => errors.push(error))) text += chunk;
-    return { text, errors };
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.chunks('text', (error) => errors.push(error))) chunks.push(chunk);
+    return { text: Buffer.concat(chunks).toString('utf8'), errors };
   }
 
   shutdown(options?: Parameters<IMetricReader['shutdown']>[0]): Promise<void> {

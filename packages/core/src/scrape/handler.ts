@@ -60,7 +60,7 @@ async function serve(
   const format = negotiateFormat(req.headers.accept);
   const gzip = acceptsGzip(req.headers['accept-encoding']);
   const chunks = reader.chunks(format, onError);
-  let next: IteratorResult<string, void>;
+  let next: IteratorResult<Buffer, void>;
   try {
     next = await chunks.next();
   } catch (error) {

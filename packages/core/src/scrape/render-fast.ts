@@ -1,6 +1,7 @@
 import type { FastFamilies, HistogramFamily, SumFamily } from '../fast-metrics.js';
 import type { HistogramSeries } from '../fast-series.js';
 import { valueText } from '../fast-series.js';
+import { ChunkWriter } from './byte-writer.js';
 
 /** `text`: Prometheus text format 0.0.4; `openmetrics`: OpenMetrics 1.0.0 text (with exemplars). */
 export type ExpositionFormat = 'text' | 'openmetrics';
@@ -26,25 +27,36 @@ function exemplarText(s: HistogramSeries, i: number): string {
   return ` # {trace_id="${traceId}",span_id="${spanId}"} ${valueText(slots.value[i] as number)} ${((slots.time[i] as number) / 1000).toFixed(3)}`;
 }
 
+/** Bytes one series may take at most: its heads plus, per line, the `le` label (≤ 40), a number (≤ 25) and an exemplar (≤ 130). */
+function seriesBytes(h: HistogramFamily, s: HistogramSeries): number {
+  return (s.bucketHead.length + 220) * h.le.length + s.countHead.length + s.sumHead.length + 64;
+}
+
 /** One histogram series: 0.0.4 writes count, sum, buckets (OpenTelemetry's order); OpenMetrics buckets, count, sum. */
-function histogramSeries(h: HistogramFamily, s: HistogramSeries, format: ExpositionFormat): string {
+function histogramSeries(w: ChunkWriter, h: HistogramFamily, s: HistogramSeries, format: ExpositionFormat): void {
   const { counts, bucketHead } = s;
   const { le } = h;
-  let out = '';
+  w.reserve(seriesBytes(h, s));
+  const countAndSum = () => {
+    w.bytes(s.countHead);
+    w.number(s.count);
+    w.newline();
+    w.bytes(s.sumHead);
+    w.number(s.sum);
+    w.newline();
+  };
+  if (format === 'text') countAndSum();
+  const exemplars = format === 'openmetrics' && s.exemplars !== undefined;
   let cumulative = 0;
-  if (format === 'text') {
-    out = `${s.countHead}${s.count}\n${s.sumHead}${valueText(s.sum)}\n`;
-    for (let i = 0; i < counts.length; i++) {
-      cumulative += counts[i] as number;
-      out += `${bucketHead}${le[i]}${cumulative}\n`;
-    }
-    return out;
-  }
   for (let i = 0; i < counts.length; i++) {
     cumulative += counts[i] as number;
-    out += `${bucketHead}${le[i]}${cumulative}${s.exemplars === undefined ? '' : exemplarText(s, i)}\n`;
+    w.bytes(bucketHead);
+    w.bytes(le[i] as Uint8Array);
+    w.number(cumulative);
+    if (exemplars) w.ascii(exemplarText(s, i));
+    w.newline();
   }
-  return `${out}${s.countHead}${s.count}\n${s.sumHead}${valueText(s.sum)}\n`;
+  if (format === 'openmetrics') countAndSum();
 }
 
 function header(name: string, help: string, type: string, format: ExpositionFormat): string {
@@ -58,16 +70,16 @@ function sumFamilyName(c: SumFamily, format: ExpositionFormat): string {
 
 /**
  * Renders the aggregating instruments (histograms first, then sums, each in creation order; families without series
- * are left out), yielding a chunk whenever `sliceMs` of work is done so the caller can give the event loop back.
- * One series is always written whole, so its count, sum and buckets agree.
+ * are left out) into byte chunks, yielding the chunks of each slice of about `sliceMs` of work so the caller can give
+ * the event loop back between slices. One series is always written whole, so its count, sum and buckets agree.
  */
 export function* renderFast(
   sources: readonly FastFamilies[],
   format: ExpositionFormat,
   count: SampleCount,
   sliceMs: number,
-): Generator<string, void, void> {
-  let out = '';
+): Generator<Buffer[], void, void> {
+  const w = new ChunkWriter();
   let sliceStart = performance.now();
   let since = 0;
   const due = () => {
@@ -79,31 +91,33 @@ export function* renderFast(
     const { histograms, sums } = source.families();
     for (const h of histograms) {
       if (h.series.length === 0) continue;
-      out += header(h.name, h.help, 'histogram', format);
+      w.text(header(h.name, h.help, 'histogram', format));
       const samples = h.le.length + 2;
       for (let i = 0; i < h.series.length; i++) {
-        out += histogramSeries(h, h.series[i] as HistogramSeries, format);
+        histogramSeries(w, h, h.series[i] as HistogramSeries, format);
         count.samples += samples;
         if (due()) {
-          yield out;
-          out = '';
+          yield w.take();
           sliceStart = performance.now();
         }
       }
     }
     for (const c of sums) {
       if (c.series.length === 0) continue;
-      out += header(sumFamilyName(c, format), c.help, c.monotonic ? 'counter' : 'gauge', format);
+      w.text(header(sumFamilyName(c, format), c.help, c.monotonic ? 'counter' : 'gauge', format));
       for (const s of c.series) {
-        out += `${s.head}${valueText(s.value)}\n`;
+        w.reserve(s.head.length + 32);
+        w.bytes(s.head);
+        w.number(s.value);
+        w.newline();
         count.samples += 1;
         if (due()) {
-          yield out;
-          out = '';
+          yield w.take();
           sliceStart = performance.now();
         }
       }
     }
   }
-  if (out) yield out;
+  const last = w.take();
+  if (last.length > 0) yield last;
 }

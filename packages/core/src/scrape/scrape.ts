@@ -51,7 +51,7 @@ export async function* scrapeChunks(
   parts: ScrapeParts,
   format: ExpositionFormat,
   hooks: { last: () => ScrapeStats | undefined; onError: (error: unknown) => void; done: (stats: ScrapeStats) => void },
-): AsyncGenerator<string, void, void> {
+): AsyncGenerator<Buffer, void, void> {
   const started = performance.now();
   const count: SampleCount = { samples: 0 };
   const { resourceMetrics, errors } = await parts.collectSdk();
@@ -65,22 +65,19 @@ export async function* scrapeChunks(
   }
   const tail = selfMetrics(hooks.last()) + (format === 'openmetrics' ? '# EOF\n' : '');
   let pending = head;
-  // The 0.0.4 text of an empty SDK ends in OpenTelemetry's '# no registered metrics' (no newline): keep it only when
+  // The 0.0.4 text of an empty SDK ends in OpenTelemetry's '# no registered metrics' (no newline): kept only when
   // nothing follows, as OpenTelemetry's serializer does.
-  const flushHead = (more: boolean) => {
-    if (!more || !pending.endsWith(NO_METRICS)) return pending;
-    return pending.slice(0, -NO_METRICS.length);
-  };
-  for (const chunk of renderFast(parts.renderers, format, count, SCRAPE_SLICE_MS)) {
+  const headText = (more: boolean) => (more && pending.endsWith(NO_METRICS) ? pending.slice(0, -NO_METRICS.length) : pending);
+  for (const slice of renderFast(parts.renderers, format, count, SCRAPE_SLICE_MS)) {
     if (pending !== '') {
-      const first = flushHead(true);
+      const first = headText(true);
       pending = '';
-      if (first) yield first;
+      if (first) yield Buffer.from(first);
     }
-    yield chunk;
+    for (const chunk of slice) yield chunk;
     await nextTurn();
   }
-  if (pending !== '') yield flushHead(tail !== '') + tail;
-  else if (tail) yield tail;
+  const rest = pending !== '' ? headText(tail !== '') + tail : tail;
+  if (rest) yield Buffer.from(rest);
   hooks.done({ durationSeconds: (performance.now() - started) / 1000, series: count.samples, format });
 }
