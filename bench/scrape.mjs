@@ -63,7 +63,11 @@ async function load(port, secs) {
     const timer = setInterval(() => {
       if (performance.now() - start >= secs * 1000) {
         clearInterval(timer);
-        const wait = setInterval(() => inFlight === 0 && (clearInterval(wait), resolve()), 20);
+        const wait = setInterval(() => {
+          if (inFlight > 0) return;
+          clearInterval(wait);
+          resolve();
+        }, 20);
         return;
       }
       for (let i = 0; i < perTick; i++) {
