@@ -84,6 +84,61 @@ const helpText = (options: FastInstrumentOptions) => options.description || 'des
 
 const toHrTime = (ms: number): HrTime => [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
 
+type ProducedHistogram = HistogramFamily & { otel: string; options: FastInstrumentOptions };
+type ProducedSum = SumFamily & { otel: string; options: FastInstrumentOptions };
+
+/** The scope metrics of the aggregating instruments, for readers that collect through the SDK's data model. */
+function produceScope(scope: string, histograms: Iterable<ProducedHistogram>, sums: Iterable<ProducedSum>): ScopeMetrics[] {
+  const now = toHrTime(Date.now());
+  const metrics: MetricData[] = [];
+  for (const h of histograms) {
+    if (h.series.length === 0) continue;
+    metrics.push({
+      descriptor: {
+        name: h.otel,
+        description: h.options.description ?? '',
+        unit: h.options.unit ?? '',
+        valueType: ValueType.DOUBLE,
+      },
+      aggregationTemporality: CUMULATIVE,
+      dataPointType: DATA_POINT.HISTOGRAM,
+      dataPoints: h.series.map((s) => ({
+        attributes: s.attributes,
+        startTime: toHrTime(s.start),
+        endTime: now,
+        value: {
+          buckets: { boundaries: h.boundaries, counts: Array.from(s.counts) },
+          sum: s.sum,
+          count: s.count,
+          min: s.count > 0 ? s.min : undefined,
+          max: s.count > 0 ? s.max : undefined,
+        } as HistogramValue,
+      })),
+    });
+  }
+  for (const c of sums) {
+    if (c.series.length === 0) continue;
+    metrics.push({
+      descriptor: {
+        name: c.otel,
+        description: c.options.description ?? '',
+        unit: c.options.unit ?? '',
+        valueType: ValueType.DOUBLE,
+      },
+      aggregationTemporality: CUMULATIVE,
+      dataPointType: DATA_POINT.SUM,
+      isMonotonic: c.monotonic,
+      dataPoints: c.series.map((s) => ({
+        attributes: s.attributes,
+        startTime: toHrTime(s.start),
+        endTime: now,
+        value: s.value,
+      })),
+    });
+  }
+  return metrics.length > 0 ? [{ scope: { name: scope }, metrics }] : [];
+}
+
 /** Aggregating fast metrics, with the producer slakit's readers collect from and the families the scrape renders. */
 export function createAggregatingFastMetrics(scope = 'slakit'): FastMetrics & ScopeMetricsProducer & FastFamilies {
   type H = HistogramFamily & { otel: string; options: FastInstrumentOptions; byKey: Map<string, HistogramSeries> };
@@ -165,56 +220,7 @@ export function createAggregatingFastMetrics(scope = 'slakit'): FastMetrics & Sc
     counter: sum(true),
     upDownCounter: sum(false),
     families: () => ({ histograms: [...histograms.values()], sums: [...sums.values()] }),
-    produce() {
-      const now = toHrTime(Date.now());
-      const metrics: MetricData[] = [];
-      for (const h of histograms.values()) {
-        if (h.series.length === 0) continue;
-        metrics.push({
-          descriptor: {
-            name: h.otel,
-            description: h.options.description ?? '',
-            unit: h.options.unit ?? '',
-            valueType: ValueType.DOUBLE,
-          },
-          aggregationTemporality: CUMULATIVE,
-          dataPointType: DATA_POINT.HISTOGRAM,
-          dataPoints: h.series.map((s) => ({
-            attributes: s.attributes,
-            startTime: toHrTime(s.start),
-            endTime: now,
-            value: {
-              buckets: { boundaries: h.boundaries, counts: Array.from(s.counts) },
-              sum: s.sum,
-              count: s.count,
-              min: s.count > 0 ? s.min : undefined,
-              max: s.count > 0 ? s.max : undefined,
-            } as HistogramValue,
-          })),
-        });
-      }
-      for (const c of sums.values()) {
-        if (c.series.length === 0) continue;
-        metrics.push({
-          descriptor: {
-            name: c.otel,
-            description: c.options.description ?? '',
-            unit: c.options.unit ?? '',
-            valueType: ValueType.DOUBLE,
-          },
-          aggregationTemporality: CUMULATIVE,
-          dataPointType: DATA_POINT.SUM,
-          isMonotonic: c.monotonic,
-          dataPoints: c.series.map((s) => ({
-            attributes: s.attributes,
-            startTime: toHrTime(s.start),
-            endTime: now,
-            value: s.value,
-          })),
-        });
-      }
-      return metrics.length > 0 ? [{ scope: { name: scope }, metrics }] : [];
-    },
+    produce: () => produceScope(scope, histograms.values(), sums.values()),
   };
 }
 

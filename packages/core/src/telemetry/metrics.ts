@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { metrics as otelMetrics } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
 import type { Logger } from 'pino';
+import { METRIC_CATALOGUE as M } from '../catalogue/metrics.js';
 import { loadHttp, loadSdkMetrics } from '../deps.js';
 import { createAggregatingFastMetrics, type FastMetrics } from '../fast-metrics.js';
 import { PrometheusConventionReader } from '../prometheus.js';
@@ -88,7 +89,7 @@ export function watchSeriesBudget(reader: PrometheusConventionReader, budget: nu
     warned = true;
     logger.warn(
       { series: stats.series, seriesBudget: budget },
-      `slakit metrics: a scrape wrote ${stats.series} series, over the budget of ${budget} (metrics.seriesBudget); find the label that grows with \`slakit_scrape_series\` and the /metrics output`,
+      `slakit metrics: a scrape wrote ${stats.series} series, over the budget of ${budget} (metrics.seriesBudget); see ${M.scrapeSeries.prometheus} and the /metrics output for the label that grows`,
     );
   });
 }
