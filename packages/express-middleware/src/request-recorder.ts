@@ -57,7 +57,7 @@ function finishRequest(
         : undefined;
   const rs = seriesFor(series, routeTemplate(req));
   const route = rs.route;
-  durationFor(series, rs, methodIndex, https, status, errorType).record(seconds);
+  durationFor(series, rs, methodIndex, https, status, errorType).record(seconds, traced?.span.spanContext());
   if (setup.sloRecord !== undefined) setup.sloRecord(status, seconds, !finished);
   const method = METHODS[methodIndex] as string;
   if (traced !== undefined) {
