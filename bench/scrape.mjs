@@ -1,6 +1,7 @@
 // bench/scrape: the /metrics path of slakit vs prom-client vs OpenTelemetry's PrometheusExporter, at 300, 3000 and
 // 30 000 histogram series (HTTP duration buckets, 3 labels, 3 observations each). One server per variant on core 0.
-//   A. scrape time: 3 warm-up + BENCH_SCRAPES scrapes, one at a time; median wall time seen by the client; bytes
+//   A. scrape time: 3 warm-up + BENCH_SCRAPES scrapes per variant, round-robin over the variants' servers (all
+//      running), one at a time; median wall time seen by the client; bytes
 //      of the body, and gzipped (slakit: what it sends for `Accept-Encoding: gzip`; the peers send no gzip, so their
 //      figure is zlib level 1 of their body, what a compression middleware would add on top).
 //   B. under load: two servers of the variant on core 0 under the same fixed-rate hello-world load (BENCH_RATE req/s
@@ -13,12 +14,13 @@ import { gzipSync } from 'node:zlib';
 import { median, startServer } from './lib.mjs';
 
 const sizes = (process.env.BENCH_SIZES ?? '300,3000,30000').split(',').map(Number);
-const scrapes = Number(process.env.BENCH_SCRAPES ?? 15);
+const scrapesAt = (size) => Number(process.env.BENCH_SCRAPES ?? (size >= 30000 ? 7 : 15));
 const rate = Number(process.env.BENCH_RATE ?? 500);
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const script = new URL('./scrape/server.mjs', import.meta.url).pathname;
 const variants = [
   ['slakit', 'slakit `metricsHandler`'],
+  ['slakit-before', 'slakit before (OTel serializer, whole text)'],
   ['prom-client', 'prom-client 15 `registry.metrics()`'],
   ['otel', 'OpenTelemetry `PrometheusExporter` 0.223'],
 ];
@@ -98,37 +100,49 @@ const stop = async (server) => {
   if (server.exitCode === null) await new Promise((r) => server.once('exit', r));
 };
 
-/** A: scrape time and bytes, one server alone, scrapes 50 ms apart. */
-async function quiet(variant, size) {
-  const { server, port } = await startServer(script, `${variant} ${size}`);
+/**
+ * A: scrape time and bytes. One server per variant, all started; the scrapes go round-robin over the variants
+ * (slakit, prom-client, otel, slakit, …), 50 ms apart, so a slowdown of the shared host spreads over all of them.
+ */
+async function quiet(size) {
+  const servers = [];
   try {
-    for (let i = 0; i < 3; i++) await fetchRaw(port, '/metrics');
+    for (const [variant] of variants) servers.push({ variant, ...(await startServer(script, `${variant} ${size}`)) });
+    for (const s of servers) for (let i = 0; i < 3; i++) await fetchRaw(s.port, '/metrics');
     await pause(50);
-    await stats(port);
-    const times = [];
-    let body;
-    for (let i = 0; i < scrapes; i++) {
-      const r = await fetchRaw(port, '/metrics', {}, i === 0);
-      times.push(r.ms);
-      body ??= r.body;
-      await pause(50);
+    for (const s of servers) {
+      await stats(s.port);
+      s.times = [];
+      s.omTimes = [];
     }
-    const seen = (await stats(port)).scrapes;
-    const gz = await fetchRaw(port, '/metrics', { 'accept-encoding': 'gzip' });
-    const wireGzip = gz.headers['content-encoding'] === 'gzip';
-    // OpenMetrics + gzip as Prometheus asks (slakit only: the peers answer 0.0.4 whatever is asked)
-    const omTimes = [];
-    for (let i = 0; i < 5; i++) omTimes.push((await fetchRaw(port, '/metrics', PROMETHEUS_HEADERS)).ms);
-    return {
-      ms: median(times),
-      omMs: median(omTimes),
-      bytes: body.length,
-      gzipBytes: wireGzip ? gz.bytes : gzipSync(body, { level: 1 }).length,
-      wireGzip,
-      quietBlock: median(seen.map((s) => s.blockMs)),
-    };
+    for (let i = 0; i < scrapesAt(size); i++) {
+      for (const s of servers) {
+        const r = await fetchRaw(s.port, '/metrics', {}, i === 0);
+        s.times.push(r.ms);
+        s.body ??= r.body;
+        await pause(50);
+      }
+    }
+    const out = {};
+    for (const s of servers) {
+      const seen = (await stats(s.port)).scrapes;
+      const gz = await fetchRaw(s.port, '/metrics', { 'accept-encoding': 'gzip' });
+      const wireGzip = gz.headers['content-encoding'] === 'gzip';
+      // OpenMetrics + gzip as Prometheus asks (slakit only: the peers answer 0.0.4 whatever is asked)
+      if (s.variant === 'slakit')
+        for (let i = 0; i < 5; i++) s.omTimes.push((await fetchRaw(s.port, '/metrics', PROMETHEUS_HEADERS)).ms);
+      out[s.variant] = {
+        ms: median(s.times),
+        omMs: s.omTimes.length ? median(s.omTimes) : undefined,
+        bytes: s.body.length,
+        gzipBytes: wireGzip ? gz.bytes : gzipSync(s.body, { level: 1 }).length,
+        wireGzip,
+        quietBlock: median(seen.map((x) => x.blockMs)),
+      };
+    }
+    return out;
   } finally {
-    await stop(server);
+    await Promise.all(servers.map((s) => stop(s.server)));
   }
 }
 
@@ -177,15 +191,12 @@ async function underLoad(variant, size) {
   };
 }
 
-async function measure(variant, size) {
-  return { ...(await quiet(variant, size)), ...(await underLoad(variant, size)) };
-}
-
 const mb = (b) => (b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(0)} kB`);
 const results = [];
 for (const size of sizes) {
+  const a = await quiet(size);
   for (const [variant] of variants) {
-    const r = await measure(variant, size);
+    const r = { ...a[variant], ...(await underLoad(variant, size)) };
     results.push({ size, variant, ...r });
     process.stderr.write(
       `${size} ${variant}: ${r.ms.toFixed(1)} ms, ${mb(r.bytes)} → ${mb(r.gzipBytes)}, block ${r.quietBlock.toFixed(1)} / ${r.loadBlock.toFixed(1)} ms (floor ${r.floorBlock.toFixed(1)}), p99 ${r.p99Unscraped.toFixed(2)} → ${r.p99Scraped.toFixed(2)} ms\n`,
@@ -194,7 +205,7 @@ for (const size of sizes) {
 }
 
 console.log(
-  `\nbench/scrape — node ${process.version}, ${scrapes} scrapes after 3 warm-ups (median), load ${rate} req/s × ${seconds} s, server on core 0\n`,
+  `\nbench/scrape — node ${process.version}, 15 scrapes (7 at 30 000 series) after 3 warm-ups, median, load ${rate} req/s × ${seconds} s, server on core 0\n`,
 );
 console.log(
   '| series | variant | scrape ms (0.0.4) | ÷ prom-client | OM+gzip ms | body | gzipped | ratio | longest block: median quiet / max under load (unscraped twin) ms | p99 unscraped → scraped ms | p99 Δ |',
@@ -205,6 +216,6 @@ for (const r of results) {
   const label = variants.find(([v]) => v === r.variant)[1];
   const gzipNote = r.wireGzip ? '' : ' (zlib -1)';
   console.log(
-    `| ${r.size} | ${label} | ${r.ms.toFixed(1)} | ${(r.ms / peer.ms).toFixed(2)}× | ${r.variant === 'slakit' ? r.omMs.toFixed(1) : '—'} | ${mb(r.bytes)} | ${mb(r.gzipBytes)}${gzipNote} | ${(r.bytes / r.gzipBytes).toFixed(0)}× | ${r.quietBlock.toFixed(1)} / ${r.loadBlock.toFixed(1)} (${r.floorBlock.toFixed(1)}) | ${r.p99Unscraped.toFixed(2)} → ${r.p99Scraped.toFixed(2)} | ${(((r.p99Scraped - r.p99Unscraped) / r.p99Unscraped) * 100).toFixed(0)} % |`,
+    `| ${r.size} | ${label} | ${r.ms.toFixed(1)} | ${(r.ms / peer.ms).toFixed(2)}× | ${r.omMs !== undefined ? r.omMs.toFixed(1) : '—'} | ${mb(r.bytes)} | ${mb(r.gzipBytes)}${gzipNote} | ${(r.bytes / r.gzipBytes).toFixed(0)}× | ${r.quietBlock.toFixed(1)} / ${r.loadBlock.toFixed(1)} (${r.floorBlock.toFixed(1)}) | ${r.p99Unscraped.toFixed(2)} → ${r.p99Scraped.toFixed(2)} | ${(((r.p99Scraped - r.p99Unscraped) / r.p99Unscraped) * 100).toFixed(0)} % |`,
   );
 }

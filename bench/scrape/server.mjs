@@ -36,6 +36,29 @@ if (variant === 'slakit') {
     for (const v of values) bound.record(v, i % 10 === 0 ? span : undefined);
   }
   metrics = telemetry.metricsHandler;
+} else if (variant === 'slakit-before') {
+  // slakit's scrape before bench/scrape: the fast instruments through their SDK producer and OpenTelemetry's
+  // serializer (what PrometheusConventionReader.scrape() did), the whole text built, then sent.
+  const { createAggregatingFastMetrics, METRIC_CATALOGUE: M, PrometheusConventionReader } = await import('@slakit/core');
+  const { PrometheusSerializer } = await import('@opentelemetry/exporter-prometheus');
+  const { MeterProvider } = await import('@opentelemetry/sdk-metrics');
+  const reader = new PrometheusConventionReader();
+  const fast = createAggregatingFastMetrics('slakit');
+  reader.attachProducer(fast);
+  new MeterProvider({ readers: [reader] });
+  const serializer = new PrometheusSerializer('', false, undefined, false, true);
+  const h = fast.histogram(M.httpDuration.otel, { unit: 's', description: M.httpDuration.help, boundaries: BUCKETS });
+  for (let i = 0; i < series; i++) {
+    const l = labelsOf(i);
+    const bound = h.bind({ 'http.request.method': l.method, 'http.route': l.route, 'http.response.status_code': l.status });
+    for (const v of values) bound.record(v);
+  }
+  metrics = (_req, res) => {
+    reader.collectPrometheus().then(({ resourceMetrics }) => {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+      res.end(serializer.serialize(resourceMetrics));
+    });
+  };
 } else if (variant === 'prom-client') {
   const { Histogram, Registry } = await import('prom-client');
   const registry = new Registry();
