@@ -84,6 +84,7 @@ describe('docs/metrics.md', () => {
     await alerter.remediate('A');
     await alerter.idle();
     await new Promise((r) => setTimeout(r, 50));
+    await telemetry.scrape(); // the slakit_scrape_* gauges describe the previous scrape
     const families = parsePrometheusText((await telemetry.scrape()) ?? '').map((f) => f.name);
     sched.stop();
     queue.stop();
