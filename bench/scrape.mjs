@@ -10,6 +10,7 @@
 //      (monitorEventLoopDelay max) during a scrape, and the unscraped twin's over the whole window (the host's floor).
 // Run: pnpm build && pnpm --filter @slakit/bench scrape   (BENCH_SIZES=300,3000,30000 BENCH_SCRAPES BENCH_RATE BENCH_SECONDS)
 import { Agent, get } from 'node:http';
+import { cpus, loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { median, startServer } from './lib.mjs';
 
@@ -191,6 +192,7 @@ async function underLoad(variant, size) {
   };
 }
 
+const loadAtStart = loadavg()[0];
 const mb = (b) => (b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(0)} kB`);
 const results = [];
 for (const size of sizes) {
@@ -205,7 +207,7 @@ for (const size of sizes) {
 }
 
 console.log(
-  `\nbench/scrape — node ${process.version}, 15 scrapes (7 at 30 000 series) after 3 warm-ups, median, load ${rate} req/s × ${seconds} s, server on core 0\n`,
+  `\nbench/scrape — node ${process.version}, 15 scrapes (7 at 30 000 series) after 3 warm-ups, median, load ${rate} req/s × ${seconds} s, servers on core 0, client on core 1; ${cpus().length} cores shared with other work, load average ${loadAtStart.toFixed(1)} at start, ${loadavg()[0].toFixed(1)} at end\n`,
 );
 console.log(
   '| series | variant | scrape ms (0.0.4) | ÷ prom-client | OM+gzip ms | body | gzipped | ratio | longest block: median quiet / max under load (unscraped twin) ms | p99 unscraped → scraped ms | p99 Δ |',

@@ -84,7 +84,11 @@ if (variant === 'slakit') {
   const { PrometheusExporter } = await import('@opentelemetry/exporter-prometheus');
   const { MeterProvider } = await import('@opentelemetry/sdk-metrics');
   const exporter = new PrometheusExporter({ preventServerStart: true });
-  const provider = new MeterProvider({ readers: [exporter] });
+  // The SDK keeps 2000 series per instrument by default (the rest go to one overflow series): lift the limit.
+  const provider = new MeterProvider({
+    readers: [exporter],
+    views: [{ instrumentName: '*', aggregationCardinalityLimit: 1_000_000 }],
+  });
   const h = provider.getMeter('bench').createHistogram('http.server.request.duration', {
     unit: 's',
     description: 'Duration of HTTP server requests.',
