@@ -8,11 +8,13 @@
 //      each) for BENCH_SECONDS at the same time; one is scraped (1 s apart, with Prometheus' Accept headers), the
 //      other not; then the roles swap. p99 of the scraped vs the unscraped twin; the longest event-loop block
 //      (monitorEventLoopDelay max) during a scrape, and the unscraped twin's over the whole window (the host's floor).
+//   C. slakit alone, in process: the time of each piece of work its scrape does at once (scrape/slices.mjs).
 // Run: pnpm build && pnpm --filter @slakit/bench scrape   (BENCH_SIZES=300,3000,30000 BENCH_SCRAPES BENCH_RATE BENCH_SECONDS)
 import { Agent, get } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { median, startServer } from './lib.mjs';
+import { slices } from './scrape/slices.mjs';
 
 const sizes = (process.env.BENCH_SIZES ?? '300,3000,30000').split(',').map(Number);
 const scrapesAt = (size) => Number(process.env.BENCH_SCRAPES ?? (size >= 30000 ? 7 : 15));
@@ -220,4 +222,18 @@ for (const r of results) {
   console.log(
     `| ${r.size} | ${label} | ${r.ms.toFixed(1)} | ${(r.ms / peer.ms).toFixed(2)}× | ${r.omMs !== undefined ? r.omMs.toFixed(1) : '—'} | ${mb(r.bytes)} | ${mb(r.gzipBytes)}${gzipNote} | ${(r.bytes / r.gzipBytes).toFixed(0)}× | ${r.quietBlock.toFixed(1)} / ${r.loadBlock.toFixed(1)} (${r.floorBlock.toFixed(1)}) | ${r.p99Unscraped.toFixed(2)} → ${r.p99Scraped.toFixed(2)} | ${(((r.p99Scraped - r.p99Unscraped) / r.p99Unscraped) * 100).toFixed(0)} % |`,
   );
+}
+
+// C: slakit's longest piece of work at once, in this process (see scrape/slices.mjs)
+console.log(
+  '\nslakit scrape, in process: work per next() of the chunk stream (a render slice, or the SDK part) + the chunk copy, 5 scrapes per format\n',
+);
+console.log('| series | format | pieces per scrape | wall p50 ms | wall p99 ms | wall max ms | CPU p99 ms | CPU max ms |');
+console.log('|---:|---|---:|---:|---:|---:|---:|---:|');
+for (const size of sizes) {
+  const r = await slices(size, 5);
+  for (const [format, x] of Object.entries(r))
+    console.log(
+      `| ${size} | ${format} | ${Math.round(x.n)} | ${x.p50.toFixed(2)} | ${x.p99.toFixed(2)} | ${x.max.toFixed(1)} | ${x.cpuP99.toFixed(2)} | ${x.cpuMax.toFixed(1)} |`,
+    );
 }
