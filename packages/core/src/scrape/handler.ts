@@ -57,8 +57,9 @@ async function serve(
   res: ServerResponse,
   onError: (error: unknown) => void,
 ): Promise<void> {
-  const format = negotiateFormat(req.headers.accept);
-  const gzip = acceptsGzip(req.headers['accept-encoding']);
+  const headers = req.headers ?? {};
+  const format = negotiateFormat(headers.accept);
+  const gzip = acceptsGzip(headers['accept-encoding']);
   const chunks = reader.chunks(format, onError);
   let next: IteratorResult<Buffer, void>;
   try {
