@@ -92,6 +92,7 @@ describe('docs/metrics.md', () => {
     // Garbage for at least one collection: v8js_gc_duration_seconds is recorded per GC.
     for (let i = 0; i < 10; i++) Array.from({ length: 100_000 }, (_, j) => ({ j }));
     await new Promise((r) => setTimeout(r, 50));
+    await telemetry.scrape(); // the slakit_scrape_* gauges describe the previous scrape
     const families = parsePrometheusText((await telemetry.scrape()) ?? '').map((f) => f.name);
     sched.stop();
     queue.stop();

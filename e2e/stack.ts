@@ -67,7 +67,16 @@ export async function startAlertmanager(dir: string, configFile: string): Promis
 /** Starts Prometheus scraping `target` (one or several replicas) every second with the given rule files, alerting to `alertmanager`. */
 export async function startPrometheus(
   dir: string,
-  options: { target: string | string[]; labels: Record<string, string>; ruleFiles: string[]; alertmanager?: string },
+  options: {
+    target: string | string[];
+    labels: Record<string, string>;
+    ruleFiles: string[];
+    alertmanager?: string;
+    /** Extra command-line flags (e.g. `--enable-feature=exemplar-storage`). */
+    flags?: string[];
+    /** Scrape configs replacing the default `slakit-e2e` job. */
+    scrapeConfigs?: object[];
+  },
 ): Promise<Proc & { configFile: string }> {
   const port = await freePort();
   const config = {
@@ -76,7 +85,7 @@ export async function startPrometheus(
     ...(options.alertmanager
       ? { alerting: { alertmanagers: [{ static_configs: [{ targets: [options.alertmanager.replace(/^https?:\/\//, '')] }] }] } }
       : {}),
-    scrape_configs: [
+    scrape_configs: options.scrapeConfigs ?? [
       {
         job_name: 'slakit-e2e',
         // A default scrape: `honor_labels` unset (false). The job series carry the job name in `job_name`, which no
@@ -95,6 +104,7 @@ export async function startPrometheus(
       `--storage.tsdb.path=${join(dir, 'prom-data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--rules.alert.resend-delay=1s',
+      ...(options.flags ?? []),
     ],
     (p) => `http://127.0.0.1:${p}/-/ready`,
     port,

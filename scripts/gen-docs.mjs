@@ -67,7 +67,7 @@ export function renderTables(catalogue) {
     'alert-metrics': table(
       ['series', 'type', 'labels', 'meaning'],
       metrics
-        .filter((m) => m.package === 'core' && !m.group)
+        .filter((m) => m.package === 'core' && !m.group && !m.prometheus.startsWith('slakit_scrape_'))
         .map((m) => [code(m.prometheus), metricType(m), metricLabels(catalogue, m), m.meaning]),
     ),
     alerts: table(

@@ -60,8 +60,14 @@ describe('built packages', () => {
 const core = createRequire(${JSON.stringify(join(packages[0] as string, 'package.json'))})('@slakit/core');
 const t = core.createTelemetry({ env: {}, providers: 'own', logger: { level: 'silent' } });
 t.meter.createCounter('smoke.hits').add(4);
-const res = { headers: {}, writeHead(s, h) { this.status = s; }, end(b) { console.log(JSON.stringify({ status: this.status, body: b })); t.shutdown(); }, writableEnded: false, destroyed: false };
-t.metricsHandler({ method: 'GET' }, res);
+const http = require('node:http');
+const server = http.createServer(t.metricsHandler).listen(0, '127.0.0.1', () => {
+  http.get({ host: '127.0.0.1', port: server.address().port, path: '/metrics' }, (res) => {
+    let body = '';
+    res.on('data', (d) => (body += d));
+    res.on('end', () => { console.log(JSON.stringify({ status: res.statusCode, body })); server.close(); t.shutdown(); });
+  });
+});
 `,
     );
     const { status, body } = JSON.parse(execFileSync(process.execPath, [script], { encoding: 'utf8' }));

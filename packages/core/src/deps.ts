@@ -41,3 +41,4 @@ export const loadRuntimeNode = (): typeof import('@opentelemetry/instrumentation
 export const loadHostMetrics = (): typeof import('@opentelemetry/instrumentation-host-metrics') =>
   nodeRequire()('@opentelemetry/instrumentation-host-metrics');
 export const loadV8 = (): typeof import('node:v8') => nodeRequire()('node:v8');
+export const loadZlib = (): typeof import('node:zlib') => nodeRequire()('node:zlib');

@@ -1,10 +1,25 @@
-import { type Attributes, type HrTime, type Meter, ValueType } from '@opentelemetry/api';
+import { type Attributes, type HrTime, type Meter, type SpanContext, ValueType } from '@opentelemetry/api';
 import type { Histogram as HistogramValue, MetricData, ScopeMetrics } from '@opentelemetry/sdk-metrics';
+import {
+  captureExemplar,
+  type HistogramSeries,
+  newHistogramSeries,
+  newSumSeries,
+  recordHistogram,
+  type SumSeries,
+  sanitizeName,
+} from './fast-series.js';
+import { prometheusName } from './prometheus-names.js';
 import { CUMULATIVE, DATA_POINT } from './sdk-constants.js';
 
 /** A histogram series bound to one attribute set: `record()` is a binary search and four increments. */
 export interface BoundHistogram {
-  record(value: number): void;
+  /**
+   * Records `value`. With the `spanContext` of the measured operation (a request's span), a sampled span becomes the
+   * OpenMetrics exemplar of the bucket the value fell into (the last one per bucket; unsampled spans cost one bit
+   * test). Ignored when the instruments delegate to the host's OpenTelemetry SDK.
+   */
+  record(value: number, spanContext?: SpanContext): void;
 }
 /** A sum series bound to one attribute set. */
 export interface BoundSum {
@@ -41,64 +56,95 @@ export interface ScopeMetricsProducer {
   produce(): ScopeMetrics[];
 }
 
+/** A histogram of the aggregating instruments, as the scrape renders it. */
+export interface HistogramFamily {
+  /** Prometheus name (`http_server_request_duration_seconds`). */
+  name: string;
+  help: string;
+  boundaries: number[];
+  /** `le="0.005"} ` … `le="+Inf"} `: the end of each bucket line's label block (bytes). */
+  le: Uint8Array[];
+  series: HistogramSeries[];
+}
+/** A counter or gauge (up-down counter) of the aggregating instruments. */
+export interface SumFamily {
+  /** Prometheus sample name (counters end in `_total`). */
+  name: string;
+  help: string;
+  monotonic: boolean;
+  series: SumSeries[];
+}
+/** The aggregating instruments' families, in creation order, for the scrape serializer. */
+export interface FastFamilies {
+  families(): { histograms: readonly HistogramFamily[]; sums: readonly SumFamily[] };
+}
+
+/** The `# HELP` text of an instrument (what OpenTelemetry's serializer writes). */
+const helpText = (options: FastInstrumentOptions) => options.description || 'description missing';
+
 const toHrTime = (ms: number): HrTime => [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
 
-interface HistogramSeries {
-  attributes: Attributes;
-  counts: Float64Array;
-  sum: number;
-  count: number;
-  min: number;
-  max: number;
-  start: number;
-}
-interface SumSeries {
-  attributes: Attributes;
-  value: number;
-  start: number;
-}
+type ProducedHistogram = HistogramFamily & { otel: string; options: FastInstrumentOptions };
+type ProducedSum = SumFamily & { otel: string; options: FastInstrumentOptions };
 
-/** An empty histogram series of `attributes` (copied) with `buckets` bucket counts, started now. */
-function newHistogramSeries(attributes: Attributes, buckets: number): HistogramSeries {
-  return {
-    attributes: { ...attributes },
-    counts: new Float64Array(buckets),
-    sum: 0,
-    count: 0,
-    min: Number.POSITIVE_INFINITY,
-    max: Number.NEGATIVE_INFINITY,
-    start: Date.now(),
-  };
-}
-
-/** Records `value` into `series` with bucket `boundaries`; negative, NaN and +Inf values are ignored. */
-function recordHistogram(series: HistogramSeries, boundaries: readonly number[], value: number): void {
-  if (!(value >= 0) || value === Number.POSITIVE_INFINITY) return;
-  // first boundary ≥ value (Prometheus `le` semantics)
-  let lo = 0;
-  let hi = boundaries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((boundaries[mid] as number) < value) lo = mid + 1;
-    else hi = mid;
+/** The scope metrics of the aggregating instruments, for readers that collect through the SDK's data model. */
+function produceScope(scope: string, histograms: Iterable<ProducedHistogram>, sums: Iterable<ProducedSum>): ScopeMetrics[] {
+  const now = toHrTime(Date.now());
+  const metrics: MetricData[] = [];
+  for (const h of histograms) {
+    if (h.series.length === 0) continue;
+    metrics.push({
+      descriptor: {
+        name: h.otel,
+        description: h.options.description ?? '',
+        unit: h.options.unit ?? '',
+        valueType: ValueType.DOUBLE,
+      },
+      aggregationTemporality: CUMULATIVE,
+      dataPointType: DATA_POINT.HISTOGRAM,
+      dataPoints: h.series.map((s) => ({
+        attributes: s.attributes,
+        startTime: toHrTime(s.start),
+        endTime: now,
+        value: {
+          buckets: { boundaries: h.boundaries, counts: Array.from(s.counts) },
+          sum: s.sum,
+          count: s.count,
+          min: s.count > 0 ? s.min : undefined,
+          max: s.count > 0 ? s.max : undefined,
+        } as HistogramValue,
+      })),
+    });
   }
-  series.counts[lo] = (series.counts[lo] as number) + 1;
-  series.sum += value;
-  series.count += 1;
-  if (value < series.min) series.min = value;
-  if (value > series.max) series.max = value;
+  for (const c of sums) {
+    if (c.series.length === 0) continue;
+    metrics.push({
+      descriptor: {
+        name: c.otel,
+        description: c.options.description ?? '',
+        unit: c.options.unit ?? '',
+        valueType: ValueType.DOUBLE,
+      },
+      aggregationTemporality: CUMULATIVE,
+      dataPointType: DATA_POINT.SUM,
+      isMonotonic: c.monotonic,
+      dataPoints: c.series.map((s) => ({
+        attributes: s.attributes,
+        startTime: toHrTime(s.start),
+        endTime: now,
+        value: s.value,
+      })),
+    });
+  }
+  return metrics.length > 0 ? [{ scope: { name: scope }, metrics }] : [];
 }
 
-/** Aggregating fast metrics, with the producer slakit's readers collect from. */
-export function createAggregatingFastMetrics(scope = 'slakit'): FastMetrics & ScopeMetricsProducer {
-  const histograms = new Map<
-    string,
-    { name: string; options: FastInstrumentOptions; boundaries: number[]; series: Map<string, HistogramSeries> }
-  >();
-  const sums = new Map<
-    string,
-    { name: string; options: FastInstrumentOptions; monotonic: boolean; series: Map<string, SumSeries> }
-  >();
+/** Aggregating fast metrics, with the producer slakit's readers collect from and the families the scrape renders. */
+export function createAggregatingFastMetrics(scope = 'slakit'): FastMetrics & ScopeMetricsProducer & FastFamilies {
+  type H = HistogramFamily & { otel: string; options: FastInstrumentOptions; byKey: Map<string, HistogramSeries> };
+  type S = SumFamily & { otel: string; options: FastInstrumentOptions; byKey: Map<string, SumSeries> };
+  const histograms = new Map<string, H>();
+  const sums = new Map<string, S>();
   const key = (attributes: Attributes) =>
     JSON.stringify(Object.entries(attributes).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
@@ -107,17 +153,19 @@ export function createAggregatingFastMetrics(scope = 'slakit'): FastMetrics & Sc
     (name: string, options: FastInstrumentOptions = {}): FastSum => {
       let entry = sums.get(name);
       if (!entry) {
-        entry = { name, options, monotonic, series: new Map() };
+        const promName = sanitizeName(prometheusName(name, options.unit, monotonic ? 'counter' : 'gauge'));
+        entry = { otel: name, name: promName, help: helpText(options), options, monotonic, series: [], byKey: new Map() };
         sums.set(name, entry);
       }
       const instrument = entry;
       return {
         bind(attributes) {
           const k = key(attributes);
-          let s = instrument.series.get(k);
+          let s = instrument.byKey.get(k);
           if (!s) {
-            s = { attributes: { ...attributes }, value: 0, start: Date.now() };
-            instrument.series.set(k, s);
+            s = newSumSeries(instrument.name, attributes);
+            instrument.byKey.set(k, s);
+            instrument.series.push(s);
           }
           const series = s;
           return {
@@ -134,7 +182,18 @@ export function createAggregatingFastMetrics(scope = 'slakit'): FastMetrics & Sc
     histogram(name, options) {
       let entry = histograms.get(name);
       if (!entry) {
-        entry = { name, options, boundaries: [...options.boundaries], series: new Map() };
+        // An explicit +Inf boundary is the overflow bucket every histogram has (OpenTelemetry's serializer folds it too).
+        const boundaries = options.boundaries.filter((b) => b !== Number.POSITIVE_INFINITY);
+        entry = {
+          otel: name,
+          name: sanitizeName(prometheusName(name, options.unit, 'histogram')),
+          help: helpText(options),
+          boundaries,
+          le: [...boundaries.map((b) => `le="${String(b)}"} `), 'le="+Inf"} '].map((t) => Buffer.from(t)),
+          series: [],
+          options,
+          byKey: new Map(),
+        };
         histograms.set(name, entry);
       }
       const instrument = entry;
@@ -142,15 +201,17 @@ export function createAggregatingFastMetrics(scope = 'slakit'): FastMetrics & Sc
       return {
         bind(attributes) {
           const k = key(attributes);
-          let s = instrument.series.get(k);
+          let s = instrument.byKey.get(k);
           if (!s) {
-            s = newHistogramSeries(attributes, b.length + 1);
-            instrument.series.set(k, s);
+            s = newHistogramSeries(instrument.name, attributes, b.length + 1);
+            instrument.byKey.set(k, s);
+            instrument.series.push(s);
           }
           const series = s;
           return {
-            record(value) {
-              recordHistogram(series, b, value);
+            record(value, spanContext) {
+              const bucket = recordHistogram(series, b, value);
+              if (spanContext !== undefined && bucket >= 0) captureExemplar(series, bucket, value, spanContext);
             },
           };
         },
@@ -158,56 +219,8 @@ export function createAggregatingFastMetrics(scope = 'slakit'): FastMetrics & Sc
     },
     counter: sum(true),
     upDownCounter: sum(false),
-    produce() {
-      const now = toHrTime(Date.now());
-      const metrics: MetricData[] = [];
-      for (const h of histograms.values()) {
-        if (h.series.size === 0) continue;
-        metrics.push({
-          descriptor: {
-            name: h.name,
-            description: h.options.description ?? '',
-            unit: h.options.unit ?? '',
-            valueType: ValueType.DOUBLE,
-          },
-          aggregationTemporality: CUMULATIVE,
-          dataPointType: DATA_POINT.HISTOGRAM,
-          dataPoints: [...h.series.values()].map((s) => ({
-            attributes: s.attributes,
-            startTime: toHrTime(s.start),
-            endTime: now,
-            value: {
-              buckets: { boundaries: h.boundaries, counts: Array.from(s.counts) },
-              sum: s.sum,
-              count: s.count,
-              min: s.count > 0 ? s.min : undefined,
-              max: s.count > 0 ? s.max : undefined,
-            } as HistogramValue,
-          })),
-        });
-      }
-      for (const c of sums.values()) {
-        if (c.series.size === 0) continue;
-        metrics.push({
-          descriptor: {
-            name: c.name,
-            description: c.options.description ?? '',
-            unit: c.options.unit ?? '',
-            valueType: ValueType.DOUBLE,
-          },
-          aggregationTemporality: CUMULATIVE,
-          dataPointType: DATA_POINT.SUM,
-          isMonotonic: c.monotonic,
-          dataPoints: [...c.series.values()].map((s) => ({
-            attributes: s.attributes,
-            startTime: toHrTime(s.start),
-            endTime: now,
-            value: s.value,
-          })),
-        });
-      }
-      return metrics.length > 0 ? [{ scope: { name: scope }, metrics }] : [];
-    },
+    families: () => ({ histograms: [...histograms.values()], sums: [...sums.values()] }),
+    produce: () => produceScope(scope, histograms.values(), sums.values()),
   };
 }
 
@@ -238,7 +251,7 @@ export function createDelegatingFastMetrics(meter: Meter): FastMetrics {
         histograms.set(name, h);
       }
       const instrument = h;
-      return { bind: (attributes) => ({ record: (value) => instrument.record(value, attributes) }) };
+      return { bind: (attributes) => ({ record: (value: number) => instrument.record(value, attributes) }) };
     },
     counter: sum((name, options) => meter.createCounter(name, options)),
     upDownCounter: sum((name, options) => meter.createUpDownCounter(name, options)),

@@ -179,16 +179,17 @@ export {
   outboundRequest,
   splitUrlCredentials,
 } from './outbound.js';
-export {
-  type MetricsHandler,
-  PROMETHEUS_CONTENT_TYPE,
-  PrometheusConventionReader,
-  prometheusLabelName,
-  prometheusName,
-} from './prometheus.js';
+export { PrometheusConventionReader, prometheusLabelName, prometheusName } from './prometheus.js';
 export { type IoRedisLike, type NodeRedisLike, type RedisClientLike, type RedisCommand, redisCommand } from './redis.js';
 export type { RunOutcome, RunRecord } from './run-record.js';
 export { safeErrorCode } from './safe-error.js';
+export {
+  type MetricsHandler,
+  OPENMETRICS_CONTENT_TYPE,
+  PROMETHEUS_CONTENT_TYPE,
+} from './scrape/handler.js';
+export type { ExpositionFormat } from './scrape/render-fast.js';
+export type { ScrapeStats } from './scrape/scrape.js';
 export { isSecretKey, SECRET_KEY_PATTERN, scrubErrorStack, scrubSecrets, TEXT_REDACTED } from './secrets.js';
 export type { SloRecorder } from './slo-view.js';
 export {

@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import type {
   AggregationOption,
@@ -11,49 +10,13 @@ import type {
   ResourceMetrics,
 } from '@opentelemetry/sdk-metrics';
 import { loadPrometheusExporter, loadSdkMetrics } from './deps.js';
-import type { ScopeMetricsProducer } from './fast-metrics.js';
+import type { FastFamilies, ScopeMetricsProducer } from './fast-metrics.js';
+import { prometheusName } from './prometheus-names.js';
+import type { ExpositionFormat } from './scrape/render-fast.js';
+import { type ScrapeParts, type ScrapeStats, scrapeChunks } from './scrape/scrape.js';
 import { CUMULATIVE, DATA_POINT } from './sdk-constants.js';
 
-const UNIT_SUFFIXES: Record<string, string> = {
-  s: 'seconds',
-  ms: 'milliseconds',
-  us: 'microseconds',
-  ns: 'nanoseconds',
-  min: 'minutes',
-  h: 'hours',
-  d: 'days',
-  By: 'bytes',
-  KiBy: 'kibibytes',
-  MiBy: 'mebibytes',
-  '%': 'percent',
-};
-
-/**
- * Translates an OpenTelemetry instrument name and unit into the Prometheus name slakit exposes, following the
- * Prometheus conventions (and the OpenTelemetry compatibility spec) regardless of the exporter version:
- * dots become underscores, unit `s` appends `_seconds`, unit `1` on a gauge appends `_ratio`, monotonic counters
- * end in `_total`. `job.run.duration` (s, histogram) → `job_run_duration_seconds`.
- *
- * @param name OpenTelemetry instrument name
- * @param unit instrument unit (UCUM), e.g. `s`, `By`, `1`
- * @param kind `counter` (monotonic sum), `gauge` (gauge or non-monotonic sum) or `histogram`
- */
-export function prometheusName(name: string, unit: string | undefined, kind: 'counter' | 'gauge' | 'histogram'): string {
-  let base = name.replace(/[^a-zA-Z0-9_:]/g, '_').replace(/_+/g, '_');
-  if (/^[0-9]/.test(base)) base = `_${base}`;
-  const cleanUnit = (unit ?? '').replace(/\{[^}]*\}/g, '').trim();
-  let suffix = UNIT_SUFFIXES[cleanUnit];
-  if (cleanUnit === '1' && kind === 'gauge') suffix = 'ratio';
-  if (suffix && !base.endsWith(`_${suffix}`)) base = `${base}_${suffix}`;
-  if (kind === 'counter' && !base.endsWith('_total')) base = `${base}_total`;
-  return base;
-}
-
-/** Prometheus label name of an attribute key (`http.route` → `http_route`). */
-export function prometheusLabelName(key: string): string {
-  const name = key.replace(/[^a-zA-Z0-9_]/g, '_');
-  return /^[0-9]/.test(name) ? `_${name}` : name;
-}
+export { prometheusLabelName, prometheusName } from './prometheus-names.js';
 
 /** The Prometheus metric kind of an OpenTelemetry metric. */
 export function metricKind(metric: MetricData): 'counter' | 'gauge' | 'histogram' {
@@ -81,9 +44,6 @@ export function toPrometheusConventions(resourceMetrics: ResourceMetrics): Resou
     })),
   };
 }
-
-/** Content type of the Prometheus text exposition format served by slakit. */
-export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 /** A cumulative pull reader of the metrics SDK (the SDK is loaded by this call). */
 function pullReader(): MetricReader {
@@ -115,9 +75,30 @@ export class PrometheusConventionReader implements IMetricReader {
 
   private readonly producers: ScopeMetricsProducer[] = [];
 
-  /** Adds a producer whose scope metrics are merged into every collection (slakit's fast instruments). */
-  attachProducer(producer: ScopeMetricsProducer): void {
+  /** Producers the scrape renders itself (slakit's aggregating instruments, pre-rendered series). */
+  private readonly renderers: (ScopeMetricsProducer & FastFamilies)[] = [];
+
+  private last: ScrapeStats | undefined;
+
+  private readonly listeners: ((stats: ScrapeStats) => void)[] = [];
+
+  /**
+   * Adds a producer whose scope metrics are merged into every collection (slakit's fast instruments). A producer
+   * with `families()` (the aggregating instruments) is rendered by the scrape directly, not through the SDK serializer.
+   */
+  attachProducer(producer: ScopeMetricsProducer | (ScopeMetricsProducer & FastFamilies)): void {
     this.producers.push(producer);
+    if ('families' in producer && typeof producer.families === 'function') this.renderers.push(producer);
+  }
+
+  /** Calls `listener` after every completed scrape with what it measured. */
+  onScrape(listener: (stats: ScrapeStats) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** What the last completed scrape measured (undefined before the first). */
+  lastScrape(): ScrapeStats | undefined {
+    return this.last;
   }
 
   setMetricProducer(metricProducer: MetricProducer): void {
@@ -155,10 +136,42 @@ export class PrometheusConventionReader implements IMetricReader {
     return { resourceMetrics: toPrometheusConventions(resourceMetrics), errors };
   }
 
-  /** Collects and serialises every instrument to the Prometheus text format. */
+  /**
+   * Streams a scrape in `format` (0.0.4 text or OpenMetrics with exemplars): the SDK's instruments through
+   * OpenTelemetry's serializer, slakit's aggregating instruments from their pre-rendered series in time slices with a
+   * turn of the event loop between them. Collection errors go to `onError`.
+   */
+  chunks(format: ExpositionFormat, onError: (error: unknown) => void): AsyncGenerator<Buffer, void, void> {
+    const renderers = new Set<ScopeMetricsProducer>(this.renderers);
+    const parts: ScrapeParts = {
+      collectSdk: async () => {
+        const result = await this.reader.collect();
+        const extra = this.producers.filter((p) => !renderers.has(p)).flatMap((p) => p.produce());
+        const resourceMetrics = {
+          resource: result.resourceMetrics.resource,
+          scopeMetrics: [...result.resourceMetrics.scopeMetrics, ...extra],
+        };
+        return { resourceMetrics: toPrometheusConventions(resourceMetrics), errors: result.errors };
+      },
+      serializeText: (resourceMetrics) => this.serializer.serialize(resourceMetrics),
+      renderers: this.renderers,
+    };
+    return scrapeChunks(parts, format, {
+      last: () => this.last,
+      onError,
+      done: (stats) => {
+        this.last = stats;
+        for (const listener of this.listeners) listener(stats);
+      },
+    });
+  }
+
+  /** Collects and serialises every instrument to the Prometheus text format (0.0.4). */
   async scrape(): Promise<{ text: string; errors: unknown[] }> {
-    const { resourceMetrics, errors } = await this.collectPrometheus();
-    return { text: this.serializer.serialize(resourceMetrics), errors };
+    const errors: unknown[] = [];
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.chunks('text', (error) => errors.push(error))) chunks.push(chunk);
+    return { text: Buffer.concat(chunks).toString('utf8'), errors };
   }
 
   shutdown(options?: Parameters<IMetricReader['shutdown']>[0]): Promise<void> {
@@ -168,43 +181,4 @@ export class PrometheusConventionReader implements IMetricReader {
   forceFlush(options?: Parameters<IMetricReader['forceFlush']>[0]): Promise<void> {
     return this.reader.forceFlush(options);
   }
-}
-
-/** The node:http request handler signature shared by Express, Fastify (`reply.raw`) and bare servers. */
-export type MetricsHandler = (req: IncomingMessage, res: ServerResponse) => void;
-
-/**
- * Builds the `/metrics` handler over a reader. It never throws: a collection failure answers 500 and is reported
- * through `onError`.
- */
-export function createMetricsHandler(
-  reader: PrometheusConventionReader | undefined,
-  onError: (error: unknown) => void,
-): MetricsHandler {
-  return (req, res) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
-      res.end('method not allowed\n');
-      return;
-    }
-    if (!reader) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end("slakit: metrics are exported by the host's MeterProvider; mount its exporter instead\n");
-      return;
-    }
-    reader.scrape().then(
-      ({ text, errors }) => {
-        for (const error of errors) onError(error);
-        if (res.writableEnded || res.destroyed) return;
-        res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' });
-        res.end(req.method === 'HEAD' ? undefined : text);
-      },
-      (error: unknown) => {
-        onError(error);
-        if (res.writableEnded || res.destroyed) return;
-        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end('metrics collection failed\n');
-      },
-    );
-  };
 }

@@ -3,10 +3,10 @@ import type { Logger } from 'pino';
 import { loadEnvSections } from './env.js';
 import { createDelegatingFastMetrics } from './fast-metrics.js';
 import { createLogger } from './logger.js';
-import { createMetricsHandler } from './prometheus.js';
+import { createMetricsHandler } from './scrape/handler.js';
 import { globalRegistered } from './telemetry/globals.js';
 import { attachLogger, createLifecycle, flushAll, shutdownAll } from './telemetry/lifecycle.js';
-import { setupMetrics, startMetricsServer } from './telemetry/metrics.js';
+import { setupMetrics, startMetricsServer, watchSeriesBudget } from './telemetry/metrics.js';
 import { validateTelemetryOptions } from './telemetry/options.js';
 import { buildResource, resolveService } from './telemetry/resource.js';
 import { prepareRuntimeMetrics } from './telemetry/runtime-metrics.js';
@@ -70,6 +70,8 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
   });
   attachLogger(lifecycle, logger);
   startRuntimeMetrics?.(metrics.meter, lifecycle);
+  const budget = options.metrics?.seriesBudget;
+  if (budget !== undefined && metrics.reader) watchSeriesBudget(metrics.reader, budget, logger);
   const metricsHandler = createMetricsHandler(metrics.reader, (error) => lifecycle.report('metrics.collect', error));
   const port = options.metrics?.port ?? otel.prometheusPort;
   const metricsAddress =

@@ -76,7 +76,7 @@ export function endRequest(setup: RecorderSetup, started: RequestStart, end: Req
   const route = rs.route;
   const labels = series.labels;
   const combo = labels === undefined ? 0 : labelCombination(labels, end.subject);
-  durationFor(series, rs, methodIndex, https, status, errorType, combo).record(seconds);
+  durationFor(series, rs, methodIndex, https, status, errorType, combo).record(seconds, traced?.span.spanContext());
   const method = METHODS[methodIndex] as string;
   if (setup.sloRecord !== undefined) setup.sloRecord(status, seconds, !finished, route, method);
   if (traced !== undefined) {

@@ -72,7 +72,7 @@ export async function finishExecuted(
   },
 ): Promise<RunResult> {
   const result = executedResult(run.base, run.execution);
-  recordRunMetrics(settings.instruments, result);
+  recordRunMetrics(settings.instruments, result, run.span);
   endRunSpan(run.span, result, run.execution.thrown);
   logRunSummary(run.runLogger, result);
   try {

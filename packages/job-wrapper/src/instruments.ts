@@ -1,5 +1,13 @@
-import { type Counter, createNoopMeter, type Gauge, type Histogram, type Meter, type UpDownCounter } from '@opentelemetry/api';
-import { METRIC_CATALOGUE as M } from '@slakit/core';
+import {
+  type Attributes,
+  type Counter,
+  createNoopMeter,
+  type Gauge,
+  type Meter,
+  type SpanContext,
+  type UpDownCounter,
+} from '@opentelemetry/api';
+import { type BoundHistogram, type FastMetrics, METRIC_CATALOGUE as M } from '@slakit/core';
 
 /** Duration boundaries (s) for job runs: fine below a minute, then around common budgets and their 80 % points. */
 export const JOB_DURATION_BUCKETS: readonly number[] = Object.freeze([
@@ -7,9 +15,14 @@ export const JOB_DURATION_BUCKETS: readonly number[] = Object.freeze([
   86400,
 ]);
 
+/** `job_run_duration_seconds`: bound once per (job, outcome); a sampled run span becomes the bucket's exemplar. */
+export interface JobDuration {
+  record(seconds: number, attributes: { job_name: string; outcome: string }, spanContext?: SpanContext): void;
+}
+
 /** The job instruments of the DESIGN metric catalogue. */
 export interface JobInstruments {
-  duration: Histogram;
+  duration: JobDuration;
   runs: Counter;
   utilization: Gauge;
   processed: Counter;
@@ -25,22 +38,43 @@ export interface JobInstruments {
   baselineThroughput: Gauge;
 }
 
-/**
- * The job instruments on a meter (no meter: no-op instruments). Several wrapped jobs on one meter each call this: the
- * OpenTelemetry SDK hands back the same instrument for an identical name and options, so no cache (module state) is
- * kept here.
- */
-export function jobInstruments(meter: Meter | undefined): JobInstruments {
-  return create(meter ?? createNoopMeter());
+/** The duration histogram on the telemetry's fast instruments (exemplars), else on the meter. */
+function duration(meter: Meter, fast: FastMetrics | undefined): JobDuration {
+  const options = { unit: M.jobDuration.unit, description: M.jobDuration.help };
+  if (!fast) {
+    const h = meter.createHistogram(M.jobDuration.otel, {
+      ...options,
+      advice: { explicitBucketBoundaries: [...JOB_DURATION_BUCKETS] },
+    });
+    return { record: (seconds, attributes) => h.record(seconds, attributes as Attributes) };
+  }
+  const h = fast.histogram(M.jobDuration.otel, { ...options, boundaries: JOB_DURATION_BUCKETS });
+  const bound = new Map<string, BoundHistogram>();
+  return {
+    record(seconds, attributes, spanContext) {
+      const key = `${attributes.job_name}\u0000${attributes.outcome}`;
+      let series = bound.get(key);
+      if (!series) {
+        series = h.bind({ job_name: attributes.job_name, outcome: attributes.outcome });
+        bound.set(key, series);
+      }
+      series.record(seconds, spanContext);
+    },
+  };
 }
 
-function create(meter: Meter): JobInstruments {
+/**
+ * The job instruments of a telemetry (none: no-op instruments). Several wrapped jobs on one telemetry each call this:
+ * the OpenTelemetry SDK and slakit's fast instruments hand back the same instrument for an identical name, so no
+ * cache (module state) is kept here.
+ */
+export function jobInstruments(telemetry: { meter: Meter; fast?: FastMetrics } | undefined): JobInstruments {
+  return create(telemetry?.meter ?? createNoopMeter(), telemetry?.fast);
+}
+
+function create(meter: Meter, fast: FastMetrics | undefined): JobInstruments {
   return {
-    duration: meter.createHistogram(M.jobDuration.otel, {
-      unit: M.jobDuration.unit,
-      description: M.jobDuration.help,
-      advice: { explicitBucketBoundaries: [...JOB_DURATION_BUCKETS] },
-    }),
+    duration: duration(meter, fast),
     runs: meter.createCounter(M.jobRuns.otel, { description: M.jobRuns.help }),
     utilization: meter.createGauge(M.jobUtilization.otel, { unit: M.jobUtilization.unit, description: M.jobUtilization.help }),
     processed: meter.createCounter(M.jobRecords.otel, { description: M.jobRecords.help }),

@@ -213,7 +213,7 @@ export function jobSettings(name: string, options: WithSlaOptions): JobSettings 
     dryRun: options.dryRun ?? false,
     telemetry: options.telemetry,
     logger,
-    instruments: jobInstruments(options.telemetry?.meter),
+    instruments: jobInstruments(options.telemetry),
     ledger,
     failures: failureCounter(name, ledger),
     baseline,

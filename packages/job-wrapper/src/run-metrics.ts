@@ -6,15 +6,15 @@ import type { RunResult } from './types.js';
 
 /**
  * Records a finished (or skipped) run: `job_runs_total`, and for a run that was not skipped its duration,
- * utilization and records (the last-run timestamps come last, {@link recordLastRun}). `job_consecutive_failures` comes later, from the ledger
+ * utilization and records (the duration with the run `span` as its exemplar when sampled; the last-run timestamps come last, {@link recordLastRun}). `job_consecutive_failures` comes later, from the ledger
  * ({@link recordConsecutiveFailures}).
  */
-export function recordRunMetrics(instruments: JobInstruments, result: RunResult): void {
+export function recordRunMetrics(instruments: JobInstruments, result: RunResult, span?: Span): void {
   const attrs = { job_name: result.job };
   const outcomeAttrs = { job_name: result.job, outcome: result.outcome };
   instruments.runs.add(1, outcomeAttrs);
   if (result.outcome === 'skipped_locked' || result.outcome === 'skipped_overlap') return;
-  instruments.duration.record(result.durationSeconds, outcomeAttrs);
+  instruments.duration.record(result.durationSeconds, outcomeAttrs, span?.spanContext());
   instruments.utilization.record(result.utilization, attrs);
   if (result.processed > 0) instruments.processed.add(result.processed, attrs);
 }

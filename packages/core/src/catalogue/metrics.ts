@@ -128,6 +128,30 @@ export const METRIC_CATALOGUE = {
     package: 'core',
   },
   ...RUNTIME_METRICS,
+  scrapeDuration: {
+    otel: 'slakit.scrape.duration',
+    unit: 's',
+    instrument: 'gauge',
+    type: 'gauge',
+    prometheus: 'slakit_scrape_duration_seconds',
+    series: ['slakit_scrape_duration_seconds'],
+    labels: [],
+    help: 'Duration of the previous scrape of slakit metrics handler.',
+    meaning: 'wall time of the previous `/metrics` scrape, from collection to the last chunk handed to the socket',
+    package: 'core',
+  },
+  scrapeSeries: {
+    otel: 'slakit.scrape.series',
+    unit: '',
+    instrument: 'gauge',
+    type: 'gauge',
+    prometheus: 'slakit_scrape_series',
+    series: ['slakit_scrape_series'],
+    labels: [],
+    help: 'Samples (time series) written by the previous scrape of slakit metrics handler.',
+    meaning: 'samples the previous `/metrics` scrape wrote (compare with `metrics.seriesBudget`)',
+    package: 'core',
+  },
 } as const satisfies Record<string, MetricDefinition>;
 
 /** A metric of the catalogue, by its camelCase name. */

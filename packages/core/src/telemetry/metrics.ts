@@ -2,9 +2,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { metrics as otelMetrics } from '@opentelemetry/api';
 import type { Resource } from '@opentelemetry/resources';
+import type { Logger } from 'pino';
+import { METRIC_CATALOGUE as M } from '../catalogue/metrics.js';
 import { loadHttp, loadSdkMetrics } from '../deps.js';
 import { createAggregatingFastMetrics, type FastMetrics } from '../fast-metrics.js';
-import { type MetricsHandler, PrometheusConventionReader } from '../prometheus.js';
+import { PrometheusConventionReader } from '../prometheus.js';
+import type { MetricsHandler } from '../scrape/handler.js';
 import { registerMeterProvider } from './globals.js';
 import type { Lifecycle } from './lifecycle.js';
 import { SLAKIT_SCOPE, type Telemetry, type TelemetryOptions } from './types.js';
@@ -76,4 +79,17 @@ export function startMetricsServer(
     const address = server.address();
     return address && typeof address === 'object' ? address : undefined;
   };
+}
+
+/** Logs one warning the first time a scrape writes more than `budget` samples (the platform's cardinality budget). */
+export function watchSeriesBudget(reader: PrometheusConventionReader, budget: number, logger: Logger): void {
+  let warned = false;
+  reader.onScrape((stats) => {
+    if (warned || stats.series <= budget) return;
+    warned = true;
+    logger.warn(
+      { series: stats.series, seriesBudget: budget },
+      `slakit metrics: a scrape wrote ${stats.series} series, over the budget of ${budget} (metrics.seriesBudget); see ${M.scrapeSeries.prometheus} and the /metrics output for the label that grows`,
+    );
+  });
 }

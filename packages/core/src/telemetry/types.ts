@@ -5,7 +5,7 @@ import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from 'pino';
 import type { FastMetrics } from '../fast-metrics.js';
 import type { LoggerOptions } from '../logger.js';
-import type { MetricsHandler } from '../prometheus.js';
+import type { MetricsHandler } from '../scrape/handler.js';
 
 /** Instrumentation scope name of every slakit instrument. */
 export const SLAKIT_SCOPE = 'slakit';
@@ -44,6 +44,11 @@ export interface TelemetryOptions {
     host?: string;
     /** Extra metric readers (e.g. a periodic OTLP reader) added to slakit's own MeterProvider. */
     readers?: IMetricReader[];
+    /**
+     * Cardinality budget: when a scrape writes more samples (time series) than this, one warning is logged (once per
+     * telemetry instance; `slakit_scrape_series` shows the count of every scrape). Default: no budget.
+     */
+    seriesBudget?: number;
   };
   traces?: {
     /** OTLP/HTTP traces URL (full, e.g. `http://collector:4318/v1/traces`); default from `OTEL_EXPORTER_OTLP_*`. No endpoint and no exporter = no tracing SDK. */
@@ -120,7 +125,11 @@ export interface Telemetry {
   readonly service: { name: string; version: string | undefined; environment: string | undefined };
   /** Which signals use the host's global providers (nothing of slakit registered for them). */
   readonly usingHost: { metrics: boolean; traces: boolean };
-  /** Serves the Prometheus text format; node:http signature, mounts in Express, Fastify (`reply.raw`) or a bare server. */
+  /**
+   * Serves the metrics: the Prometheus text format 0.0.4, or OpenMetrics with exemplars when `Accept` asks for it,
+   * gzip-compressed when `Accept-Encoding` allows, streamed in slices that leave the event loop free. node:http
+   * signature: mounts in Express, Fastify (`reply.raw`) or a bare server.
+   */
   readonly metricsHandler: MetricsHandler;
   /** Address of the standalone metrics server once it listens; undefined otherwise. */
   metricsAddress(): AddressInfo | undefined;

@@ -89,8 +89,9 @@ export const telemetryOptionsSchema = opt.object(
           ),
           'an array of MetricReaders',
         ),
+        seriesBudget: opt.integer('an integer number of series ≥ 1', (v) => v >= 1),
       },
-      'an object { port?, host?, readers? }',
+      'an object { port?, host?, readers?, seriesBudget? }',
     ),
     traces: opt.object(
       {
