@@ -131,9 +131,9 @@ describe('slakit-health CLI', () => {
     expect(server.requests[0]?.headers.authorization).toBe(`Basic ${Buffer.from('u:pw-SECRET').toString('base64')}`);
   });
 
-  it('a bad URL or timeout is a usage error, not a crash', async () => {
-    expect((await run(['not a url'])).code).toBe(2);
-    expect((await run(['ftp://h/health'])).code).toBe(2);
-    expect((await run(['http://127.0.0.1:9/health', '--timeout', 'abc'])).code).toBe(2);
+  it('a bad URL or timeout is a usage error (exit 64, never the FAIL verdict 2), not a crash', async () => {
+    expect((await run(['not a url'])).code).toBe(64);
+    expect((await run(['ftp://h/health'])).code).toBe(64);
+    expect((await run(['http://127.0.0.1:9/health', '--timeout', 'abc'])).code).toBe(64);
   });
 });
