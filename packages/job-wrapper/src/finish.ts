@@ -72,7 +72,7 @@ export async function finishExecuted(
   },
 ): Promise<RunResult> {
   const result = executedResult(run.base, run.execution);
-  recordRunMetrics(settings.instruments, result);
+  recordRunMetrics(settings.instruments, result, settings.priority);
   endRunSpan(run.span, result, run.execution.thrown);
   logRunSummary(run.runLogger, result);
   try {
@@ -95,7 +95,7 @@ export async function finishUnexecuted(
   slot: Date | undefined,
   lease?: Lease,
 ): Promise<RunResult> {
-  recordRunMetrics(settings.instruments, result);
+  recordRunMetrics(settings.instruments, result, settings.priority);
   try {
     await writeRun(settings, result, result.outcome === 'failed' ? undefined : slot);
     await applyRules(settings, result, undefined);

@@ -7,6 +7,14 @@ export const JOB_DURATION_BUCKETS: readonly number[] = Object.freeze([
   86400,
 ]);
 
+/**
+ * Start-delay boundaries (s): fine around the per-priority late-start thresholds (5 / 30 / 60 / 300 s,
+ * `JOB_START_DELAY_THRESHOLDS`), so `bucket{le="<threshold>"} / count` is an exact on-time ratio.
+ */
+export const JOB_START_DELAY_BUCKETS: readonly number[] = Object.freeze([
+  0.1, 0.5, 1, 2, 5, 10, 15, 30, 45, 60, 90, 120, 300, 600, 900, 1800, 3600,
+]);
+
 /** The job instruments of the DESIGN metric catalogue. */
 export interface JobInstruments {
   duration: Histogram;
@@ -23,6 +31,11 @@ export interface JobInstruments {
   currentRunStart: Gauge;
   lastRunThroughput: Gauge;
   baselineThroughput: Gauge;
+  attempts: Counter;
+  retries: Counter;
+  retriesExhausted: Gauge;
+  startDelay: Histogram;
+  lastStartDelay: Gauge;
 }
 
 /**
@@ -55,5 +68,17 @@ function create(meter: Meter): JobInstruments {
     }),
     lastRunThroughput: meter.createGauge(M.jobLastRunThroughput.otel, { description: M.jobLastRunThroughput.help }),
     baselineThroughput: meter.createGauge(M.jobBaselineThroughput.otel, { description: M.jobBaselineThroughput.help }),
+    attempts: meter.createCounter(M.jobAttempts.otel, { description: M.jobAttempts.help }),
+    retries: meter.createCounter(M.jobRetries.otel, { description: M.jobRetries.help }),
+    retriesExhausted: meter.createGauge(M.jobLastRunRetriesExhausted.otel, { description: M.jobLastRunRetriesExhausted.help }),
+    startDelay: meter.createHistogram(M.jobStartDelay.otel, {
+      unit: M.jobStartDelay.unit,
+      description: M.jobStartDelay.help,
+      advice: { explicitBucketBoundaries: [...JOB_START_DELAY_BUCKETS] },
+    }),
+    lastStartDelay: meter.createGauge(M.jobLastStartDelay.otel, {
+      unit: M.jobLastStartDelay.unit,
+      description: M.jobLastStartDelay.help,
+    }),
   };
 }

@@ -58,6 +58,10 @@ export function resultOf(record: RunRecord): RunResult | undefined {
     error: record.errorCode ? { type: record.errorCode, code: record.errorCode, message: '' } : undefined,
     dryRun: record.dryRun,
     scheduledAt: record.slot ?? record.startedAt,
+    attempts: record.attempts ?? 1,
+    // Judged by the rules against the adopting job's `retry.attempts` (`retriesExhausted()`), not stored.
+    retriesExhausted: false,
+    startDelaySeconds: record.slot ? Math.max(0, record.startedAt.getTime() - record.slot.getTime()) / 1000 : undefined,
   };
 }
 

@@ -1,9 +1,11 @@
-import { ALERT_CATALOGUE, type Alerter, JOB_RULE_DEFAULTS as D } from '@slakit/core';
-import type { Logger } from 'pino';
+import { ALERT_CATALOGUE, JOB_RULE_DEFAULTS as D } from '@slakit/core';
 import type { GuardedLedger } from './ledger-guard.js';
-import { type RunbookUrlOption, runbookFor } from './runbook.js';
+import { retryRateRule, runRules } from './retry-rules.js';
+import type { AlertTarget, JobRules } from './rule-types.js';
+import { runbookFor } from './runbook.js';
 import type { RuleOptions, RunResult } from './types.js';
 
+export type { AlertTarget, JobRules } from './rule-types.js';
 export type { RuleOptions } from './types.js';
 
 // Every rule of a job: the budget rules (while the run runs and when it ends) and the rules over the ledger (success
@@ -27,24 +29,6 @@ export const JOB_RULE_ALERTS = {
 /** `recommended_action` of the job alerts unless `withSla({ recommendedAction })` says otherwise. */
 export const DEFAULT_ACTION = 'Review batch size, check database load, verify indexes';
 
-/** The two calls the job rules make on an alerter. */
-export type AlertTarget = Pick<Alerter, 'fire' | 'resolve'>;
-
-/** What the rules of one job need, resolved once by `withSla()`. */
-export interface JobRules {
-  job: string;
-  /** Without one, budget alerts are only logged and the ledger rules are off. */
-  alerter: AlertTarget | undefined;
-  logger: Logger;
-  budgetSeconds: number;
-  warningPercent: number;
-  criticalPercent: number;
-  runbookUrl: RunbookUrlOption;
-  recommendedAction: string;
-  /** Thresholds of the ledger rules; undefined when they are off (no ledger, no alerter, or `rules: false`). */
-  ledgerRules: Required<RuleOptions> | undefined;
-}
-
 /** Which budget alerts the run's timers already raised. */
 export interface BudgetFired {
   warning: boolean;
@@ -61,6 +45,8 @@ export function ruleThresholds(options: RuleOptions | undefined, successRateThre
     baselineRuns: options?.baselineRuns ?? D.baselineRuns,
     minBaselineRuns: options?.minBaselineRuns ?? D.minBaselineRuns,
     consecutiveFailures: options?.consecutiveFailures ?? D.consecutiveFailures,
+    retryRateThreshold: options?.retryRateThreshold ?? D.retryRateThreshold,
+    retryRateWindowSeconds: options?.retryRateWindowSeconds ?? D.retryRateWindowSeconds,
   };
 }
 
@@ -271,6 +257,8 @@ export async function evaluateRules({
     await successRateRule(rules, t, ledger, fire, alerter);
     if (consecutiveFailures !== undefined) consecutiveFailuresRule(t, consecutiveFailures, result, fire, alerter, rules.job);
     throughputRules(rules, t, baselinePerHour, result, fire, alerter);
+    await retryRateRule(rules, t, ledger, alerter);
   }
+  if (alerter && rules.runRules) runRules(rules, result, alerter);
   if (budget) budgetAtEnd(rules, result, budget);
 }

@@ -6,6 +6,7 @@
  */
 
 import type { AlertDefinition } from './alert-types.js';
+import { JOB_ATTEMPT_ALERTS } from './alerts-jobs-attempts.js';
 import { QUEUE_HEALTH_ALERTS } from './alerts-queues-health.js';
 import { JOB_RULE_DEFAULTS as D, JOB_RULE_PARITY as P } from './job-rules.js';
 
@@ -185,6 +186,7 @@ export const ALERT_CATALOGUE = {
     runbook: 'docs/runbooks/JobLeaseContention.md',
     rule: { expr: 'runs `skipped_locked` while no replica executed or runs the job (zombie lease)', for: '15m' },
   },
+  ...JOB_ATTEMPT_ALERTS,
   ...QUEUE_HEALTH_ALERTS,
 } as const satisfies Record<string, AlertDefinition>;
 

@@ -26,7 +26,18 @@ export const JOB_RULE_DEFAULTS = {
   minBaselineRuns: 5,
   /** `JobConsecutiveFailures`: failed runs in a row that are critical. */
   consecutiveFailures: 3,
+  /** `JobRetryRateHigh`: retries per executed run above which the job warns (seed 002: 20 %). */
+  retryRateThreshold: 0.2,
+  /** `JobRetryRateHigh`: window of the retry rate, in seconds (24 h, seed 002). */
+  retryRateWindowSeconds: 86_400,
 } as const;
+
+/**
+ * `JobStartLate`: the start delay (schedule slot → start) above which a run of each priority is late, in seconds
+ * (seed 002: p95 < 5 s / 30 s / 60 s / 300 s for critical / high / medium / low). `lateStartSeconds` overrides it
+ * per job.
+ */
+export const JOB_START_DELAY_THRESHOLDS = { critical: 5, high: 30, normal: 60, low: 300 } as const;
 
 /** The job rule parameters by name. */
 export type JobRuleParameter = keyof typeof JOB_RULE_DEFAULTS;
@@ -51,6 +62,12 @@ export const JOB_RULE_PARITY = {
     "The count is the shared ledger's, exported by the replica that ran last; with `ledger: false` each replica counts its own runs and the rule reads the latest runner's count.",
   JobMissedRun:
     "With `ledger: false` a replica sees only its own runs: a standby that loses every lease race reports the job missing while the rule (any replica's success) does not — give replicas a shared ledger. A replica that did not run the last success learns it from the shared ledger on its next watchdog tick (`watchdogIntervalMs`, ≤ 1 min by default), and exports it as `job_last_success_known_timestamp_seconds` (the rule takes the max of both gauges). Both sides use one period of the schedule plus the grace after the last success (or after `schedule()` started, before any success). The rule uses the schedule's longest gap as the period; the run time the gap in which the last success fell, so on an irregular schedule (`0 9 * * 1-5`) the run time fires earlier after a short gap.",
+  JobRetryRateHigh:
+    'As `JobSuccessRateLow`: the run time judges the ledger (retries of the runs that finished in the window / those runs, ≥ `minRuns` runs) at the end of each run and holds its verdict; the rule slides its window over `job_retries_total` and `job_runs_total`, so between runs it may resolve up to one run interval earlier.',
+  JobRetriesExhausted:
+    'Same input on both sides: the last executed run failed on its last allowed attempt (`job_last_run_retries_exhausted` of the replica that ran last); resolved by the next executed run that does not exhaust its attempts.',
+  JobStartLate:
+    'Same input on both sides: the start delay of the last executed run that had a schedule slot (`job_last_run_start_delay_seconds` of the replica that ran last) against the threshold of its priority; both judge it when the run ends, so a late run is reported once it has finished.',
   JobLeaseContention:
     'Rule only: a zombie lease is held by a process that no longer runs, so no live process can see it; the rule sees that no replica ran or runs the job while runs are skipped.',
 } as const;

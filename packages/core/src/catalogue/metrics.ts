@@ -5,6 +5,7 @@
  * `_bucket`, `_sum` and `_count` series. Pure data: no runtime imports but the job metrics' data file.
  */
 import type { MetricDefinition } from './metric-types.js';
+import { JOB_ATTEMPT_METRICS } from './metrics-job-attempts.js';
 import { JOB_METRICS } from './metrics-jobs.js';
 
 export type { MetricDefinition, MetricPackage } from './metric-types.js';
@@ -52,6 +53,7 @@ export const METRIC_CATALOGUE = {
     package: 'express-middleware',
   },
   ...JOB_METRICS,
+  ...JOB_ATTEMPT_METRICS,
   healthDuration: {
     otel: 'health.check.duration',
     unit: 's',
