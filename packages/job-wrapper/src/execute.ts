@@ -236,7 +236,7 @@ export async function executeRun<I>(
   watch.stop();
   instruments.active.add(-1, { job_name: name });
   instruments.currentRunStart.record(0, { job_name: name });
-  span?.setAttribute('job.attempts', attempts);
+  span?.setAttribute('job.attempt.count', attempts);
   const execution: Execution = {
     startedAt,
     finishedAt,

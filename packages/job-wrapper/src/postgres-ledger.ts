@@ -46,8 +46,11 @@ CREATE INDEX IF NOT EXISTS ${index}_job_started_idx ON ${table} (job, started_at
 }
 
 /** A Postgres ledger with `ensureSchema()`. */
-export interface PostgresLedger extends RunLedger {
+export interface PostgresLedger extends Omit<RunLedger, 'recordAttempt' | 'attempts' | 'retryRate'> {
   ensureSchema(): Promise<void>;
+  recordAttempt: NonNullable<RunLedger['recordAttempt']>;
+  attempts: NonNullable<RunLedger['attempts']>;
+  retryRate: NonNullable<RunLedger['retryRate']>;
 }
 
 const COLS =

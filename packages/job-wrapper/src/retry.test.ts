@@ -104,7 +104,7 @@ describe('withSla({ retry })', () => {
       );
       expect(s.spanContext().traceId).toBe(run?.spanContext().traceId);
     }
-    expect(run?.attributes['job.attempts']).toBe(3);
+    expect(run?.attributes['job.attempt.count']).toBe(3);
     expect(await kit.metrics.value('job_attempts_total', { job_name: 'sync_orders', outcome: 'failed' })).toBe(2);
     expect(await kit.metrics.value('job_attempts_total', { job_name: 'sync_orders', outcome: 'succeeded' })).toBe(1);
     expect(await kit.metrics.value('job_retries_total', { job_name: 'sync_orders' })).toBe(2);

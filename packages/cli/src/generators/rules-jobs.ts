@@ -6,6 +6,7 @@
 import { ALERT_CATALOGUE, cronPeriodSeconds, defaultGraceSeconds, formatDuration, type SlakitConfig } from '@slakit/core';
 import { EXECUTED_OUTCOMES, jobGroup, latestBy, METRICS, num, quote, selector } from './promql.js';
 import { type AlertingRule, alertRule, pct, type RuleGroup } from './rule-model.js';
+import { attemptRules } from './rules-job-attempts.js';
 
 type JobConfig = SlakitConfig['jobs'][string];
 
@@ -151,7 +152,10 @@ function missedRunRule({ config, name, job, s, g }: JobScope, period: number): A
   );
 }
 
-/** Per job: SLA, success-rate, throughput, zero-records, consecutive-failure, missed-run and lease-contention rules. */
+/**
+ * Per job: SLA, success-rate, throughput, zero-records, consecutive-failure, lease-contention, retry-rate,
+ * retries-exhausted, late-start and (with a schedule) missed-run rules.
+ */
 export function jobsGroup(config: SlakitConfig): RuleGroup | undefined {
   const names = Object.keys(config.jobs).sort();
   if (names.length === 0) return undefined;
@@ -167,6 +171,7 @@ export function jobsGroup(config: SlakitConfig): RuleGroup | undefined {
       ...throughputRules(scope),
       consecutiveFailuresRule(scope),
       contentionRule(scope, formatDuration(Math.max(3600, 2 * (period ?? 0)))),
+      ...attemptRules(scope),
     );
     if (period !== undefined) rules.push(missedRunRule(scope, period));
   }
