@@ -3,7 +3,7 @@
 // replica that stopped running the job never keeps one firing. Thresholds from the config (defaults: the
 // catalogue's JOB_RULE_DEFAULTS and JOB_START_DELAY_THRESHOLDS, the values withSla() evaluates with at run time).
 import { ALERT_CATALOGUE, formatDuration, JOB_START_DELAY_THRESHOLDS, type SlakitConfig } from '@slakit/core';
-import { EXECUTED_OUTCOMES, latestBy, leMatcher, METRICS, num } from './promql.js';
+import { EXECUTED_OUTCOMES, latestBy, METRICS, num } from './promql.js';
 import { type AlertingRule, alertRule } from './rule-model.js';
 
 type JobConfig = SlakitConfig['jobs'][string];
@@ -71,11 +71,4 @@ function startLateRule({ config, name, job, s, g }: AttemptScope): AlertingRule 
 /** Per job: retry-rate, retries-exhausted and late-start rules. */
 export function attemptRules(scope: AttemptScope): AlertingRule[] {
   return [retryRateRule(scope), exhaustedRule(scope), startLateRule(scope)];
-}
-
-/** The on-time ratio of a job's starts over `window` (an SLI: starts within the threshold of its priority). */
-export function onTimeRatio({ job, s, g }: Omit<AttemptScope, 'config' | 'name'>, window: string): string {
-  const threshold = job.lateStartSeconds ?? JOB_START_DELAY_THRESHOLDS[job.priority];
-  const bucket = `${METRICS.jobStartDelay}_bucket${s.slice(0, -1)},${leMatcher(threshold)}}`;
-  return `sum by (${g}) (increase(${bucket}[${window}])) / sum by (${g}) (increase(${METRICS.jobStartDelay}_count${s}[${window}]))`;
 }
