@@ -61,7 +61,7 @@ export async function startFixture(config: SlakitConfig): Promise<Fixture> {
       await new Promise((r) => setTimeout(r, 1300));
       return { processed: 10 };
     },
-    { ...jobSla(config, 'e2e_breach'), telemetry },
+    { ...jobSla(config, 'e2e_breach'), telemetry, stallSeconds: 60 },
   );
   const failing = withSla(
     'e2e_failing',

@@ -6,6 +6,7 @@ import type { Lease } from './lease.js';
 import { type Execution, errorInfo, type RunBase, returnedProcessed } from './outcome.js';
 import { backoff, retryDelayMs, shouldRetry } from './retry.js';
 import { type BudgetFired, budgetAlert } from './rules.js';
+import { watchStall } from './stall.js';
 import type { AttemptRecord, JobContext, JobReturn } from './types.js';
 
 const HARD_DEADLINE = Symbol('hard deadline');
@@ -22,6 +23,8 @@ interface Watch {
   /** Resolves at the hard deadline (after the job had a few microtasks to honour the abort); undefined when off. */
   hardDeadline: Promise<typeof HARD_DEADLINE> | undefined;
   abortedBy(): 'lease_lost' | 'timed_out' | undefined;
+  /** The job reported progress (resets the stall watch, `job_last_progress_timestamp_seconds`). */
+  progressed(): void;
   /** Clears every timer and stops listening to the lease; a lease lost before counts as `lease_lost`. */
   stop(): void;
 }
@@ -62,6 +65,7 @@ function watchRun(settings: JobSettings, lease: Lease, startedAt: number): Watch
       );
     });
   }
+  const stall = watchStall(settings, startedAt);
   const renewal = clock.setInterval(
     () => {
       lease.extend().catch(() => {});
@@ -73,7 +77,9 @@ function watchRun(settings: JobSettings, lease: Lease, startedAt: number): Watch
     fired,
     hardDeadline,
     abortedBy: () => abortedBy,
+    progressed: stall.progressed,
     stop() {
+      stall.stop();
       for (const t of timers) clock.clearTimeout(t);
       clock.clearInterval(renewal);
       lease.signal.removeEventListener('abort', onLeaseLost);
@@ -169,7 +175,10 @@ async function runAttempts<I>(
       ...context,
       attempt,
       progress(records: number) {
-        if (typeof records === 'number' && Number.isFinite(records) && records > 0) reported += records;
+        if (typeof records === 'number' && Number.isFinite(records) && records > 0) {
+          reported += records;
+          watch.progressed();
+        }
       },
     };
     const startedAt = clock.now();

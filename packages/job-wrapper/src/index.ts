@@ -18,6 +18,7 @@ export {
 export { type AttemptRecord, percentile, type RunLedger, type RunRecord, type RunStats, recordOf } from './ledger.js';
 export { memoryLeases } from './memory-leases.js';
 export { memoryLedger } from './memory-ledger.js';
+export { ODD_RUN_ALERTS } from './odd-runs.js';
 export type { PgQueryable } from './postgres.js';
 export { type PostgresLeaseStore, type PostgresLeasesOptions, postgresLeases, postgresLeasesDdl } from './postgres-leases.js';
 export { type PostgresLedger, postgresLedger, postgresLedgerDdl } from './postgres-ledger.js';

@@ -36,6 +36,11 @@ export interface JobInstruments {
   retriesExhausted: Gauge;
   startDelay: Histogram;
   lastStartDelay: Gauge;
+  lastProgress: Gauge;
+  lastRunInterval: Gauge;
+  lastRunDuration: Gauge;
+  highUtilizationStreak: Gauge;
+  consecutiveSuccesses: Gauge;
 }
 
 /**
@@ -76,6 +81,20 @@ function create(meter: Meter): JobInstruments {
       description: M.jobStartDelay.help,
       advice: { explicitBucketBoundaries: [...JOB_START_DELAY_BUCKETS] },
     }),
+    lastProgress: meter.createGauge(M.jobLastProgress.otel, {
+      unit: M.jobLastProgress.unit,
+      description: M.jobLastProgress.help,
+    }),
+    lastRunInterval: meter.createGauge(M.jobLastRunInterval.otel, {
+      unit: M.jobLastRunInterval.unit,
+      description: M.jobLastRunInterval.help,
+    }),
+    lastRunDuration: meter.createGauge(M.jobLastRunDuration.otel, {
+      unit: M.jobLastRunDuration.unit,
+      description: M.jobLastRunDuration.help,
+    }),
+    highUtilizationStreak: meter.createGauge(M.jobHighUtilizationStreak.otel, { description: M.jobHighUtilizationStreak.help }),
+    consecutiveSuccesses: meter.createGauge(M.jobConsecutiveSuccesses.otel, { description: M.jobConsecutiveSuccesses.help }),
     lastStartDelay: meter.createGauge(M.jobLastStartDelay.otel, {
       unit: M.jobLastStartDelay.unit,
       description: M.jobLastStartDelay.help,

@@ -89,6 +89,18 @@ export interface WithSlaOptions {
    * warning); default the priority's threshold (`JOB_START_DELAY_THRESHOLDS`).
    */
   lateStartSeconds?: number;
+  /** A run that succeeds in less than this many seconds is suspicious (`JobRunTooFast`, warning); default off. */
+  minDurationSeconds?: number;
+  /**
+   * An executed run that starts less than this many seconds after the previous executed run (in the ledger, any
+   * replica) runs too often (`JobRunTooOften`, warning) — e.g. the schedule's period minus a margin; default off.
+   */
+  minIntervalSeconds?: number;
+  /**
+   * A running run that reports no progress (`ctx.progress()`) for this many seconds — since its start or its last
+   * progress — is stalled (`JobStalled`, critical; the job keeps running); default off.
+   */
+  stallSeconds?: number;
 }
 
 /** A job priority (`JOB_PRIORITIES`). */
@@ -125,6 +137,7 @@ export interface JobSettings {
   reconciler: Reconciler;
   retry: RetryPolicy;
   priority: JobPriority;
+  stallSeconds: number | undefined;
 }
 
 const JOB_NAME = /^[a-z][a-z0-9_]*$/;
@@ -213,6 +226,8 @@ export function jobSettings(name: string, options: WithSlaOptions): JobSettings 
     runRules: options.rules !== false,
     maxAttempts: retry.attempts,
     lateStartSeconds: options.lateStartSeconds ?? JOB_START_DELAY_THRESHOLDS[priority],
+    minDurationSeconds: options.minDurationSeconds,
+    minIntervalSeconds: options.minIntervalSeconds,
   };
   // The rules fire through the reconciler's alerter: while one of the job's alerts fires here, it adopts the runs
   // other replicas recorded in the shared ledger.
@@ -248,5 +263,6 @@ export function jobSettings(name: string, options: WithSlaOptions): JobSettings 
     reconciler,
     retry,
     priority,
+    stallSeconds: options.stallSeconds,
   };
 }

@@ -42,8 +42,10 @@ const ruleOptions = opt.object(
     consecutiveFailures: RULE_FIELDS.consecutiveFailures,
     retryRateThreshold: RULE_FIELDS.retryRateThreshold,
     retryRateWindowSeconds: RULE_FIELDS.retryRateWindowSeconds,
+    utilizationStreakRuns: RULE_FIELDS.utilizationStreakRuns,
+    recoveryRuns: RULE_FIELDS.recoveryRuns,
   },
-  'false or an object { successRateThreshold?, successRateWindowSeconds?, minRuns?, throughputRatio?, baselineRuns?, minBaselineRuns?, consecutiveFailures?, retryRateThreshold?, retryRateWindowSeconds? }',
+  'false or an object { successRateThreshold?, successRateWindowSeconds?, minRuns?, throughputRatio?, baselineRuns?, minBaselineRuns?, consecutiveFailures?, retryRateThreshold?, retryRateWindowSeconds?, utilizationStreakRuns?, recoveryRuns? }',
 );
 const retryOptions = opt.object(
   {
@@ -85,6 +87,9 @@ export const withSlaOptionsSchema = opt.object(
     retry: retryOptions,
     priority: SLA_FIELDS.priority,
     lateStartSeconds: SLA_FIELDS.lateStartSeconds,
+    minDurationSeconds: SLA_FIELDS.minDurationSeconds,
+    minIntervalSeconds: SLA_FIELDS.minIntervalSeconds,
+    stallSeconds: SLA_FIELDS.stallSeconds,
   },
   'an options object { budgetSeconds, … }',
   { required: ['budgetSeconds'] },

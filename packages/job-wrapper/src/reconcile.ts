@@ -1,6 +1,7 @@
 import { type Alerter, type Clock, logFailure, type RunRecord } from '@slakit/core';
 import type { Logger } from 'pino';
 import type { GuardedLedger } from './ledger-guard.js';
+import { readShape } from './odd-runs.js';
 import { throughputPerHour } from './outcome.js';
 import { type AlertTarget, type BudgetFired, evaluateRules, type JobRules, readBaseline } from './rules.js';
 import type { RunResult } from './types.js';
@@ -94,6 +95,7 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
       const consecutiveFailures = await ledger.consecutiveFailures(job);
       const baselinePerHour =
         result.outcome === 'succeeded' && o.baseline ? await readBaseline(job, ledger, o.baseline, result) : undefined;
+      const shape = await readShape(ledger, result, o.rules().warningPercent);
       // A run of this process finished meanwhile: its own verdict and gauges are newer, the adopted run is dropped.
       if (ownRuns !== runsBefore) return;
       if (consecutiveFailures !== undefined) record?.(result, consecutiveFailures);
@@ -111,6 +113,7 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
         consecutiveFailures,
         baselinePerHour,
         budget: mode === 'resolve-only' ? ADOPTED : { warning: false, critical: false },
+        shape,
       });
     } finally {
       busy = false;

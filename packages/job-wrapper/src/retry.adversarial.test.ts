@@ -79,6 +79,20 @@ describe('withSla rejects bad priority, lateStartSeconds and retry-rate threshol
     ['rules.retryRateThreshold NaN', { rules: { retryRateThreshold: Number.NaN } }, 'rules.retryRateThreshold'],
     ['rules.retryRateWindowSeconds 10', { rules: { retryRateWindowSeconds: 10 } }, 'rules.retryRateWindowSeconds'],
     ['rules.retryRateWindowSeconds 1.5e9', { rules: { retryRateWindowSeconds: 1.5e9 } }, 'rules.retryRateWindowSeconds'],
+    ['minDurationSeconds 0', { minDurationSeconds: 0 }, 'minDurationSeconds'],
+    ['minDurationSeconds -3', { minDurationSeconds: -3 }, 'minDurationSeconds'],
+    ['minDurationSeconds NaN', { minDurationSeconds: Number.NaN }, 'minDurationSeconds'],
+    ['minIntervalSeconds Infinity', { minIntervalSeconds: Number.POSITIVE_INFINITY }, 'minIntervalSeconds'],
+    ['minIntervalSeconds "1h"', { minIntervalSeconds: '1h' }, 'minIntervalSeconds'],
+    ['stallSeconds 0', { stallSeconds: 0 }, 'stallSeconds'],
+    ['stallSeconds 1e15', { stallSeconds: 1e15 }, 'stallSeconds'],
+    ['stallSeconds null', { stallSeconds: null }, 'stallSeconds'],
+    ['rules.utilizationStreakRuns 0', { rules: { utilizationStreakRuns: 0 } }, 'rules.utilizationStreakRuns'],
+    ['rules.utilizationStreakRuns 2.5', { rules: { utilizationStreakRuns: 2.5 } }, 'rules.utilizationStreakRuns'],
+    ['rules.utilizationStreakRuns 101', { rules: { utilizationStreakRuns: 101 } }, 'rules.utilizationStreakRuns'],
+    ['rules.recoveryRuns 0', { rules: { recoveryRuns: 0 } }, 'rules.recoveryRuns'],
+    ['rules.recoveryRuns -1', { rules: { recoveryRuns: -1 } }, 'rules.recoveryRuns'],
+    ['rules.recoveryRuns "2"', { rules: { recoveryRuns: '2' } }, 'rules.recoveryRuns'],
   ];
   for (const [what, extra, field] of cases) {
     it(`${what} → ${field}`, async () => {

@@ -25,4 +25,8 @@ export interface JobRules {
   maxAttempts: number;
   /** Start delay above which a run with a slot is late, in seconds. */
   lateStartSeconds: number;
+  /** A successful run shorter than this is too fast (`JobRunTooFast`); undefined: off. */
+  minDurationSeconds: number | undefined;
+  /** A run starting sooner than this after the previous runs too often (`JobRunTooOften`); undefined: off. */
+  minIntervalSeconds: number | undefined;
 }

@@ -1,5 +1,6 @@
 import { ALERT_CATALOGUE, JOB_RULE_DEFAULTS as D } from '@slakit/core';
 import type { GuardedLedger } from './ledger-guard.js';
+import { type RunShape, shapeRules, tooFastRule } from './odd-runs.js';
 import { retryRateRule, runRules } from './retry-rules.js';
 import type { AlertTarget, JobRules } from './rule-types.js';
 import { runbookFor } from './runbook.js';
@@ -47,6 +48,8 @@ export function ruleThresholds(options: RuleOptions | undefined, successRateThre
     consecutiveFailures: options?.consecutiveFailures ?? D.consecutiveFailures,
     retryRateThreshold: options?.retryRateThreshold ?? D.retryRateThreshold,
     retryRateWindowSeconds: options?.retryRateWindowSeconds ?? D.retryRateWindowSeconds,
+    utilizationStreakRuns: options?.utilizationStreakRuns ?? D.utilizationStreakRuns,
+    recoveryRuns: options?.recoveryRuns ?? D.recoveryRuns,
   };
 }
 
@@ -140,13 +143,16 @@ function consecutiveFailuresRule(
   fire: Fire,
   alerter: AlertTarget,
   job: string,
+  successes: number | undefined,
 ) {
   if (failures >= t.consecutiveFailures) {
     fire(JOB_RULE_ALERTS.consecutiveFailures, 'critical', `Job ${job} failed ${failures} times in a row`, {
       consecutive_failures: failures,
       last_error: result.error?.code ?? result.error?.type ?? result.outcome,
     });
-  } else if (result.outcome === 'succeeded') alerter.resolve({ alertname: JOB_RULE_ALERTS.consecutiveFailures, job_name: job });
+  } else if (result.outcome === 'succeeded' && (t.recoveryRuns <= 1 || (successes ?? 0) >= t.recoveryRuns))
+    // The recovery threshold: resolved only after `recoveryRuns` successes in a row (an unreadable count holds).
+    alerter.resolve({ alertname: JOB_RULE_ALERTS.consecutiveFailures, job_name: job });
 }
 
 /**
@@ -236,6 +242,8 @@ export interface RuleInputs {
   baselinePerHour: number | undefined;
   /** For a run that executed: the budget alerts its timers raised; undefined for a run refused before it started. */
   budget: BudgetFired | undefined;
+  /** The ledger's shape of the run ({@link readShape}), read once; undefined without a ledger or when unreadable. */
+  shape?: RunShape | undefined;
 }
 
 /**
@@ -249,16 +257,22 @@ export async function evaluateRules({
   consecutiveFailures,
   baselinePerHour,
   budget,
+  shape,
 }: RuleInputs): Promise<void> {
   if (result.outcome === 'skipped_locked' || result.outcome === 'skipped_overlap') return;
   const { alerter, ledgerRules: t } = rules;
   if (alerter && ledger && t) {
     const fire = firer(rules, alerter, result);
     await successRateRule(rules, t, ledger, fire, alerter);
-    if (consecutiveFailures !== undefined) consecutiveFailuresRule(t, consecutiveFailures, result, fire, alerter, rules.job);
+    if (consecutiveFailures !== undefined)
+      consecutiveFailuresRule(t, consecutiveFailures, result, fire, alerter, rules.job, shape?.consecutiveSuccesses);
+    if (shape) shapeRules(rules, shape, t.utilizationStreakRuns, alerter);
     throughputRules(rules, t, baselinePerHour, result, fire, alerter);
     await retryRateRule(rules, t, ledger, alerter);
   }
-  if (alerter && rules.runRules) runRules(rules, result, alerter);
+  if (alerter && rules.runRules) {
+    runRules(rules, result, alerter);
+    tooFastRule(rules, result, alerter);
+  }
   if (budget) budgetAtEnd(rules, result, budget);
 }

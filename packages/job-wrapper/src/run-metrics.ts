@@ -19,6 +19,7 @@ export function recordRunMetrics(instruments: JobInstruments, result: RunResult,
   instruments.utilization.record(result.utilization, attrs);
   if (result.processed > 0) instruments.processed.add(result.processed, attrs);
   if (result.attempts > 1) instruments.retries.add(result.attempts - 1, attrs);
+  if (result.outcome === 'succeeded') instruments.lastRunDuration.record(result.durationSeconds, attrs);
   instruments.retriesExhausted.record(result.retriesExhausted ? 1 : 0, attrs);
   if (result.startDelaySeconds !== undefined) {
     instruments.startDelay.record(result.startDelaySeconds, { job_name: result.job, priority });

@@ -133,4 +133,8 @@ export interface RuleOptions {
   retryRateThreshold?: number;
   /** Window of the retry rate, in seconds; default 86400 (24 h). */
   retryRateWindowSeconds?: number;
+  /** Executed runs in a row at or above `warningPercent` that escalate (`JobUtilizationStreak`); default 3. */
+  utilizationStreakRuns?: number;
+  /** Successful runs in a row that resolve `JobConsecutiveFailures` (recovery threshold); default 1. */
+  recoveryRuns?: number;
 }

@@ -6,8 +6,45 @@ import { JOB_PRIORITIES, JOB_START_DELAY_THRESHOLDS, type SlakitConfig } from '@
 import type { Layout } from './dashboard-layout.js';
 import { EXECUTED_OUTCOMES, latestBy, leMatcher, METRICS, quote, selector } from './promql.js';
 
-/** Adds the "Retries and start lateness" row to the jobs dashboard. */
+/** Adds the "Odd runs" row: progress of running runs, interval between runs, last duration, streaks. */
+function oddRunPanels(config: SlakitConfig, l: Layout): void {
+  const all = selector(config);
+  const last = (metric: string) => `max by (job_name) ${latestBy(metric, METRICS.jobLastRun, all)}`;
+  l.row('Odd runs');
+  l.add({
+    title: 'Seconds since the last progress of the running run (0 = none running)',
+    unit: 's',
+    queries: [
+      [
+        `(time() - max by (job_name) (${METRICS.jobLastProgress}${all} > 0)) or max by (job_name) (${METRICS.jobLastProgress}${all}) * 0`,
+        '{{job_name}}',
+      ],
+    ],
+  });
+  l.add({
+    title: 'Interval between the last two runs',
+    unit: 's',
+    queries: [[last(METRICS.jobLastRunInterval), '{{job_name}}']],
+  });
+  l.add({
+    title: 'Duration of the last successful run',
+    unit: 's',
+    queries: [[`max by (job_name) ${latestBy(METRICS.jobLastRunDuration, METRICS.jobLastSuccess, all)}`, '{{job_name}}']],
+  });
+  l.add({
+    title: 'Runs in a row at ≥ 80 % of the budget (escalate at 3)',
+    thresholds: [
+      { color: 'green', value: null },
+      { color: 'red', value: 3 },
+    ],
+    queries: [[last(METRICS.jobHighUtilizationStreak), '{{job_name}}']],
+  });
+  l.add({ title: 'Successes in a row', queries: [[last(METRICS.jobConsecutiveSuccesses), '{{job_name}}']] });
+}
+
+/** Adds the "Retries and start lateness" and "Odd runs" rows to the jobs dashboard. */
 export function attemptPanels(config: SlakitConfig, l: Layout): void {
+  oddRunPanels(config, l);
   const all = selector(config);
   l.row('Retries and start lateness');
   l.add({

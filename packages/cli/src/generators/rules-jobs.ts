@@ -7,6 +7,7 @@ import { ALERT_CATALOGUE, cronPeriodSeconds, defaultGraceSeconds, formatDuration
 import { EXECUTED_OUTCOMES, jobGroup, latestBy, METRICS, num, quote, selector } from './promql.js';
 import { type AlertingRule, alertRule, pct, type RuleGroup } from './rule-model.js';
 import { attemptRules } from './rules-job-attempts.js';
+import { oddRunRules, recoveryClause } from './rules-odd-runs.js';
 
 type JobConfig = SlakitConfig['jobs'][string];
 
@@ -97,12 +98,13 @@ function throughputRules({ config, name, job, s, g }: JobScope): AlertingRule[] 
   ];
 }
 
-function consecutiveFailuresRule({ config, name, job, s, g }: JobScope): AlertingRule {
+function consecutiveFailuresRule(scope: JobScope): AlertingRule {
+  const { config, name, job, s, g } = scope;
   return alertRule(
     config,
     ALERT_CATALOGUE.JobConsecutiveFailures.name,
     'critical',
-    `max by (${g}) ${latestBy(METRICS.jobConsecutiveFailures, METRICS.jobLastRun, s, g)} >= ${job.consecutiveFailures}`,
+    `max by (${g}) ${latestBy(METRICS.jobConsecutiveFailures, METRICS.jobLastRun, s, g)} >= ${job.consecutiveFailures}${recoveryClause(scope)}`,
     { job_name: name },
     {
       summary: `Job ${name} failed {{ $value }} times in a row`,
@@ -172,6 +174,7 @@ export function jobsGroup(config: SlakitConfig): RuleGroup | undefined {
       consecutiveFailuresRule(scope),
       contentionRule(scope, formatDuration(Math.max(3600, 2 * (period ?? 0)))),
       ...attemptRules(scope),
+      ...oddRunRules(scope),
     );
     if (period !== undefined) rules.push(missedRunRule(scope, period));
   }

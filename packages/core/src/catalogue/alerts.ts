@@ -139,7 +139,7 @@ export const ALERT_CATALOGUE = {
   },
   JobConsecutiveFailures: {
     name: 'JobConsecutiveFailures',
-    params: { consecutiveFailures: D.consecutiveFailures },
+    params: { consecutiveFailures: D.consecutiveFailures, recoveryRuns: D.recoveryRuns },
     parity: P.JobConsecutiveFailures,
     severity: 'critical',
     subject: 'job_name',
@@ -151,7 +151,7 @@ export const ALERT_CATALOGUE = {
       raisedBy: '`withSla` rules (ledger)',
       package: 'job-wrapper',
       firesWhen: '3 failed runs in a row',
-      resolvesWhen: 'a successful run',
+      resolvesWhen: '`recoveryRuns` (1) successful runs in a row',
     },
     rule: { expr: '`job_consecutive_failures` of the replica that ran last `>= 3`' },
   },

@@ -35,6 +35,9 @@ export interface JobSlaFromConfig {
   priority: 'critical' | 'high' | 'normal' | 'low';
   /** Late-start threshold in seconds when the config sets one (else the priority's). */
   lateStartSeconds?: number;
+  minDurationSeconds?: number;
+  minIntervalSeconds?: number;
+  stallSeconds?: number;
   runbookUrl: (alertname: string) => string;
   rules: {
     successRateThreshold: number;
@@ -44,6 +47,8 @@ export interface JobSlaFromConfig {
     consecutiveFailures: number;
     retryRateThreshold: number;
     retryRateWindowSeconds: number;
+    utilizationStreakRuns: number;
+    recoveryRuns: number;
   };
 }
 
@@ -62,6 +67,9 @@ export function jobSla(config: SlakitConfig | SlakitConfigInput, job: string): J
     criticalPercent: j.criticalPercent,
     priority: j.priority,
     ...(j.lateStartSeconds === undefined ? {} : { lateStartSeconds: j.lateStartSeconds }),
+    ...(j.minDurationSeconds === undefined ? {} : { minDurationSeconds: j.minDurationSeconds }),
+    ...(j.minIntervalSeconds === undefined ? {} : { minIntervalSeconds: j.minIntervalSeconds }),
+    ...(j.stallSeconds === undefined ? {} : { stallSeconds: j.stallSeconds }),
     runbookUrl: (alertname) => runbookUrl(c, alertname),
     rules: {
       successRateThreshold: j.successRateThreshold,
@@ -71,6 +79,8 @@ export function jobSla(config: SlakitConfig | SlakitConfigInput, job: string): J
       consecutiveFailures: j.consecutiveFailures,
       retryRateThreshold: j.retryRateThreshold,
       retryRateWindowSeconds: j.retryRateWindowSeconds,
+      utilizationStreakRuns: j.utilizationStreakRuns,
+      recoveryRuns: j.recoveryRuns,
     },
   };
 }

@@ -123,6 +123,16 @@ export const job = lazySchema(() => {
     priority: SLA_FIELDS.priority.default('normal'),
     /** Start delay after the slot above which a run is late, in seconds; default the priority's threshold. */
     lateStartSeconds: SLA_FIELDS.lateStartSeconds.optional(),
+    /** A successful run shorter than this raises `JobRunTooFast`; default off. */
+    minDurationSeconds: SLA_FIELDS.minDurationSeconds.optional(),
+    /** Runs starting sooner than this after the previous raise `JobRunTooOften`; default off. */
+    minIntervalSeconds: SLA_FIELDS.minIntervalSeconds.optional(),
+    /** A running run without progress this long raises `JobStalled`; default off. */
+    stallSeconds: SLA_FIELDS.stallSeconds.optional(),
+    /** Runs in a row at or above `warningPercent` that raise `JobUtilizationStreak`; default 3. */
+    utilizationStreakRuns: RULE_FIELDS.utilizationStreakRuns.default(D.utilizationStreakRuns),
+    /** Successes in a row that resolve `JobConsecutiveFailures`; default 1. */
+    recoveryRuns: RULE_FIELDS.recoveryRuns.default(D.recoveryRuns),
     description: zod().string().optional(),
   };
   return zod()

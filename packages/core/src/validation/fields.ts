@@ -46,6 +46,12 @@ export const SLA_FIELDS = {
   priority: opt.oneOf(JOB_PRIORITIES),
   /** Start delay after the schedule slot above which a run is late, in seconds (≥ 0); default by priority. */
   lateStartSeconds: nonNegativeSeconds('a number of seconds ≥ 0 (at most 10 years)'),
+  /** A successful run shorter than this is suspicious (`JobRunTooFast`); default off. */
+  minDurationSeconds: positiveSeconds('a number of seconds > 0 (at most 10 years)'),
+  /** An executed run that starts sooner than this after the previous one runs too often (`JobRunTooOften`); default off. */
+  minIntervalSeconds: positiveSeconds('a number of seconds > 0 (at most 10 years)'),
+  /** A running run without progress for this long is stalled (`JobStalled`); default off. */
+  stallSeconds: positiveSeconds('a number of seconds > 0 (at most 10 years)'),
 } as const;
 
 /** The run rules of one job, as `withSla({ rules })` and the config's `jobs.<name>` both accept them. */
@@ -57,6 +63,8 @@ export const RULE_FIELDS = {
   successRateWindowSeconds: integerAtLeast(60, 'an integer number of seconds ≥ 60 (at most a year)', 31_536_000),
   retryRateThreshold: opt.number('a number of retries per run > 0 and ≤ 100 (e.g. 0.2)', (v) => v > 0 && v <= 100),
   retryRateWindowSeconds: integerAtLeast(60, 'an integer number of seconds ≥ 60 (at most a year)', 31_536_000),
+  utilizationStreakRuns: integerAtLeast(1, 'an integer from 1 to 100', 100),
+  recoveryRuns: integerAtLeast(1, 'an integer from 1 to 100', 100),
 } as const;
 
 /** Queue thresholds, as `watchQueue({ thresholds })` and the config's `queues.<name>` both accept them. */
