@@ -65,6 +65,7 @@ describe('docs/metrics.md', () => {
     release();
     await running;
     const second = job(); // a second executed run: the interval between the two
+    await new Promise((r) => setTimeout(r, 20));
     release();
     await second;
     const sched = schedule('0 0 * * *', job, { telemetry });

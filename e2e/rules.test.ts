@@ -390,7 +390,7 @@ describe('promtool test rules', () => {
         .flatMap((r) => ('alert' in r ? [r.alert] : [])),
     );
     expect([...generated].filter((a) => !fired.has(a))).toEqual([]);
-  });
+  }, 120_000); // one promtool run over every case: ~25 s on a loaded 2-core machine
 
   it('a wrong expectation fails (the harness can fail)', () => {
     write('logic.rules.yml', toYaml(withoutAnnotations(generateRules(config))));
