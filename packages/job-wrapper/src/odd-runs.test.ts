@@ -219,3 +219,28 @@ describe('recovery threshold (recoveryRuns)', () => {
     expect(await firing()).not.toContain('JobConsecutiveFailures');
   });
 });
+
+describe('a restart adopts the ledger shape', () => {
+  it('a new process exports the streak and the successes of the shared ledger before its first run', async () => {
+    const first = setup({ budgetSeconds: 100 });
+    const ledger = first.options.ledger;
+    const job = withSla(
+      'nightly_cleanup',
+      async () => {
+        await new Promise<void>((r) => first.clock.setTimeout(r, 90_000));
+      },
+      first.options,
+    );
+    for (let i = 0; i < 2; i++) {
+      const p = job();
+      await first.clock.advance(90_010);
+      await p;
+    }
+    const second = setup({ budgetSeconds: 100, ledger });
+    withSla('nightly_cleanup', async () => undefined, second.options);
+    await second.clock.advance(10);
+    expect(await second.kit.metrics.value('job_high_utilization_streak', { job_name: 'nightly_cleanup' })).toBe(2);
+    expect(await second.kit.metrics.value('job_consecutive_successes', { job_name: 'nightly_cleanup' })).toBe(2);
+    expect(await second.kit.metrics.value('job_last_run_duration_seconds', { job_name: 'nightly_cleanup' })).toBe(90);
+  });
+});

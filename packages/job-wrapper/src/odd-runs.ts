@@ -1,8 +1,8 @@
 import { ALERT_CATALOGUE } from '@slakit/core';
 import type { JobInstruments } from './instruments.js';
 import type { GuardedLedger } from './ledger-guard.js';
+import { fire } from './retry-rules.js';
 import type { AlertTarget, JobRules } from './rule-types.js';
-import { runbookFor } from './runbook.js';
 import type { RunRecord, RunResult } from './types.js';
 
 // Odd runs (issue #23): a run that succeeds suspiciously fast (`minDurationSeconds`), a job that runs more often than
@@ -59,22 +59,6 @@ export function recordShape(instruments: JobInstruments, job: string, shape: Run
   if (shape.intervalSeconds !== undefined) instruments.lastRunInterval.record(shape.intervalSeconds, attrs);
   instruments.highUtilizationStreak.record(shape.highUtilizationStreak, attrs);
   instruments.consecutiveSuccesses.record(shape.consecutiveSuccesses, attrs);
-}
-
-function fire(
-  rules: JobRules,
-  alerter: AlertTarget,
-  alertname: string,
-  severity: 'warning' | 'critical',
-  summary: string,
-  values: Record<string, number | string>,
-  action: string,
-): void {
-  alerter.fire({
-    labels: { alertname, severity, job_name: rules.job },
-    annotations: { summary, runbook_url: runbookFor(rules.runbookUrl, alertname), recommended_action: action },
-    values,
-  });
 }
 
 /** `JobRunTooFast`: judged on every executed run (no ledger needed). */

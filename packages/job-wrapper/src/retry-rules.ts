@@ -16,7 +16,8 @@ export const ATTEMPT_ALERTS = {
   startLate: ALERT_CATALOGUE.JobStartLate.name,
 } as const;
 
-function fire(
+/** Fires one job alert with its runbook and action (the retry, lateness and odd-run rules). */
+export function fire(
   rules: JobRules,
   alerter: AlertTarget,
   alertname: string,

@@ -6,6 +6,7 @@ import { finishExecuted, finishUnexecuted } from './finish.js';
 import { checkWithSlaOptions, type JobSettings, jobSettings, type WithSlaOptions } from './job-settings.js';
 import type { Lease } from './lease.js';
 import { recordOf } from './ledger.js';
+import { recordShape } from './odd-runs.js';
 import { blankResult, type RunBase, retriesExhausted } from './outcome.js';
 import { recordConsecutiveFailures, recordLastRun } from './run-metrics.js';
 import type { JobContext, JobReturn, RunOptions, RunResult, SlaJob } from './types.js';
@@ -132,13 +133,15 @@ export function withSla<I = unknown>(name: string, fn: JobFn<I>, options: WithSl
   // run-time alerts still see what the shared ledger knows (3 failures in a row stay 3). Without telemetry or an
   // alerter there is nobody to tell: no ledger read at all.
   if (settings.telemetry || settings.rules.alerter)
-    void settings.reconciler.hydrate((result, consecutiveFailures) => {
+    void settings.reconciler.hydrate((result, consecutiveFailures, shape) => {
       recordConsecutiveFailures(settings.instruments, name, consecutiveFailures);
       settings.instruments.utilization.record(result.utilization, { job_name: name });
       const exhausted = retriesExhausted(result.outcome, result.attempts, settings.retry.attempts);
       settings.instruments.retriesExhausted.record(exhausted ? 1 : 0, { job_name: name });
       if (result.startDelaySeconds !== undefined)
         settings.instruments.lastStartDelay.record(result.startDelaySeconds, { job_name: name });
+      if (result.outcome === 'succeeded') settings.instruments.lastRunDuration.record(result.durationSeconds, { job_name: name });
+      if (shape) recordShape(settings.instruments, name, shape);
       recordLastRun(settings.instruments, result);
     });
   const run = (input?: I, runOptions: RunOptions = {}) => runJob(settings, fn, input, runOptions);
