@@ -80,6 +80,8 @@ describe.each(stores)('withSla({ retry }) with %s leases and the Postgres ledger
         started(); // the lease is ours from here: the rival starts polling only now
         await sleep(400);
         if (ctx.attempt < 3) throw Object.assign(new Error('could not serialize access'), { code: '40001' });
+        // Stop polling as the last attempt ends (the release that follows would otherwise race the rival).
+        finished = true;
         return { processed: 7 };
       },
       // TTL 1 s, run ≈ 3 × 400 ms + 2 × 700 ms = 2.6 s: only the renewal (every 333 ms) keeps the lease.
@@ -94,7 +96,7 @@ describe.each(stores)('withSla({ retry }) with %s leases and the Postgres ledger
       },
     );
     const run = wrapped().finally(() => {
-      finished = true;
+      finished = true; // also when the run failed
     });
     await holding;
     const contender = rival(makeStore(), `job:${job}`, () => finished);
