@@ -16,7 +16,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const doc = readFileSync(join(root, 'docs/metrics.md'), 'utf8');
 /** The rows of the generated metrics table (between its catalogue markers): Prometheus name → OTel instrument. */
 const metricsTable = doc.slice(doc.indexOf('<!-- catalogue:metrics:start -->'), doc.indexOf('<!-- catalogue:metrics:end -->'));
-const rows = [...metricsTable.matchAll(/^\|\s*`([a-z_]+)`\s*\|\s*`([a-z][a-z0-9_.]*)`/gm)];
+const rows = [...metricsTable.matchAll(/^\|\s*`([a-z_][a-z0-9_]*)`\s*\|\s*`([a-z][a-z0-9_.]*)`/gm)];
 const documented = new Set(rows.map((m) => m[1]));
 const catalogued = Object.values(METRIC_CATALOGUE);
 const cataloguedNames = new Set<string>(catalogued.map((m) => m.prometheus));
@@ -29,7 +29,13 @@ describe('docs/metrics.md', () => {
   });
 
   it('documents every family a service using all four packages exposes', async () => {
-    const telemetry = createTelemetry({ serviceName: 'docs', providers: 'own', env: {}, logger: { level: 'silent' } });
+    const telemetry = createTelemetry({
+      serviceName: 'docs',
+      providers: 'own',
+      env: {},
+      logger: { level: 'silent' },
+      runtimeMetrics: true,
+    });
     // One sink that accepts everything: alerts_notifications_total is recorded per delivery.
     const sink = { name: 'docs_sink', kind: 'chat' as const, send: async () => {} };
     const alerter = createAlerter({ telemetry, env: {}, sinks: [sink], remediations: { A: () => {} } });
@@ -87,6 +93,8 @@ describe('docs/metrics.md', () => {
     alerter.fire({ labels: { alertname: 'A', severity: 'critical' } });
     await alerter.remediate('A');
     await alerter.idle();
+    // Garbage for at least one collection: v8js_gc_duration_seconds is recorded per GC.
+    for (let i = 0; i < 10; i++) Array.from({ length: 100_000 }, (_, j) => ({ j }));
     await new Promise((r) => setTimeout(r, 50));
     const families = parsePrometheusText((await telemetry.scrape()) ?? '').map((f) => f.name);
     sched.stop();

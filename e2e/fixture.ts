@@ -27,6 +27,7 @@ export async function startFixture(config: SlakitConfig): Promise<Fixture> {
     providers: 'own',
     env: {},
     logger: { level: 'error' },
+    runtimeMetrics: true, // the runtime row of the dashboards and the runtime rules read them
   });
   const app = express();
   app.use(

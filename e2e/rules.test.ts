@@ -346,6 +346,31 @@ const cases: Case[] = [
       { at: '15m', alert: 'JobUtilizationStreak', expect: [] },
     ],
   },
+  {
+    name: 'runtime: an event loop blocked for 5 minutes on one instance',
+    series: [
+      ['nodejs_eventloop_delay_p99_seconds{instance="a"}', '0.8x10'],
+      ['nodejs_eventloop_delay_p99_seconds{instance="b"}', '0.012x10'],
+    ],
+    checks: [
+      { at: '4m', alert: 'EventLoopDelayHigh', expect: [] },
+      { at: '6m', alert: 'EventLoopDelayHigh', expect: [warn({ instance: 'a' })] },
+    ],
+  },
+  {
+    name: 'runtime: the heap of one instance over 90 % of its limit (all spaces summed) for 10 minutes',
+    series: [
+      ['v8js_memory_heap_used_bytes{instance="a",v8js_heap_space_name="old_space"}', '880x15'],
+      ['v8js_memory_heap_used_bytes{instance="a",v8js_heap_space_name="new_space"}', '40x15'],
+      ['v8js_memory_heap_size_limit_bytes{instance="a"}', '1000x15'],
+      ['v8js_memory_heap_used_bytes{instance="b",v8js_heap_space_name="old_space"}', '880x15'],
+      ['v8js_memory_heap_size_limit_bytes{instance="b"}', '1000x15'],
+    ],
+    checks: [
+      { at: '9m', alert: 'HeapUsageHigh', expect: [] },
+      { at: '11m', alert: 'HeapUsageHigh', expect: [warn({ instance: 'a' })] },
+    ],
+  },
 ];
 
 function withoutAnnotations(file: PrometheusRuleFile): PrometheusRuleFile {
@@ -390,7 +415,7 @@ describe('promtool test rules', () => {
         .flatMap((r) => ('alert' in r ? [r.alert] : [])),
     );
     expect([...generated].filter((a) => !fired.has(a))).toEqual([]);
-  }, 120_000); // one promtool run over every case: ~25 s on a loaded 2-core machine
+  }, 120_000); // promtool evaluates ~2 days of rules: tens of seconds on a loaded 2-core machine
 
   it('a wrong expectation fails (the harness can fail)', () => {
     write('logic.rules.yml', toYaml(withoutAnnotations(generateRules(config))));

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// The dependency rule of the monorepo (issue #18): @slakit/core depends on no other @slakit package, every other
-// package depends on @slakit/core only (never on a sibling), and no package has an import cycle between its files.
+// The dependency rule of the monorepo (issue #18, DESIGN.md): @slakit/core depends on no other @slakit package; the
+// framework-neutral foundations (@slakit/http, the shared request recorder) depend on core only; every other package
+// depends on core and the foundations only (never on a sibling feature package), and no package has an import cycle
+// between its files.
 // Checks the manifests (dependencies, peerDependencies, optionalDependencies) and the module specifiers of the
 // non-test sources (type-only imports, require() and import() included). Usage: node scripts/check-deps.mjs [root]
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -12,14 +14,21 @@ export const CORE = '@slakit/core';
 const SCOPE = '@slakit/';
 const MANIFEST_FIELDS = ['dependencies', 'peerDependencies', 'optionalDependencies'];
 
-/** Whether package `from` may depend on `target` (both names): only non-core → core. */
+/** Framework-neutral packages feature packages are built on (DESIGN.md: "e.g. a shared request recorder"). */
+export const FOUNDATIONS = ['@slakit/http'];
+
+/** Whether package `from` may depend on `target` (both names): non-core → core; feature packages → foundations. */
 export function allowed(from, target) {
   if (!target.startsWith(SCOPE)) return true;
-  return from !== CORE && target === CORE;
+  if (from === CORE) return false;
+  if (target === CORE) return true;
+  return !FOUNDATIONS.includes(from) && FOUNDATIONS.includes(target);
 }
 
 function ruleText(from) {
-  return from === CORE ? `${CORE} must not depend on any ${SCOPE}* package` : `only ${CORE} is allowed`;
+  if (from === CORE) return `${CORE} must not depend on any ${SCOPE}* package`;
+  if (FOUNDATIONS.includes(from)) return `only ${CORE} is allowed`;
+  return `only ${CORE} and ${FOUNDATIONS.join(', ')} are allowed`;
 }
 
 const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.d.ts', '.js', '.mjs', '.cjs'];

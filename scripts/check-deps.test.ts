@@ -39,7 +39,7 @@ describe('check-deps', () => {
       'packages/health/src/jobs.ts': "import { a } from '@slakit/core';\nimport type { Job } from '@slakit/job-wrapper';\n",
     });
     expect(checkDeps(root).problems).toEqual([
-      'packages/health/src/jobs.ts:2: type import "@slakit/job-wrapper" in @slakit/health (only @slakit/core is allowed)',
+      'packages/health/src/jobs.ts:2: type import "@slakit/job-wrapper" in @slakit/health (only @slakit/core and @slakit/http are allowed)',
     ]);
   });
 
@@ -52,10 +52,10 @@ describe('check-deps', () => {
         "const x = require('@slakit/job-wrapper');\nexport const y = import('@slakit/ops');\nexport { z } from '@slakit/cli/sub';\n",
     });
     expect(checkDeps(root).problems).toEqual([
-      'packages/health/package.json: optionalDependencies lists "@slakit/job-wrapper" (only @slakit/core is allowed)',
-      'packages/health/src/index.ts:1: import "@slakit/job-wrapper" in @slakit/health (only @slakit/core is allowed)',
-      'packages/health/src/index.ts:2: import "@slakit/ops" in @slakit/health (only @slakit/core is allowed)',
-      'packages/health/src/index.ts:3: import "@slakit/cli/sub" in @slakit/health (only @slakit/core is allowed)',
+      'packages/health/package.json: optionalDependencies lists "@slakit/job-wrapper" (only @slakit/core and @slakit/http are allowed)',
+      'packages/health/src/index.ts:1: import "@slakit/job-wrapper" in @slakit/health (only @slakit/core and @slakit/http are allowed)',
+      'packages/health/src/index.ts:2: import "@slakit/ops" in @slakit/health (only @slakit/core and @slakit/http are allowed)',
+      'packages/health/src/index.ts:3: import "@slakit/cli/sub" in @slakit/health (only @slakit/core and @slakit/http are allowed)',
     ]);
   });
 

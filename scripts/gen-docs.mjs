@@ -34,7 +34,7 @@ function metricLabels(catalogue, m) {
 
 function metricType(m) {
   if (m.type === 'histogram') return `histogram (${list(['_bucket', '_sum', '_count'])})`;
-  return m.instrument === 'upDownCounter' ? 'gauge (up-down)' : m.type;
+  return m.instrument === 'upDownCounter' || m.instrument === 'observableUpDownCounter' ? 'gauge (up-down)' : m.type;
 }
 const runbookLink = (a) => `[runbook](${a.runbook.replace(/^docs\//, '')})`;
 
@@ -51,7 +51,7 @@ export function renderTables(catalogue) {
         metricType(m),
         metricLabels(catalogue, m),
         m.meaning,
-        m.package,
+        m.group ? `${m.package} (\`runtimeMetrics.${m.group}\`)` : m.package,
       ]),
     ),
     labels: table(
@@ -67,7 +67,7 @@ export function renderTables(catalogue) {
     'alert-metrics': table(
       ['series', 'type', 'labels', 'meaning'],
       metrics
-        .filter((m) => m.package === 'core')
+        .filter((m) => m.package === 'core' && !m.group)
         .map((m) => [code(m.prometheus), metricType(m), metricLabels(catalogue, m), m.meaning]),
     ),
     alerts: table(

@@ -40,3 +40,10 @@ export {
   SLO_WINDOWS,
   sloErrorRatioExpr,
 } from './generators/rules.js';
+export {
+  type BurnWindow,
+  burnWindows,
+  MIN_BURN_WINDOW_SECONDS,
+  MIN_SLO_PERIOD_SECONDS,
+  recordedWindows,
+} from './generators/slo-windows.js';

@@ -35,3 +35,9 @@ export const loadSemconv = (): typeof import('@opentelemetry/semantic-convention
 /** node:http and node:https, loaded by the first outbound call or metrics server (hosts load them anyway; a bare import does not). */
 export const loadHttp = (): typeof import('node:http') => nodeRequire()('node:http');
 export const loadHttps = (): typeof import('node:https') => nodeRequire()('node:https');
+/** Optional peer dependencies of the runtime metrics (`createTelemetry({ runtimeMetrics })`), loaded only for them. */
+export const loadRuntimeNode = (): typeof import('@opentelemetry/instrumentation-runtime-node') =>
+  nodeRequire()('@opentelemetry/instrumentation-runtime-node');
+export const loadHostMetrics = (): typeof import('@opentelemetry/instrumentation-host-metrics') =>
+  nodeRequire()('@opentelemetry/instrumentation-host-metrics');
+export const loadV8 = (): typeof import('node:v8') => nodeRequire()('node:v8');

@@ -107,6 +107,7 @@ export {
   RESERVED_TARGET_LABELS,
   type ReceiverConfig,
   runbookUrl,
+  SLO_NAME,
   type SlakitConfig,
   type SlakitConfigInput,
   type SloConfig,
@@ -114,6 +115,7 @@ export {
   slakitSeriesLabels,
   sloLatencyThresholds,
   validateConfig,
+  WINDOW_PLACEHOLDER,
 } from './config/index.js';
 export {
   contained,

@@ -6,6 +6,10 @@
 export interface SloRecorder {
   /** Latency thresholds of the latency SLOs (added to the HTTP histogram buckets by `instrument`). */
   readonly latencyThresholdsSeconds: readonly number[];
-  /** Records one finished request (called by `instrument`); aborted requests are not counted. */
-  record(status: number, seconds: number, aborted: boolean): void;
+  /**
+   * Records one finished request (called by the request instruments); aborted requests are not counted. `route` (the
+   * recorded `http_route`) and `method` (the recorded `http_request_method`) let SLOs with route/method filters count
+   * only their requests.
+   */
+  record(status: number, seconds: number, aborted: boolean, route?: string, method?: string): void;
 }

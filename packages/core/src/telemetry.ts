@@ -9,11 +9,13 @@ import { attachLogger, createLifecycle, flushAll, shutdownAll } from './telemetr
 import { setupMetrics, startMetricsServer } from './telemetry/metrics.js';
 import { validateTelemetryOptions } from './telemetry/options.js';
 import { buildResource, resolveService } from './telemetry/resource.js';
+import { prepareRuntimeMetrics } from './telemetry/runtime-metrics.js';
 import { setupTracing } from './telemetry/tracing.js';
 import type { Telemetry, TelemetryOptions } from './telemetry/types.js';
 
 export {
   type ProvidersMode,
+  type RuntimeMetricsOptions,
   SLAKIT_SCOPE,
   type Telemetry,
   type TelemetryContext,
@@ -38,6 +40,7 @@ function isPinoLogger(value: unknown): value is Logger {
  */
 export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
   validateTelemetryOptions(options);
+  const startRuntimeMetrics = prepareRuntimeMetrics(options.runtimeMetrics);
   const { otel } = loadEnvSections(options.env ?? process.env, ['otel']);
   const mode = options.providers ?? 'auto';
   const registerGlobal = options.registerGlobal ?? mode !== 'own';
@@ -66,6 +69,7 @@ export function createTelemetry(options: TelemetryOptions = {}): Telemetry {
     context: tracing.context,
   });
   attachLogger(lifecycle, logger);
+  startRuntimeMetrics?.(metrics.meter, lifecycle);
   const metricsHandler = createMetricsHandler(metrics.reader, (error) => lifecycle.report('metrics.collect', error));
   const port = options.metrics?.port ?? otel.prometheusPort;
   const metricsAddress =

@@ -1,14 +1,8 @@
 import { recordException } from '@slakit/core';
-import { requestSpan, setThrownType } from './request-state.js';
+import { errorTypeOf, requestSpan, setThrownType } from '@slakit/http';
 import type { ErrorMiddleware } from './types.js';
 
-const SAFE_TYPE = /^[A-Za-z_][A-Za-z0-9_.]{0,63}$/;
-
-/** A class name safe as a label value, else `Error`. */
-export function errorTypeOf(error: unknown): string {
-  const name = (error as { name?: unknown })?.name ?? (error as object | undefined)?.constructor?.name;
-  return typeof name === 'string' && SAFE_TYPE.test(name) ? name : 'Error';
-}
+export { errorTypeOf };
 
 /**
  * Express error middleware that records the thrown error's class as `error_type` (and on the span, as an `exception`

@@ -10,4 +10,11 @@ export {
   OVERFLOW_ROUTE,
 } from './instrument.js';
 export { type MetricsRouteOptions, metricsRoute } from './metrics-route.js';
-export { type ExpressRequestLike, normalizeMethod, routeTemplate, UNMATCHED_ROUTE } from './route.js';
+export {
+  type ExpressRequestLike,
+  normalizeMethod,
+  type RouteTemplateInfo,
+  routeTemplate,
+  routeTemplateInfo,
+  UNMATCHED_ROUTE,
+} from './route.js';

@@ -1,4 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import { UNMATCHED_ROUTE } from '@slakit/http';
+import { matchChains, type RouteChains, resolveChains } from './mount-chains.js';
 
 /** The parts of an Express request the middleware reads (Express 4 and 5). */
 export interface ExpressRequestLike extends IncomingMessage {
@@ -10,14 +12,7 @@ export interface ExpressRequestLike extends IncomingMessage {
   app?: unknown;
 }
 
-/** The path of a request URL: everything before `?`. */
-export function urlPath(url: string): string {
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
-}
-
-/** The route value of requests that matched no route: one series for every 404 scanner. */
-export const UNMATCHED_ROUTE = 'unmatched';
+export { normalizeMethod, UNMATCHED_ROUTE, urlPath } from '@slakit/http';
 
 const ID_LIKE = /^(?:\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{16,}|[A-Za-z0-9_-]{24,})$/i;
 
@@ -28,63 +23,95 @@ function pathText(path: unknown): string {
   return '';
 }
 
-/**
- * The route template of a request: `baseUrl` (mount paths of the routers it went through) + the matched route's
- * path — `/api/v1/users/:id`, never the raw URL. Parameters of parametrized mounts are put back as `:name` from
- * `req.params` (use `mergeParams: true`), and id-like mount segments (numbers, UUIDs, long hex/opaque tokens) become
- * `:id`. No matched route → `unmatched`.
- */
-export function routeTemplate(req: ExpressRequestLike): string {
-  const route = req.route;
-  if (!route) return UNMATCHED_ROUTE;
-  const tail = pathText(route.path);
-  let base = req.baseUrl ?? '';
-  if (base) {
-    const params = req.params;
-    const segments = base.split('/');
-    for (let i = 1; i < segments.length; i++) {
-      const seg = segments[i] as string;
-      let replaced = false;
-      if (params) {
-        for (const key in params) {
-          if (params[key] === seg && seg !== '') {
-            segments[i] = `:${key}`;
-            replaced = true;
-            break;
-          }
+/** A request's route template and whether the app's declarations account for all of it. */
+export interface RouteTemplateInfo {
+  /** The template: `/t/:tenant/dashboard`, `unmatched` when no route matched. */
+  readonly route: string;
+  /**
+   * `true` when the template was rebuilt from the app's declarations alone (the mount layers' paths and the matched
+   * route's path) — a bounded set of values, exempt from a route cap; `false` when some of it is raw request text
+   * (best effort: parameters from `req.params`, id-like segments as `:id`) and for `unmatched`.
+   */
+  readonly declared: boolean;
+}
+
+const UNMATCHED_INFO: RouteTemplateInfo = Object.freeze({ route: UNMATCHED_ROUTE, declared: false });
+
+/** Best effort for a `baseUrl` no mount chain accounts for: `:name` from `req.params`, id-like segments `:id`. */
+function bestEffortBase(base: string, params: Record<string, string> | undefined): string {
+  const segments = base.split('/');
+  for (let i = 1; i < segments.length; i++) {
+    const seg = segments[i] as string;
+    let replaced = false;
+    if (params) {
+      for (const key in params) {
+        if (params[key] === seg && seg !== '') {
+          segments[i] = `:${key}`;
+          replaced = true;
+          break;
         }
       }
-      if (!replaced && ID_LIKE.test(seg)) segments[i] = ':id';
     }
-    base = segments.join('/');
+    if (!replaced && ID_LIKE.test(seg)) segments[i] = ':id';
   }
+  return segments.join('/');
+}
+
+interface RouteCache {
+  chains: RouteChains;
+  /** The info of requests through the fixed chain, built once. */
+  fixed: RouteTemplateInfo | undefined;
+}
+
+const cache = new WeakMap<object, RouteCache>();
+
+function joinTemplate(base: string, tail: string): string {
   const full = base + (tail === '/' && base ? '' : tail);
   return full === '' ? '/' : full;
 }
 
-/** The HTTP methods recorded as themselves; any other method is recorded as `_OTHER`. */
-export const HTTP_METHODS: readonly string[] = Object.freeze([
-  'CONNECT',
-  'DELETE',
-  'GET',
-  'HEAD',
-  'OPTIONS',
-  'PATCH',
-  'POST',
-  'PUT',
-  'QUERY',
-  'TRACE',
-]);
-/** The recorded method values: {@link HTTP_METHODS}, then `_OTHER` (index `HTTP_METHODS.length`). */
-export const METHOD_VALUES: readonly string[] = Object.freeze([...HTTP_METHODS, '_OTHER']);
-const METHOD_INDEX = new Map<string, number>(HTTP_METHODS.map((m, i) => [m, i]));
-
-/** Index of a request method in {@link METHOD_VALUES} (unknown methods → `_OTHER`'s). */
-export function methodIndex(method: string | undefined): number {
-  return (method === undefined ? undefined : METHOD_INDEX.get(method)) ?? HTTP_METHODS.length;
+function routeCache(route: object & { path?: unknown }, app: unknown, baseUrl: string): RouteCache {
+  let c = cache.get(route);
+  if (!c) {
+    let chains = resolveChains(route, app);
+    // A chain that does not account for the first request's baseUrl is incomplete (a sub-app mounted with
+    // `router.use()` does not know its parent): matched per request, which falls back to best effort.
+    if (chains.fixed && !matchChains({ fixed: undefined, chains: chains.chains }, baseUrl)) {
+      chains = { fixed: undefined, chains: chains.chains };
+    }
+    const tail = pathText(route.path);
+    const fixed = chains.fixed ? Object.freeze({ route: joinTemplate(chains.fixed.base, tail), declared: true }) : undefined;
+    c = { chains, fixed };
+    cache.set(route, c);
+  }
+  return c;
 }
 
-/** The semconv method value: known methods as is, anything else `_OTHER`. */
-export function normalizeMethod(method: string | undefined): string {
-  return METHOD_VALUES[methodIndex(method)] as string;
+/**
+ * The route template of a request and whether it is declared (see {@link RouteTemplateInfo}): the mount paths of
+ * the routers and sub-apps it went through, as declared (`app.use('/t/:tenant', router)` → `/t/:tenant`, with or
+ * without `mergeParams`; RegExp mounts as the RegExp's text; array mounts as the path that matched), + the matched
+ * route's path. The mount chain is found once per route object by walking the app's router stack, and a chain
+ * without parameters (or, on Express 5, any chain) costs a cache look-up per request. Requests through a mount that
+ * no chain accounts for fall back to `req.baseUrl` with `:name` from `req.params` and id-like segments (numbers,
+ * UUIDs, long hex/opaque tokens) as `:id` (`declared: false`). No matched route → `unmatched`.
+ */
+export function routeTemplateInfo(req: ExpressRequestLike): RouteTemplateInfo {
+  const route = req.route;
+  if (!route || typeof route !== 'object') return UNMATCHED_INFO;
+  const baseUrl = req.baseUrl ?? '';
+  // Nothing mounted consumed a part of the path: the route's own path is the template (no look-up).
+  if (baseUrl === '' && typeof route.path === 'string') return { route: route.path === '' ? '/' : route.path, declared: true };
+  const c = routeCache(route, req.app, baseUrl);
+  if (c.fixed) return c.fixed;
+  const tail = pathText(route.path);
+  if (baseUrl === '' && c.chains.chains.length === 0) return { route: joinTemplate('', tail), declared: true };
+  const t = matchChains(c.chains, baseUrl);
+  if (t) return { route: joinTemplate(t.base, tail), declared: t.declared };
+  return { route: joinTemplate(baseUrl ? bestEffortBase(baseUrl, req.params) : '', tail), declared: false };
+}
+
+/** The route template of a request: {@link routeTemplateInfo}'s `route`. */
+export function routeTemplate(req: ExpressRequestLike): string {
+  return routeTemplateInfo(req).route;
 }

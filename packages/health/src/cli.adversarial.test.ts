@@ -42,12 +42,38 @@ describe('slakit-health against a hostile server', () => {
     expect(seen).toEqual([]);
   });
 
-  it('a bad URL or a bad --timeout is a usage error (exit 2), not an unhandled rejection', async () => {
-    for (const args of [['not a url'], ['ftp://x/health'], ['http://127.0.0.1:1/health', '--timeout', 'soon']]) {
+  it('a bad URL, a bad --timeout or an unknown flag is a usage error (exit 64, never a verdict), not a crash', async () => {
+    for (const args of [
+      ['not a url'],
+      ['ftp://x/health'],
+      ['http://127.0.0.1:1/health', '--timeout', 'soon'],
+      ['--version2'],
+      ['http://127.0.0.1:1/health', '--tokn', 'x'],
+      ['http://127.0.0.1:1/health', 'http://127.0.0.1:2/health'],
+      ['http://127.0.0.1:1/health', '--token'],
+      [],
+    ]) {
       const { code, out } = await run(args);
-      expect(code, args.join(' ')).toBe(2);
-      expect(out).toMatch(/usage|FAIL/);
+      expect(code, args.join(' ')).toBe(64);
+      expect(out).toMatch(/usage: slakit-health/);
     }
+  });
+
+  it('--version prints the package version; --json prints the body, or {status:fail,error} (exit codes unchanged)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(await run(['--version'])).toEqual({ code: 0, out: version });
+    const url = await serve((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/health+json' });
+      res.end(body('warn', { 'db:responseTime': [{ status: 'warn', observedValue: 12, output: '\u001b[31mslow' }] }));
+    });
+    const warn = await run([`${url}/health`, '--json']);
+    expect(warn.code).toBe(1);
+    expect(JSON.parse(warn.out)).toMatchObject({ status: 'warn', checks: { 'db:responseTime': [{ output: '\u001b[31mslow' }] } });
+    expect(warn.out).not.toContain('\u001b'); // the escape is JSON-escaped, never raw on the terminal
+    const down = await run(['http://127.0.0.1:1/health', '--json']);
+    expect(down.code).toBe(2);
+    expect(JSON.parse(down.out)).toEqual({ status: 'fail', error: 'ECONNREFUSED', host: '127.0.0.1:1' });
   });
 
   it('a body that is not health JSON is INVALID_BODY; a huge body is cut, not buffered', async () => {

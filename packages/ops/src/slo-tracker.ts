@@ -3,6 +3,7 @@ import {
   invalidOption,
   type SlakitConfig,
   type SlakitConfigInput,
+  type SloConfig,
   type SloRecorder,
   systemClock,
   validateConfig,
@@ -13,7 +14,7 @@ import { sloTrackerOptionsSchema } from './options-schema.js';
 /** Compliance of one SLO over a time range, from the in-process view. */
 export interface SloCompliance {
   name: string;
-  kind: 'availability' | 'latency';
+  kind: SloConfig['kind'];
   /** Objective in percent (99.9). */
   objective: number;
   /** Latency threshold in seconds (latency SLOs). */
@@ -24,15 +25,18 @@ export interface SloCompliance {
   good: number;
   /** good / total; undefined without requests. */
   value: number | undefined;
-  status: 'PASS' | 'FAIL' | 'NO_DATA';
+  /** `UNSUPPORTED`: an SLI the process cannot see (`ratio`/`raw` PromQL of the SLO's own) — see `reason`. */
+  status: 'PASS' | 'FAIL' | 'NO_DATA' | 'UNSUPPORTED';
+  /** Why the in-process view cannot evaluate this SLO (only with `UNSUPPORTED`). */
+  reason?: string;
 }
 
 /** An in-process SLO view fed by `instrument({ slo: tracker })` (it implements core's `SloRecorder`). */
 export interface SloTracker extends SloRecorder {
   /** Latency thresholds of the latency SLOs (added to the HTTP histogram buckets by `instrument`). */
   readonly latencyThresholdsSeconds: number[];
-  /** Records one finished request (called by `instrument`); aborted requests are not counted. */
-  record(status: number, seconds: number, aborted: boolean): void;
+  /** Records one finished request (called by the request instruments); aborted requests are not counted. */
+  record(status: number, seconds: number, aborted: boolean, route?: string, method?: string): void;
   /** Compliance of every SLO over `[from, to)` (minute resolution, within the retention). */
   compliance(from: Date, to: Date): SloCompliance[];
   /** Oldest time the tracker can answer for. */
@@ -46,9 +50,41 @@ export interface SloTrackerOptions {
   clock?: Clock;
 }
 
+/** The SLI kinds a process cannot evaluate (their events are PromQL of the SLO's own), and why. */
+const UNSUPPORTED: Partial<Record<SloConfig['kind'], string>> = {
+  ratio: 'a ratio SLO counts events of its own PromQL: only Prometheus (the generated rules, slakit report) sees them',
+  raw: 'a raw SLO is an error-ratio expression of its own PromQL: only Prometheus (the generated rules, slakit report) evaluates it',
+};
+
+/**
+ * Whether one request is bad for an SLO: true/false, or undefined when the SLO does not count it (a route or method
+ * outside its filters; a kind the process cannot evaluate).
+ */
+function counterOf(slo: SloConfig): (status: number, seconds: number, route?: string, method?: string) => boolean | undefined {
+  if (slo.kind !== 'availability' && slo.kind !== 'latency') return () => undefined;
+  const routes = slo.routes ? new Set(slo.routes) : undefined;
+  const excluded = slo.excludeRoutes ? new Set(slo.excludeRoutes) : undefined;
+  const methods = slo.methods ? new Set(slo.methods) : undefined;
+  const counted = (route?: string, method?: string) =>
+    !(
+      (routes && (route === undefined || !routes.has(route))) ||
+      (excluded && route !== undefined && excluded.has(route)) ||
+      (methods && (method === undefined || !methods.has(method)))
+    );
+  if (slo.kind === 'latency') {
+    const threshold = slo.thresholdSeconds;
+    return (_status, seconds, route, method) => (counted(route, method) ? seconds > threshold : undefined);
+  }
+  const classes = slo.errorStatus.map((c) => (c.endsWith('xx') ? { hundreds: Number(c[0]) } : { code: Number(c) }));
+  const isError = (status: number) =>
+    classes.some((c) => ('code' in c ? status === c.code : Math.floor(status / 100) === c.hundreds));
+  return (status, _seconds, route, method) => (counted(route, method) ? isError(status) : undefined);
+}
+
 /**
  * The in-process SLO view: per-minute request counts of every SLO in the config (availability: non-5xx share;
- * latency: share within the threshold), kept in fixed ring buffers. Pass it to `instrument({ slo: tracker })` and to
+ * latency: share within the threshold; each with its route/method filters and error classes), kept in fixed ring
+ * buffers. `ratio`/`raw` SLOs (PromQL of their own) are reported `UNSUPPORTED` with the reason. Pass it to `instrument({ slo: tracker })` and to
  * `opsRouter({ slo: tracker })` (`GET /ops/slo`). It covers this process only — Prometheus with the generated rules is
  * the fleet-wide view.
  * @throws SlakitError for an invalid config or retention
@@ -62,7 +98,7 @@ export function createSloTracker(config: SlakitConfig | SlakitConfigInput, optio
   const clock = options.clock ?? systemClock;
   const slos = c.slos.map((s) => ({
     slo: s,
-    threshold: s.kind === 'latency' ? s.thresholdSeconds : Number.POSITIVE_INFINITY,
+    counts: counterOf(s),
     total: new Uint32Array(retention),
     bad: new Uint32Array(retention),
     stamp: new Float64Array(retention).fill(-1),
@@ -70,26 +106,40 @@ export function createSloTracker(config: SlakitConfig | SlakitConfigInput, optio
   return {
     latencyThresholdsSeconds: c.slos.flatMap((s) => (s.kind === 'latency' ? [s.thresholdSeconds] : [])),
     retentionMinutes: retention,
-    record(status, seconds, aborted) {
+    record(status, seconds, aborted, route, method) {
       if (aborted || slos.length === 0) return;
       const minute = Math.floor(clock.now() / 60_000);
       const slot = minute % retention;
       for (const s of slos) {
+        const verdict = s.counts(status, seconds, route, method);
+        if (verdict === undefined) continue;
         if (s.stamp[slot] !== minute) {
           s.stamp[slot] = minute;
           s.total[slot] = 0;
           s.bad[slot] = 0;
         }
         s.total[slot] = (s.total[slot] as number) + 1;
-        const bad = s.slo.kind === 'availability' ? status >= 500 : seconds > s.threshold;
-        if (bad) s.bad[slot] = (s.bad[slot] as number) + 1;
+        if (verdict) s.bad[slot] = (s.bad[slot] as number) + 1;
       }
     },
     compliance(from, to) {
       const now = Math.floor(clock.now() / 60_000);
       const first = Math.max(Math.floor(from.getTime() / 60_000), now - retention + 1);
       const last = Math.min(Math.ceil(to.getTime() / 60_000) - 1, now);
-      return slos.map((s) => {
+      return slos.map((s): SloCompliance => {
+        const unsupported = UNSUPPORTED[s.slo.kind];
+        if (unsupported !== undefined) {
+          return {
+            name: s.slo.name,
+            kind: s.slo.kind,
+            objective: s.slo.objective,
+            total: 0,
+            good: 0,
+            value: undefined,
+            status: 'UNSUPPORTED',
+            reason: unsupported,
+          };
+        }
         let total = 0;
         let bad = 0;
         for (let m = first; m <= last; m++) {

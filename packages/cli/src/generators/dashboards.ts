@@ -2,8 +2,11 @@ import type { Dashboard } from '@grafana/schema';
 import { type SlakitConfig, type SlakitConfigInput, validateConfig } from '@slakit/core';
 import { attemptPanels } from './dashboard-job-attempts.js';
 import { dashboard, Layout } from './dashboard-layout.js';
+import { runtimeRow } from './dashboard-runtime.js';
 import type { GrafanaDashboard, GrafanaPanel } from './grafana.js';
-import { EXECUTED_OUTCOMES, latestBy, leMatcher, METRICS, quote, selector } from './promql.js';
+import { EXECUTED_OUTCOMES, latestBy, METRICS, quote, selector } from './promql.js';
+import { sliExpressions } from './slo-sli.js';
+import { burnWindows } from './slo-windows.js';
 
 /** The dashboards of one service, keyed by file name (`<service>-http.json`, …). */
 export type DashboardSet = Record<string, GrafanaDashboard>;
@@ -79,14 +82,15 @@ function httpDashboard(config: SlakitConfig): Dashboard {
     l.add({
       title: `${slo.name}: burn rate (1 = budget spent exactly over the window)`,
       width: 18,
-      queries: (['5m', '1h', '6h', '1d', '3d'] as const).map((w) => [
+      // 5m and each alert's long window (they scale with the SLO period), with the page/ticket factors as thresholds.
+      queries: ['5m', ...burnWindows(slo.window).map((b) => b.long)].map((w) => [
         `slo:sli_error:ratio_rate${w}${m} / on (service, slo) slo:error_budget:ratio${m}`,
         w,
       ]),
       thresholds: [
         { color: 'green', value: null },
-        { color: 'orange', value: 3 },
-        { color: 'red', value: 14.4 },
+        { color: 'orange', value: burnWindows(slo.window).find((b) => b.severity === 'warning')?.factor ?? 3 },
+        { color: 'red', value: Math.max(...burnWindows(slo.window).map((b) => b.factor)) },
       ],
     });
     if (slo.kind === 'latency') {
@@ -96,13 +100,15 @@ function httpDashboard(config: SlakitConfig): Dashboard {
         width: 24,
         queries: [
           [
-            `sum(rate(${d}_bucket${selector(config, leMatcher(slo.thresholdSeconds))}[$__rate_interval])) / sum(rate(${d}_count${all}[$__rate_interval]))`,
+            // the SLI itself (its route/method filters included), at Grafana's resolution
+            `1 - (${sliExpressions(config, slo).ratio('$__rate_interval')})`,
             'within threshold',
           ],
         ],
       });
     }
   }
+  runtimeRow(l, config);
   return dashboard(config, 'http', 'HTTP and SLOs', l, ['http', 'slo']);
 }
 

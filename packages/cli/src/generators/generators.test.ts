@@ -271,7 +271,7 @@ describe('slaReport', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
     answers.set('1 - ((sum', 0.9991); // availability
-    answers.set('or vector(0)) / sum(increase(http', 0.0009); // error rate
+    answers.set('or vector(0))\n/\nsum(rate(http', 0.0009); // error rate (rates over the whole window)
     answers.set('histogram_quantile(0.95', 0.25); // p95 latency 250 ms > 200 ms
     answers.set('le=~"0\\\\.2"', 0.93); // 93 % within 200 ms < 95 %
     answers.set('job_name="cleanup_links"', undefined); // no data

@@ -33,6 +33,11 @@ export const METRICS = {
   queueResolvedPerDay: METRIC_CATALOGUE.queueResolvedPerDay.prometheus,
   healthStatus: METRIC_CATALOGUE.healthStatus.prometheus,
   healthDuration: METRIC_CATALOGUE.healthDuration.prometheus,
+  runtimeEventLoopDelayP99: METRIC_CATALOGUE.runtimeEventLoopDelayP99.prometheus,
+  runtimeEventLoopUtilization: METRIC_CATALOGUE.runtimeEventLoopUtilization.prometheus,
+  runtimeHeapUsed: METRIC_CATALOGUE.runtimeHeapUsed.prometheus,
+  runtimeHeapSizeLimit: METRIC_CATALOGUE.runtimeHeapSizeLimit.prometheus,
+  runtimeGcDuration: METRIC_CATALOGUE.runtimeGcDuration.prometheus,
 } as const;
 
 /** Outcomes of runs that executed (the denominator of a success rate). */

@@ -46,7 +46,7 @@ function prometheus(expected: string) {
       return;
     }
     // Every objective passes: error rate 0, availability and job success rate 1.
-    const value = query.startsWith('(sum(increase(http') ? '0' : '1';
+    const value = query.startsWith('(sum(rate(http') ? '0' : '1'; // the error-rate row: no errors
     res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [0, value] }] } }));
   });
 }

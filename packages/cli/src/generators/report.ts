@@ -7,16 +7,18 @@ import {
   type SlakitConfig,
   type SlakitConfigInput,
   SlakitError,
+  type SloConfig,
   splitUrlCredentials,
   validateConfig,
 } from '@slakit/core';
-import { EXECUTED_OUTCOMES, leMatcher, METRICS, num, quote, selector } from './promql.js';
+import { EXECUTED_OUTCOMES, METRICS, num, quote, selector } from './promql.js';
+import { type ReportRowKind, type Spec, sloSpecs } from './report-slo.js';
 
 /** One line of the SLA compliance report. */
 export interface ReportRow {
   /** What is measured, e.g. `availability (api)`, `p95 latency (latency)`, `job success rate (cleanup_pdfs)`. */
   name: string;
-  kind: 'availability' | 'error_rate' | 'latency' | 'latency_percentile' | 'job_success_rate';
+  kind: ReportRowKind;
   /** The measured value (a ratio 0–1, or seconds for `latency_percentile`); undefined when Prometheus had no data. */
   value: number | undefined;
   /** The objective, e.g. `>= 99.9%`, `< 200 ms`. */
@@ -98,57 +100,8 @@ function printable(text: unknown): string | undefined {
 
 const queryError = (message: string, code: string) => Object.assign(new Error(message), { code });
 
-interface Spec {
-  name: string;
-  kind: ReportRow['kind'];
-  query: string;
-  objective: string;
-  pass: (value: number) => boolean;
-}
-
 function specs(config: SlakitConfig, w: string): Spec[] {
-  const d = METRICS.httpDuration;
-  const all = `sum(increase(${d}_count${selector(config)}[${w}]))`;
-  const errors = `(sum(increase(${d}_count${selector(config, 'http_response_status_code=~"5.."')}[${w}])) or vector(0))`;
-  const out: Spec[] = [];
-  for (const slo of config.slos) {
-    const target = slo.objective / 100;
-    if (slo.kind === 'availability') {
-      out.push(
-        {
-          name: `availability (${slo.name})`,
-          kind: 'availability',
-          query: `1 - (${errors} / ${all})`,
-          objective: `>= ${num(slo.objective)}%`,
-          pass: (v) => v >= target,
-        },
-        {
-          name: `error rate (${slo.name})`,
-          kind: 'error_rate',
-          query: `${errors} / ${all}`,
-          objective: `< ${num(100 - slo.objective)}%`,
-          pass: (v) => v < 1 - target + 1e-12,
-        },
-      );
-    } else {
-      out.push(
-        {
-          name: `requests within ${num(slo.thresholdSeconds * 1000)} ms (${slo.name})`,
-          kind: 'latency',
-          query: `sum(increase(${d}_bucket${selector(config, leMatcher(slo.thresholdSeconds))}[${w}])) / ${all}`,
-          objective: `>= ${num(slo.objective)}%`,
-          pass: (v) => v >= target,
-        },
-        {
-          name: `p${num(slo.objective)} latency (${slo.name})`,
-          kind: 'latency_percentile',
-          query: `histogram_quantile(${num(target)}, sum by (le) (increase(${d}_bucket${selector(config)}[${w}])))`,
-          objective: `<= ${num(slo.thresholdSeconds * 1000)} ms`,
-          pass: (v) => v <= slo.thresholdSeconds,
-        },
-      );
-    }
-  }
+  const out: Spec[] = config.slos.flatMap((slo) => sloSpecs(config, slo, w));
   for (const job of Object.keys(config.jobs).sort()) {
     const j = `job_name=${quote(job)}`;
     const threshold = (config.jobs[job] as SlakitConfig['jobs'][string]).successRateThreshold;
@@ -163,12 +116,22 @@ function specs(config: SlakitConfig, w: string): Spec[] {
   return out;
 }
 
+/** What a network failure code means, for the person reading the report's error. */
+const NETWORK_HINTS: Record<string, string> = {
+  ECONNREFUSED: ' (nothing listens there: is Prometheus running, is the port right?)',
+  ENOTFOUND: ' (the host name does not resolve)',
+  EAI_AGAIN: ' (the host name does not resolve yet: DNS)',
+  ECONNRESET: ' (the connection was reset)',
+  EHOSTUNREACH: ' (no route to the host)',
+  TIMEOUT: ' (no answer within --timeout)',
+};
+
 /**
  * Runs one instant query; undefined for an empty result or NaN. Redirects are never followed (a 3xx fails with
  * `HTTP_3xx`), the answer is read up to `maxResponseBytes` (default 4 MiB, else `BODY_TOO_LARGE`), the whole exchange
  * is bounded by `timeoutMs` (default 10000, else `TIMEOUT`). `user:password@` in `prometheus` is sent as basic auth.
  * @throws Error with a `code` (`HTTP_<status>`, `TIMEOUT`, `BODY_TOO_LARGE`, `MALFORMED_RESPONSE`, a network code) and
- * a message that never holds the URL or credentials; Prometheus' own error text is included, cleaned of control
+ * a message that names the server's origin (`http://host:port`) but never its credentials, path or query; Prometheus' own error text is included, cleaned of control
  * characters and cut at 200 characters
  */
 export async function queryScalar(
@@ -190,7 +153,8 @@ export async function queryScalar(
     });
   } catch (error) {
     const code = error instanceof OutboundError ? error.code : 'NETWORK_ERROR';
-    throw queryError(`Prometheus request failed: ${code}`, code);
+    // The origin only (URL's origin never carries user:password@); the code says why (ECONNREFUSED, TIMEOUT, …).
+    throw queryError(`Prometheus at ${url.origin} cannot be reached: ${code}${NETWORK_HINTS[code] ?? ''}`, code);
   }
   let json: { status?: unknown; error?: unknown; data?: { resultType?: unknown; result?: unknown } } | undefined;
   try {

@@ -56,6 +56,8 @@ export const GENERATED_ALERTS = [
   ALERT_CATALOGUE.QueueEscalationRequired.name,
   ALERT_CATALOGUE.QueueResolutionRateLow.name,
   ALERT_CATALOGUE.HealthCheckFailing.name,
+  ALERT_CATALOGUE.EventLoopDelayHigh.name,
+  ALERT_CATALOGUE.HeapUsageHigh.name,
 ] as const;
 export type GeneratedAlert = (typeof GENERATED_ALERTS)[number];
 

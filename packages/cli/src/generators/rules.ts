@@ -1,8 +1,11 @@
 import { ALERT_CATALOGUE, type SlakitConfig, type SlakitConfigInput, type SloConfig, validateConfig } from '@slakit/core';
-import { leMatcher, METRICS, num, quote, selector } from './promql.js';
+import { num, quote } from './promql.js';
 import { type AlertingRule, alertRule, type PrometheusRuleFile, type RecordingRule, type RuleGroup } from './rule-model.js';
 import { jobsGroup } from './rules-jobs.js';
 import { healthGroup, queuesGroup } from './rules-queues-health.js';
+import { runtimeGroup } from './rules-runtime.js';
+import { sliExpressions, sliText } from './slo-sli.js';
+import { burnWindows, recordedWindows } from './slo-windows.js';
 
 export {
   type AlertingRule,
@@ -13,12 +16,12 @@ export {
   type RuleGroup,
 } from './rule-model.js';
 
-/** Windows of the SLO error-ratio recording rules (`slo:sli_error:ratio_rate<w>`). */
+/** Windows of the SLO error-ratio recording rules (`slo:sli_error:ratio_rate<w>`) of a 30-day SLO; see {@link recordedWindows}. */
 export const SLO_WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'] as const;
 
 /**
- * Multi-window multi-burn-rate alerts (Google SRE workbook, ch. 5): both the long and the short window must burn
- * faster than `factor` × the error budget.
+ * Multi-window multi-burn-rate alerts (Google SRE workbook, ch. 5) of a 30-day SLO: both the long and the short
+ * window must burn faster than `factor` × the error budget. Other periods scale them: {@link burnWindows}.
  */
 export const BURN_RATE_ALERTS = [
   { severity: 'critical', long: '1h', short: '5m', factor: 14.4 },
@@ -27,70 +30,112 @@ export const BURN_RATE_ALERTS = [
   { severity: 'warning', long: '3d', short: '6h', factor: 1 },
 ] as const;
 
-/** The error ratio of an SLO over a window, as a PromQL expression over the raw HTTP histogram. */
+/** The error ratio of an SLO over a window, as a PromQL expression (slakit's HTTP histogram or the SLO's own PromQL). */
 export function sloErrorRatioExpr(config: SlakitConfig, slo: SloConfig, window: string): string {
-  const count = `${METRICS.httpDuration}_count`;
-  if (slo.kind === 'availability') {
-    return `(sum(rate(${count}${selector(config, 'http_response_status_code=~"5.."')}[${window}])) or vector(0))\n/\nsum(rate(${count}${selector(config)}[${window}]))`;
-  }
-  return `1 - (\n  sum(rate(${METRICS.httpDuration}_bucket${selector(config, leMatcher(slo.thresholdSeconds))}[${window}]))\n  /\n  sum(rate(${count}${selector(config)}[${window}]))\n)`;
+  return sliExpressions(config, slo).ratio(window);
+}
+
+/**
+ * The error budget rules. For the event kinds (availability, latency, ratio) the period's error ratio is
+ * traffic-weighted — the sum over the period of the 5-minute bad-event rates over the sum of the 5-minute event rates
+ * (a rate of sums, as `slakit report`'s `increase` ratio) — so an idle 5-minute window weighs nothing (never NaN)
+ * and a quiet hour with errors weighs as little as its traffic. A `raw` SLO has no events: its period ratio is the
+ * time average of its 5-minute ratio (NaN samples dropped).
+ */
+function budgetRules(
+  config: SlakitConfig,
+  slo: SloConfig,
+  labels: Record<string, string>,
+  match: string,
+  budget: number,
+): RecordingRule[] {
+  const sli = sliExpressions(config, slo);
+  const errors = sli.errors('5m');
+  const total = sli.total('5m');
+  const windowLabels = { ...labels, window: slo.window };
+  const period: RecordingRule[] =
+    errors !== undefined && total !== undefined
+      ? [
+          { record: 'slo:sli_errors:rate5m', expr: errors, labels },
+          { record: 'slo:sli_events:rate5m', expr: total, labels },
+          {
+            record: 'slo:sli_error:ratio_rate_window',
+            expr: `sum_over_time(slo:sli_errors:rate5m${match}[${slo.window}])\n/\nclamp_min(sum_over_time(slo:sli_events:rate5m${match}[${slo.window}]), 1e-12)`,
+            labels: windowLabels,
+          },
+        ]
+      : [
+          {
+            record: 'slo:sli_error:ratio_rate_window',
+            expr: `avg_over_time(slo:sli_error:ratio_rate5m${match}[${slo.window}])`,
+            labels: windowLabels,
+          },
+        ];
+  return [
+    ...period,
+    { record: 'slo:objective:ratio', expr: `vector(${num(slo.objective / 100)})`, labels },
+    { record: 'slo:error_budget:ratio', expr: `vector(${num(budget)})`, labels },
+    {
+      record: 'slo:error_budget:remaining_ratio',
+      expr: `1 - (slo:sli_error:ratio_rate_window${match} / ${num(budget)})`,
+      labels: windowLabels,
+    },
+  ];
+}
+
+function burnAlert(
+  config: SlakitConfig,
+  slo: SloConfig,
+  severity: 'critical' | 'warning',
+  match: string,
+  budget: number,
+): AlertingRule {
+  const pairs = burnWindows(slo.window).filter((a) => a.severity === severity);
+  const expr = pairs
+    .map(
+      (p) =>
+        `(\n  slo:sli_error:ratio_rate${p.long}${match} > (${num(p.factor)} * ${num(budget)})\n  and\n  slo:sli_error:ratio_rate${p.short}${match} > (${num(p.factor)} * ${num(budget)})\n)`,
+    )
+    .join('\nor\n');
+  const burns = pairs.map(
+    (p) => `${num(p.factor)}× over ${p.long}/${p.short} (${num(p.budgetShare * 100)}% of the budget in ${p.long})`,
+  );
+  const catalogueName =
+    severity === 'critical' ? ALERT_CATALOGUE.SloErrorBudgetBurnCritical.name : ALERT_CATALOGUE.SloErrorBudgetBurnWarning.name;
+  const own = slo.alerting;
+  const rule = alertRule(
+    config,
+    catalogueName,
+    severity,
+    expr,
+    { ...own?.labels, slo: slo.name },
+    {
+      summary: `${config.service}: SLO ${slo.name} is burning its error budget ${severity === 'critical' ? 'fast' : 'steadily'}`,
+      // $value is the left-hand side of the matching pair: the error ratio over its long window.
+      description: `The ${sliText(slo)} over ${slo.window} is at risk: the error ratio burns the budget at ${burns.join(' or ')}. Error ratio over the long window (${pairs.map((p) => p.long).join(' or ')}): {{ $value | humanizePercentage }}; budget ${num(budget * 100)}%.`,
+      action:
+        severity === 'critical'
+          ? 'Page: find the failing route or dependency (HTTP dashboard), roll back the last deploy if it correlates.'
+          : 'Open a ticket: review the error budget trend and the slowest/failing routes this week.',
+    },
+  );
+  const name = severity === 'critical' ? own?.names?.page : own?.names?.ticket;
+  // Own annotations never replace the runbook link and the text slakit's alerts carry.
+  return { ...rule, alert: name ?? rule.alert, annotations: { ...own?.annotations, ...rule.annotations } };
 }
 
 function sloGroup(config: SlakitConfig, slo: SloConfig): RuleGroup {
   const labels = { service: config.service, slo: slo.name };
   const match = `{service=${quote(config.service)},slo=${quote(slo.name)}}`;
   const budget = 1 - slo.objective / 100;
-  const rules: (RecordingRule | AlertingRule)[] = SLO_WINDOWS.map((w) => ({
+  const rules: (RecordingRule | AlertingRule)[] = recordedWindows(slo.window).map((w) => ({
     record: `slo:sli_error:ratio_rate${w}`,
     expr: sloErrorRatioExpr(config, slo, w),
     labels,
   }));
-  rules.push(
-    {
-      record: 'slo:sli_error:ratio_rate_window',
-      expr: `sum_over_time(slo:sli_error:ratio_rate5m${match}[${slo.window}])\n/\ncount_over_time(slo:sli_error:ratio_rate5m${match}[${slo.window}])`,
-      labels: { ...labels, window: slo.window },
-    },
-    { record: 'slo:objective:ratio', expr: `vector(${num(slo.objective / 100)})`, labels },
-    { record: 'slo:error_budget:ratio', expr: `vector(${num(budget)})`, labels },
-    {
-      record: 'slo:error_budget:remaining_ratio',
-      expr: `1 - (slo:sli_error:ratio_rate_window${match} / ${num(budget)})`,
-      labels: { ...labels, window: slo.window },
-    },
-  );
-  const what =
-    slo.kind === 'availability'
-      ? `availability (non-5xx share) objective ${num(slo.objective)}%`
-      : `latency objective: ${num(slo.objective)}% of requests within ${num(slo.thresholdSeconds * 1000)} ms`;
-  for (const severity of ['critical', 'warning'] as const) {
-    const pairs = BURN_RATE_ALERTS.filter((a) => a.severity === severity);
-    const expr = pairs
-      .map(
-        (p) =>
-          `(\n  slo:sli_error:ratio_rate${p.long}${match} > (${num(p.factor)} * ${num(budget)})\n  and\n  slo:sli_error:ratio_rate${p.short}${match} > (${num(p.factor)} * ${num(budget)})\n)`,
-      )
-      .join('\nor\n');
-    rules.push(
-      alertRule(
-        config,
-        severity === 'critical'
-          ? ALERT_CATALOGUE.SloErrorBudgetBurnCritical.name
-          : ALERT_CATALOGUE.SloErrorBudgetBurnWarning.name,
-        severity,
-        expr,
-        { slo: slo.name },
-        {
-          summary: `${config.service}: SLO ${slo.name} is burning its error budget ${severity === 'critical' ? 'fast' : 'steadily'}`,
-          description: `The ${what} over ${slo.window} is at risk: the error ratio burns the budget at ${pairs.map((p) => `${p.factor}× over ${p.long}/${p.short}`).join(' or ')}. Current ${pairs[0]?.short} error ratio: {{ $value | humanizePercentage }}.`,
-          action:
-            severity === 'critical'
-              ? 'Page: find the failing route or dependency (HTTP dashboard), roll back the last deploy if it correlates.'
-              : 'Open a ticket: review the error budget trend and the slowest/failing routes this week.',
-        },
-      ),
-    );
-  }
+  rules.push(...budgetRules(config, slo, labels, match, budget));
+  if (slo.alerting?.page !== false) rules.push(burnAlert(config, slo, 'critical', match, budget));
+  if (slo.alerting?.ticket !== false) rules.push(burnAlert(config, slo, 'warning', match, budget));
   return { name: `slakit:${config.service}:slo:${slo.name}`, interval: config.prometheus.evaluationInterval, rules };
 }
 
@@ -108,5 +153,6 @@ export function generateRules(input: SlakitConfig | SlakitConfigInput): Promethe
   const queues = queuesGroup(config);
   if (queues) groups.push(queues);
   groups.push(healthGroup(config));
+  groups.push(runtimeGroup(config));
   return { groups };
 }

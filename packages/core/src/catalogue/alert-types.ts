@@ -27,7 +27,7 @@ export interface AlertDefinition {
   readonly name: string;
   readonly severity: Severity;
   /** The label naming what the alert is about. */
-  readonly subject: 'job_name' | 'queue' | 'check' | 'slo';
+  readonly subject: 'job_name' | 'queue' | 'check' | 'slo' | 'service';
   /** The labels every instance carries. */
   readonly labels: readonly LabelKey[];
   /** The summary, with `{label}` placeholders (the fired text adds the measured values). */

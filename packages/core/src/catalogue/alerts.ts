@@ -8,6 +8,7 @@
 import type { AlertDefinition } from './alert-types.js';
 import { JOB_ATTEMPT_ALERTS } from './alerts-jobs-attempts.js';
 import { QUEUE_HEALTH_ALERTS } from './alerts-queues-health.js';
+import { RUNTIME_ALERTS } from './alerts-runtime.js';
 import { JOB_RULE_DEFAULTS as D, JOB_RULE_PARITY as P } from './job-rules.js';
 
 export type { AlertDefinition, AlertRule, AlertRuntime } from './alert-types.js';
@@ -20,9 +21,10 @@ export const ALERT_CATALOGUE = {
     subject: 'slo',
     labels: ['alertname', 'severity', 'service', 'slo'],
     summary: '{service}: SLO {slo} is burning its error budget fast',
-    description: 'The error ratio burns the SLO error budget at 14.4× over 1h/5m or 6× over 6h/30m.',
+    description:
+      'The error ratio burns 2 % of the error budget within 1/720 of the SLO period or 5 % within 1/120 (30d: 14.4× over 1h/5m or 6× over 6h/30m; other periods scale, docs/alerts.md).',
     runbook: 'docs/runbooks/SloErrorBudgetBurnCritical.md',
-    rule: { expr: 'error ratio > 14.4 × budget over 1h **and** 5m, or > 6 × over 6h **and** 30m' },
+    rule: { expr: '30d: error ratio > 14.4 × budget over 1h **and** 5m, or > 6 × over 6h **and** 30m (scaled to the period)' },
   },
   SloErrorBudgetBurnWarning: {
     name: 'SloErrorBudgetBurnWarning',
@@ -30,9 +32,10 @@ export const ALERT_CATALOGUE = {
     subject: 'slo',
     labels: ['alertname', 'severity', 'service', 'slo'],
     summary: '{service}: SLO {slo} is burning its error budget steadily',
-    description: 'The error ratio burns the SLO error budget at 3× over 1d/2h or 1× over 3d/6h.',
+    description:
+      'The error ratio burns 10 % of the error budget within 1/30 or 1/10 of the SLO period (30d: 3× over 1d/2h or 1× over 3d/6h; other periods scale).',
     runbook: 'docs/runbooks/SloErrorBudgetBurnWarning.md',
-    rule: { expr: 'error ratio > 3 × budget over 1d **and** 2h, or > 1 × over 3d **and** 6h' },
+    rule: { expr: '30d: error ratio > 3 × budget over 1d **and** 2h, or > 1 × over 3d **and** 6h (scaled to the period)' },
   },
   JobSlaBreachWarning: {
     name: 'JobSlaBreachWarning',
@@ -188,6 +191,7 @@ export const ALERT_CATALOGUE = {
   },
   ...JOB_ATTEMPT_ALERTS,
   ...QUEUE_HEALTH_ALERTS,
+  ...RUNTIME_ALERTS,
 } as const satisfies Record<string, AlertDefinition>;
 
 /** An alert name of the catalogue. */

@@ -16,7 +16,8 @@ describe('the catalogue', () => {
       expect(prometheusName(m.otel, m.unit, m.type), m.otel).toBe(m.prometheus);
       const series = m.type === 'histogram' ? ['_bucket', '_sum', '_count'].map((s) => m.prometheus + s) : [m.prometheus];
       expect(m.series, m.otel).toEqual(series);
-      const type = m.instrument === 'histogram' ? 'histogram' : m.instrument === 'counter' ? 'counter' : 'gauge';
+      const counter = m.instrument === 'counter' || m.instrument === 'observableCounter';
+      const type = m.instrument === 'histogram' ? 'histogram' : counter ? 'counter' : 'gauge';
       expect(m.type, m.otel).toBe(type);
     }
   });

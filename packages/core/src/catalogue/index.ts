@@ -13,3 +13,4 @@ export {
   type OtelMetricName,
   type PrometheusMetricName,
 } from './metrics.js';
+export { RUNTIME_METRIC_GROUPS, RUNTIME_METRICS, type RuntimeMetricGroup } from './metrics-runtime.js';

@@ -11,7 +11,14 @@ export interface MetricDefinition {
   /** Instrument unit (UCUM); `''` for none. */
   readonly unit: string;
   /** Instrument kind as created on the meter. */
-  readonly instrument: 'histogram' | 'counter' | 'upDownCounter' | 'gauge' | 'observableGauge';
+  readonly instrument:
+    | 'histogram'
+    | 'counter'
+    | 'upDownCounter'
+    | 'gauge'
+    | 'observableGauge'
+    | 'observableCounter'
+    | 'observableUpDownCounter';
   /** Prometheus metric type in the exposition. */
   readonly type: 'histogram' | 'counter' | 'gauge';
   /** Prometheus metric name (the `# TYPE` line). */

@@ -7,6 +7,7 @@
 import type { MetricDefinition } from './metric-types.js';
 import { JOB_ATTEMPT_METRICS } from './metrics-job-attempts.js';
 import { JOB_METRICS } from './metrics-jobs.js';
+import { RUNTIME_METRICS } from './metrics-runtime.js';
 
 export type { MetricDefinition, MetricPackage } from './metric-types.js';
 
@@ -128,6 +129,7 @@ export const METRIC_CATALOGUE = {
     meaning: 'alerts currently firing',
     package: 'core',
   },
+  ...RUNTIME_METRICS,
 } as const satisfies Record<string, MetricDefinition>;
 
 /** A metric of the catalogue, by its camelCase name. */

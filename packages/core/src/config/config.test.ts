@@ -76,7 +76,7 @@ describe('defineConfig / validateConfig', () => {
     [
       { ...base, slos: [{ name: 'x', kind: 'throughput', objective: 99 }] },
       'slos[0].kind',
-      'must have kind "availability" or "latency"',
+      'must have kind "availability", "latency", "ratio" or "raw"',
     ],
     [{ ...base, slos: [{ name: 'x', kind: 'latency', objective: 99 }] }, 'slos[0].thresholdSeconds', 'is required'],
     [
@@ -99,7 +99,14 @@ describe('defineConfig / validateConfig', () => {
       'jobs.cleanup_pdfs.schedule',
       'cron expression',
     ],
-    [{ ...base, jobs: { 'Cleanup-PDFs': { budgetSeconds: 10 } } }, 'jobs.Cleanup-PDFs', 'job name'],
+    // a bad name is reported on its record, not as a field named by the bad value (issue #25 item 7)
+    [{ ...base, jobs: { 'Cleanup-PDFs': { budgetSeconds: 10 } } }, 'jobs', 'keys must each be a job name'],
+    // a bad time zone is reported on `timezone`, not on the schedule it would have broken (issue #25 item 7)
+    [
+      { ...base, jobs: { cleanup_pdfs: { budgetSeconds: 10, schedule: '0 * * * *', timezone: 'Mars/Olympus' } } },
+      'jobs.cleanup_pdfs.timezone',
+      'IANA time zone',
+    ],
     [{ ...base, jobs: { cleanup_pdfs: { budgetSecond: 10 } } }, 'jobs.cleanup_pdfs.budgetSecond', 'is not a known option'],
     [{ ...base, queues: { q: { depthWarning: 600 } } }, 'queues.q.depthWarning', 'must be < depthCritical'],
     [

@@ -37,3 +37,4 @@ export {
   selectorProblem,
   slakitSeriesLabels,
 } from './selector.js';
+export { SLO_NAME, WINDOW_PLACEHOLDER } from './slo-section.js';

@@ -48,3 +48,13 @@ export function formatDuration(seconds: number): string {
   }
   return out;
 }
+
+/** Whether `Intl` knows a time zone (`Europe/Berlin`, `UTC`). */
+export function validTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}

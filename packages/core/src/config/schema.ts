@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import { describeValue, SlakitError } from '../errors.js';
 import { lazySchema, zod } from '../validation/lazy.js';
 import { knownKeysError, unknownKeyText } from '../validation/options.js';
-import { alerting, HEALTH_FAILING_FOR, health, job, NAME, namedRecord, prometheus, queue, SERVICE, slo } from './sections.js';
+import { alerting, HEALTH_FAILING_FOR, health, job, NAME, namedRecord, prometheus, queue, SERVICE } from './sections.js';
+import { slo } from './slo-section.js';
 
 /** The zod schema of the slakit config (exported for tooling; prefer {@link defineConfig} / {@link validateConfig}). */
 export const configSchema = lazySchema(() =>
@@ -101,8 +102,16 @@ export function validateConfig(input: unknown, source?: string): SlakitConfig {
         message = 'is required';
       // Shared option schemas (validation/fields.ts) describe what they accept: "a number of seconds > 0".
       if (!/^(must|is|has) /.test(message)) message = `must be ${message}`;
-      const shown = isKey ? `key ${describeValue(path[path.length - 1])}` : describeValue(valueAt(input, path), formatPath(path));
-      return { field: formatPath(path), text: `${formatPath(path)} ${message}, got ${shown}` };
+      if (isKey) {
+        // A bad name is a property of its parent (`jobs`), not a field named by the bad value itself.
+        const parent = formatPath(path.slice(0, -1));
+        const key = describeValue(path[path.length - 1]);
+        return { field: parent, text: `${parent} keys must each ${message.replace(/^must /, '')}, got key ${key}` };
+      }
+      return {
+        field: formatPath(path),
+        text: `${formatPath(path)} ${message}, got ${describeValue(valueAt(input, path), formatPath(path))}`,
+      };
     });
     const first = problems[0] as { field: string };
     throw new SlakitError(

@@ -4,7 +4,7 @@ import { JOB_RULE_DEFAULTS as D } from '../catalogue/job-rules.js';
 import { nonNegativeSeconds, QUEUE_FIELDS, RULE_FIELDS, SLA_FIELDS } from '../validation/fields.js';
 import { lazySchema, zod } from '../validation/lazy.js';
 import { FORBIDDEN_KEYS, knownKeysError } from '../validation/options.js';
-import { cronPeriodSeconds, PROMETHEUS_DURATION } from './period.js';
+import { cronPeriodSeconds, PROMETHEUS_DURATION, validTimeZone } from './period.js';
 import { labelNameClash, selectorProblem } from './selector.js';
 
 /**
@@ -13,7 +13,7 @@ import { labelNameClash, selectorProblem } from './selector.js';
  */
 
 /** A strict object whose unknown keys are reported with a did-you-mean against its known keys. */
-function strict<T extends z.core.$ZodLooseShape>(shape: T) {
+export function strict<T extends z.core.$ZodLooseShape>(shape: T) {
   return zod().strictObject(shape, { error: knownKeysError(Object.keys(shape)) });
 }
 
@@ -42,21 +42,18 @@ export function namedRecord<T extends z.ZodType>(pattern: RegExp, what: string, 
 }
 
 export const NAME = /^[a-z][a-z0-9_]*$/;
+
 export const SERVICE = /^[a-z][a-z0-9_-]*$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
 /** The default `health.failingFor`: the `for` of `HealthCheckFailing` in the catalogue. */
 export const HEALTH_FAILING_FOR: string = ALERT_CATALOGUE.HealthCheckFailing.rule.for;
 
-const name = (what: string) =>
-  zod()
-    .string()
-    .regex(NAME, { error: `must be a ${what} name matching ${NAME}` });
-const duration = lazySchema(() =>
+export const duration = lazySchema(() =>
   zod().string().regex(PROMETHEUS_DURATION, { error: 'must be a Prometheus duration such as 30s, 5m, 1h, 30d' }),
 );
-const positive = lazySchema(() => zod().number({ error: 'must be a number' }).finite().gt(0, { error: 'must be > 0' }));
-const percent = lazySchema(() =>
+export const positive = lazySchema(() => zod().number({ error: 'must be a number' }).finite().gt(0, { error: 'must be > 0' }));
+export const percent = lazySchema(() =>
   zod().number({ error: 'must be a number' }).gt(0, { error: 'must be > 0' }).lt(100, { error: 'must be < 100' }),
 );
 const envName = lazySchema(() =>
@@ -66,30 +63,6 @@ const httpUrl = lazySchema(() =>
   zod()
     .string()
     .refine((v) => /^https?:\/\/[^\s]+$/.test(v), { error: 'must be an http(s) URL' }),
-);
-
-const sloBase = () => ({
-  name: name('SLO'),
-  /** Target share of good events, in percent (0 < objective < 100), e.g. 99.9. */
-  objective: percent,
-  /** Compliance window (Prometheus duration); default 30d. */
-  window: duration.default('30d'),
-  description: zod().string().optional(),
-});
-
-const availabilitySlo = lazySchema(() => strict({ ...sloBase(), kind: zod().literal('availability') }));
-const latencySlo = lazySchema(() =>
-  strict({
-    ...sloBase(),
-    kind: zod().literal('latency'),
-    /** A request is good when it completes within this many seconds. */
-    thresholdSeconds: positive,
-  }),
-);
-export const slo = lazySchema(() =>
-  zod().discriminatedUnion('kind', [availabilitySlo, latencySlo], {
-    error: 'must have kind "availability" or "latency"',
-  }),
 );
 
 export const job = lazySchema(() => {
@@ -145,7 +118,14 @@ export const job = lazySchema(() => {
           message: 'must be < criticalPercent',
           input: value.warningPercent,
         });
-      if (value.schedule !== undefined) {
+      if (value.timezone !== undefined && !validTimeZone(value.timezone)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['timezone'],
+          message: 'must be an IANA time zone such as Europe/Berlin or UTC',
+          input: value.timezone,
+        });
+      } else if (value.schedule !== undefined) {
         try {
           cronPeriodSeconds(value.schedule, value.timezone);
         } catch (error) {

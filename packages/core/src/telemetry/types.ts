@@ -65,6 +65,30 @@ export interface TelemetryOptions {
   logger?: Logger | Omit<LoggerOptions, 'context' | 'serviceName' | 'serviceVersion' | 'environment'>;
   /** Deadline for `forceFlush()` and `shutdown()` in ms; default 5000. They never take longer. */
   shutdownTimeoutMs?: number;
+  /**
+   * Runtime metrics (event loop, V8 heap, GC, process CPU and memory; docs/metrics.md), recorded by OpenTelemetry's
+   * runtime libraries into slakit's meter. Default `false` (none). `true` turns every group on; an object turns on
+   * every group not set to `false` in it. Groups and the optional peer dependency each needs:
+   * `eventLoop`, `heap`, `gc` — `@opentelemetry/instrumentation-runtime-node` (~0.36); `cpu`, `memory` —
+   * `@opentelemetry/instrumentation-host-metrics` (~0.6). Stopped by `shutdown()`.
+   */
+  runtimeMetrics?: boolean | RuntimeMetricsOptions;
+}
+
+/** The groups of {@link TelemetryOptions.runtimeMetrics}; each defaults to `true` once the object is given. */
+export interface RuntimeMetricsOptions {
+  /** Event loop delay (min/max/mean/stddev/p50/p90/p99), utilization, time per state and active resources. */
+  eventLoop?: boolean;
+  /** V8 heap used/size/available/physical per space, and the heap limit. */
+  heap?: boolean;
+  /** Garbage collection durations by type. */
+  gc?: boolean;
+  /** Process CPU time and utilization. */
+  cpu?: boolean;
+  /** Process resident memory. */
+  memory?: boolean;
+  /** Sampling resolution of the event loop delay histogram in ms; default 10. */
+  eventLoopResolutionMs?: number;
 }
 
 /** The context API slakit components use: the global one, or a private one when globals are not registered. */

@@ -106,6 +106,23 @@ export const telemetryOptionsSchema = opt.object(
     ),
     logger: opt.union([DUCK.logger, loggerOptionsSchema], 'a pino logger or logger options { level?, destination?, redact? }'),
     shutdownTimeoutMs: positiveMs(),
+    runtimeMetrics: opt.union(
+      [
+        opt.boolean(),
+        opt.object(
+          {
+            eventLoop: opt.boolean(),
+            heap: opt.boolean(),
+            gc: opt.boolean(),
+            cpu: opt.boolean(),
+            memory: opt.boolean(),
+            eventLoopResolutionMs: integerAtLeast(1, 'an integer of ms from 1 to 1000', 1000),
+          },
+          'an object { eventLoop?, heap?, gc?, cpu?, memory?, eventLoopResolutionMs? }',
+        ),
+      ],
+      'true, false or an object { eventLoop?, heap?, gc?, cpu?, memory?, eventLoopResolutionMs? }',
+    ),
   },
   'an object of telemetry options',
 );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HTTP_METHODS, METHOD_VALUES, methodIndex, normalizeMethod } from './route.js';
+import { HTTP_METHODS, METHOD_VALUES, methodIndex, normalizeMethod } from './method.js';
 
 describe('request methods', () => {
   it('keeps every semconv method (including the first, CONNECT) and maps anything else to _OTHER', () => {

@@ -14,7 +14,8 @@ import {
   METRIC_CATALOGUE as M,
   type Telemetry,
 } from '@slakit/core';
-import { METHOD_VALUES as METHODS } from './route.js';
+import { type LabelSetup, labelAttributes } from './labels.js';
+import { METHOD_VALUES as METHODS } from './method.js';
 
 /** The route value used once `maxRoutes` distinct routes have been seen. */
 export const OVERFLOW_ROUTE = '_overflow';
@@ -22,6 +23,8 @@ export const OVERFLOW_ROUTE = '_overflow';
 /** The bound duration series of one route. */
 export interface RouteSeries {
   route: string;
+  /** Declared by the app (a route template it registered): never counted against `maxRoutes`. */
+  declared: boolean;
   /** (status, method, scheme) → series, for requests without an error type or with the 5xx status as error type. */
   byCode: Map<number, BoundHistogram>;
   /** Other error types (thrown, aborted). */
@@ -38,6 +41,10 @@ export interface SeriesCache {
   readonly active: FastSum;
   readonly overflow: BoundSum;
   readonly maxRoutes: number;
+  /** Custom labels (static and per request); undefined: none. */
+  readonly labels: LabelSetup | undefined;
+  /** Undeclared routes seen (the ones `maxRoutes` caps). */
+  undeclared: number;
   readonly warn: (fields: object, message: string) => void;
   readonly routes: Map<string, RouteSeries>;
   readonly activeSeries: (BoundSum | undefined)[];
@@ -48,7 +55,7 @@ export interface SeriesCache {
 }
 
 /** Creates the instruments (pre-bound: the SDK's per-call attribute hashing is a recorded request's largest cost). */
-export function createSeriesCache(telemetry: Telemetry, buckets: number[], maxRoutes: number): SeriesCache {
+export function createSeriesCache(telemetry: Telemetry, buckets: number[], maxRoutes: number, labels?: LabelSetup): SeriesCache {
   const { fast, logger } = telemetry;
   return {
     duration: fast.histogram(M.httpDuration.otel, {
@@ -60,6 +67,8 @@ export function createSeriesCache(telemetry: Telemetry, buckets: number[], maxRo
     active: fast.upDownCounter(M.httpActive.otel, { description: M.httpActive.help }),
     overflow: fast.counter(M.httpRouteOverflow.otel, { description: M.httpRouteOverflow.help }).bind({}),
     maxRoutes,
+    labels,
+    undeclared: 0,
     warn: (fields, message) => logger.warn(fields, message),
     routes: new Map(),
     activeSeries: [],
@@ -75,12 +84,17 @@ export function statusText(cache: SeriesCache, status: number): string {
   return (cache.statusTexts[status] ??= String(status));
 }
 
-/** The series of `route`, or of {@link OVERFLOW_ROUTE} once `maxRoutes` routes are known (warned once). */
-export function seriesFor(cache: SeriesCache, route: string): RouteSeries {
+/**
+ * The series of `route`. Routes the app declared (`declared`: a template it registered) always get their own;
+ * others get their own until `maxRoutes` of them are known, then {@link OVERFLOW_ROUTE} (warned once) — so a flood of
+ * undeclared values never starves the app's real routes.
+ */
+export function seriesFor(cache: SeriesCache, route: string, declared = false): RouteSeries {
   const known = cache.routes.get(route);
   if (known) return known;
-  if (cache.routes.size < cache.maxRoutes) {
-    const created: RouteSeries = { route, byCode: new Map(), byKey: new Map() };
+  if (declared || cache.undeclared < cache.maxRoutes) {
+    if (!declared) cache.undeclared++;
+    const created: RouteSeries = { route, declared, byCode: new Map(), byKey: new Map() };
     cache.routes.set(route, created);
     return created;
   }
@@ -93,7 +107,7 @@ export function seriesFor(cache: SeriesCache, route: string): RouteSeries {
       `slakit http: more than ${maxRoutes} distinct routes; further routes are recorded as ${OVERFLOW_ROUTE}`,
     );
   }
-  cache.overflowSeries ??= { route: OVERFLOW_ROUTE, byCode: new Map(), byKey: new Map() };
+  cache.overflowSeries ??= { route: OVERFLOW_ROUTE, declared: false, byCode: new Map(), byKey: new Map() };
   return cache.overflowSeries;
 }
 
@@ -104,12 +118,13 @@ function bindDuration(
   route: string,
   status: number,
   errorType: string | undefined,
+  combo: number,
 ): BoundHistogram {
-  const attrs: Attributes = {
-    [ATTR_HTTP_REQUEST_METHOD]: method,
-    [ATTR_URL_SCHEME]: https ? 'https' : 'http',
-    [ATTR_HTTP_ROUTE]: route,
-  };
+  const labels = cache.labels;
+  const attrs: Attributes = labels ? labelAttributes(labels, combo) : {};
+  attrs[ATTR_HTTP_REQUEST_METHOD] = method;
+  attrs[ATTR_URL_SCHEME] = https ? 'https' : 'http';
+  attrs[ATTR_HTTP_ROUTE] = route;
   if (status > 0) attrs[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
   if (errorType !== undefined) attrs[ATTR_ERROR_TYPE] = errorType;
   return cache.duration.bind(attrs);
@@ -123,22 +138,24 @@ export function durationFor(
   https: boolean,
   status: number,
   errorType: string | undefined,
+  combo = 0,
 ): BoundHistogram {
   const method = METHODS[methodIndex] as string;
-  // The common case (no error type, or the 5xx status as error type) is keyed by one integer.
+  // The common case (no error type, or the 5xx status as error type) is keyed by one integer (custom label values
+  // included as their combination's index).
   if (errorType === undefined || errorType === statusText(cache, status)) {
-    const code = (status * METHODS.length + methodIndex) * 2 + (https ? 1 : 0);
+    const code = ((status * METHODS.length + methodIndex) * 2 + (https ? 1 : 0)) * (cache.labels?.combinations ?? 1) + combo;
     let bound = rs.byCode.get(code);
     if (!bound) {
-      bound = bindDuration(cache, method, https, rs.route, status, errorType);
+      bound = bindDuration(cache, method, https, rs.route, status, errorType, combo);
       rs.byCode.set(code, bound);
     }
     return bound;
   }
-  const key = `${methodIndex} ${https} ${status} ${errorType}`;
+  const key = `${methodIndex} ${https} ${status} ${errorType} ${combo}`;
   let bound = rs.byKey.get(key);
   if (!bound) {
-    bound = bindDuration(cache, method, https, rs.route, status, errorType);
+    bound = bindDuration(cache, method, https, rs.route, status, errorType, combo);
     rs.byKey.set(key, bound);
   }
   return bound;
@@ -150,6 +167,7 @@ export function activeFor(cache: SeriesCache, methodIndex: number, https: boolea
   let bound = cache.activeSeries[i];
   if (!bound) {
     bound = cache.active.bind({
+      ...cache.labels?.static,
       [ATTR_HTTP_REQUEST_METHOD]: METHODS[methodIndex] as string,
       [ATTR_URL_SCHEME]: https ? 'https' : 'http',
     });

@@ -1,4 +1,4 @@
-import { urlPath } from './route.js';
+import { urlPath } from './method.js';
 
 /** What instrument() does with a request path: measure it, pass it on unmeasured, or serve the scrape. */
 export const MEASURE = 0;
