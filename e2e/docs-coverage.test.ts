@@ -63,13 +63,17 @@ describe('docs/metrics.md', () => {
         });
         return { processed: 1 };
       },
-      { budgetSeconds: 10, telemetry, leases, env: {} },
+      { budgetSeconds: 10, telemetry, leases, env: {}, stallSeconds: 60 },
     );
-    const running = job();
+    const running = job(undefined, { scheduledAt: new Date(Date.now() - 1000) }); // a start delay
     await new Promise((r) => setTimeout(r, 20));
     await job(); // skipped_locked: lease contention
     release();
     await running;
+    const second = job(); // a second executed run: the interval between the two
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    await second;
     const sched = schedule('0 0 * * *', job, { telemetry });
     const queue = watchQueue('docs_queue', {
       probe: async () => ({

@@ -13,9 +13,9 @@ export interface Fixture {
   url: string;
   telemetry: Telemetry;
   health: Health;
-  /** Runs `e2e_breach` once: 1.3 s against a 1 s budget (utilization 1.3). */
+  /** Runs `e2e_breach` once: 1.3 s against a 1 s budget (utilization 1.3), 2 s after its slot (a start delay). */
   runBreach: () => Promise<RunResult>;
-  /** Runs `e2e_failing` once: throws. */
+  /** Runs `e2e_failing` once: throws on both of its attempts (retries exhausted). */
   runFailing: () => Promise<void>;
   queue: QueueMonitor;
   close: () => Promise<void>;
@@ -62,14 +62,14 @@ export async function startFixture(config: SlakitConfig): Promise<Fixture> {
       await new Promise((r) => setTimeout(r, 1300));
       return { processed: 10 };
     },
-    { ...jobSla(config, 'e2e_breach'), telemetry },
+    { ...jobSla(config, 'e2e_breach'), telemetry, stallSeconds: 60 },
   );
   const failing = withSla(
     'e2e_failing',
     async () => {
       throw new Error('injected failure');
     },
-    { ...jobSla(config, 'e2e_failing'), telemetry },
+    { ...jobSla(config, 'e2e_failing'), telemetry, retry: { attempts: 2, baseMs: 10 } },
   );
   const queue = watchQueue('e2e_queue', {
     probe: async () => ({
@@ -89,7 +89,7 @@ export async function startFixture(config: SlakitConfig): Promise<Fixture> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     telemetry,
     health,
-    runBreach: () => breach(),
+    runBreach: () => breach(undefined, { scheduledAt: new Date(Date.now() - 2000) }),
     runFailing: async () => {
       await failing().catch(() => undefined);
     },

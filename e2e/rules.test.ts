@@ -298,6 +298,55 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'retries: plain retries 1 of 2 runs (rate 0.5 > 0.2), exhausted on a until b runs; hourly 1 retry in 6 runs (silent)',
+    series: [
+      ['job_runs_total{job_name="plain",outcome="succeeded"}', '0+1x30'],
+      ['job_runs_total{job_name="plain",outcome="failed"}', '0+1x30'],
+      ['job_retries_total{job_name="plain"}', '0+1x30'],
+      ['job_runs_total{job_name="hourly",outcome="succeeded"}', '0+1x30'],
+      ['job_retries_total{job_name="hourly"}', '0x10 1x20'],
+      ['job_last_run_retries_exhausted{job_name="plain",instance="a"}', '1x30'],
+      ['job_last_run_timestamp_seconds{job_name="plain",instance="a"}', '100x30'],
+      ['job_last_run_retries_exhausted{job_name="plain",instance="b"}', '0x30'],
+      ['job_last_run_timestamp_seconds{job_name="plain",instance="b"}', '50x9 700x20'],
+    ],
+    checks: [
+      { at: '20m', alert: 'JobRetryRateHigh', expect: [warn({ job_name: 'plain' })] },
+      { at: '5m', alert: 'JobRetriesExhausted', expect: [crit({ job_name: 'plain' })] },
+      { at: '15m', alert: 'JobRetriesExhausted', expect: [] }, // b ran last, without exhausting its retries
+    ],
+  },
+  {
+    name: 'late start: plain (normal, 60 s) started 75 s late, hourly 45 s late (silent); a newer on-time run on b resolves',
+    series: [
+      ['job_last_run_start_delay_seconds{job_name="plain",instance="a"}', '75x30'],
+      ['job_last_run_timestamp_seconds{job_name="plain",instance="a"}', '100x30'],
+      ['job_last_run_start_delay_seconds{job_name="plain",instance="b"}', '0.5x30'],
+      ['job_last_run_timestamp_seconds{job_name="plain",instance="b"}', '50x9 700x20'],
+      ['job_last_run_start_delay_seconds{job_name="hourly",instance="a"}', '45x30'],
+      ['job_last_run_timestamp_seconds{job_name="hourly",instance="a"}', '100x30'],
+    ],
+    checks: [
+      { at: '5m', alert: 'JobStartLate', expect: [warn({ job_name: 'plain' })] },
+      { at: '15m', alert: 'JobStartLate', expect: [] },
+    ],
+  },
+  {
+    name: 'utilisation streak: plain 3 runs in a row at ≥ 80 % on a, until b runs below; hourly 2 (silent)',
+    series: [
+      ['job_high_utilization_streak{job_name="plain",instance="a"}', '3x30'],
+      ['job_last_run_timestamp_seconds{job_name="plain",instance="a"}', '100x30'],
+      ['job_high_utilization_streak{job_name="plain",instance="b"}', '0x30'],
+      ['job_last_run_timestamp_seconds{job_name="plain",instance="b"}', '50x9 700x20'],
+      ['job_high_utilization_streak{job_name="hourly",instance="a"}', '2x30'],
+      ['job_last_run_timestamp_seconds{job_name="hourly",instance="a"}', '100x30'],
+    ],
+    checks: [
+      { at: '5m', alert: 'JobUtilizationStreak', expect: [crit({ job_name: 'plain' })] },
+      { at: '15m', alert: 'JobUtilizationStreak', expect: [] },
+    ],
+  },
+  {
     name: 'runtime: an event loop blocked for 5 minutes on one instance',
     series: [
       ['nodejs_eventloop_delay_p99_seconds{instance="a"}', '0.8x10'],

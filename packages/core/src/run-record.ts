@@ -24,4 +24,6 @@ export interface RunRecord {
   /** Sanitised, at most 500 characters. */
   errorMessage: string | undefined;
   dryRun: boolean;
+  /** Attempts the run took (`withSla({ retry })`); undefined or 1 for a run without retries. */
+  attempts?: number;
 }

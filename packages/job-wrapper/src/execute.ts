@@ -1,10 +1,13 @@
-import { type Span, trace } from '@opentelemetry/api';
+import { type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import { recordException, safeText } from '@slakit/core';
 import type { Logger } from 'pino';
 import type { JobSettings } from './job-settings.js';
 import type { Lease } from './lease.js';
-import { type Execution, errorInfo, type RunBase } from './outcome.js';
+import { type Execution, errorInfo, type RunBase, returnedProcessed } from './outcome.js';
+import { backoff, retryDelayMs, shouldRetry } from './retry.js';
 import { type BudgetFired, budgetAlert } from './rules.js';
-import type { JobContext, JobReturn } from './types.js';
+import { watchStall } from './stall.js';
+import type { AttemptRecord, JobContext, JobReturn } from './types.js';
 
 const HARD_DEADLINE = Symbol('hard deadline');
 
@@ -20,6 +23,8 @@ interface Watch {
   /** Resolves at the hard deadline (after the job had a few microtasks to honour the abort); undefined when off. */
   hardDeadline: Promise<typeof HARD_DEADLINE> | undefined;
   abortedBy(): 'lease_lost' | 'timed_out' | undefined;
+  /** The job reported progress (resets the stall watch, `job_last_progress_timestamp_seconds`). */
+  progressed(): void;
   /** Clears every timer and stops listening to the lease; a lease lost before counts as `lease_lost`. */
   stop(): void;
 }
@@ -60,6 +65,7 @@ function watchRun(settings: JobSettings, lease: Lease, startedAt: number): Watch
       );
     });
   }
+  const stall = watchStall(settings, startedAt);
   const renewal = clock.setInterval(
     () => {
       lease.extend().catch(() => {});
@@ -71,7 +77,9 @@ function watchRun(settings: JobSettings, lease: Lease, startedAt: number): Watch
     fired,
     hardDeadline,
     abortedBy: () => abortedBy,
+    progressed: stall.progressed,
     stop() {
+      stall.stop();
       for (const t of timers) clock.clearTimeout(t);
       clock.clearInterval(renewal);
       lease.signal.removeEventListener('abort', onLeaseLost);
@@ -114,10 +122,94 @@ async function callJob<I>(
     : { returned: first.value, thrown: undefined };
 }
 
+/** Records one finished attempt: `job_attempts_total`, its span (with retries) and its ledger row (with retries). */
+async function recordAttempt(
+  settings: JobSettings,
+  runId: string,
+  a: { attempt: number; startedAt: number; outcome: AttemptRecord['outcome']; thrown: { error: unknown } | undefined },
+  span: Span | undefined,
+  retryDelayMs: number | undefined,
+): Promise<void> {
+  const finishedAt = settings.clock.now();
+  settings.instruments.attempts.add(1, { job_name: settings.name, outcome: a.outcome });
+  if (span) {
+    span.setAttribute('job.attempt.outcome', a.outcome);
+    if (a.outcome !== 'succeeded') span.setStatus({ code: SpanStatusCode.ERROR, message: a.outcome });
+    if (a.thrown) recordException(span, a.thrown.error);
+    if (retryDelayMs !== undefined) span.setAttribute('job.retry.delay_ms', retryDelayMs);
+    span.end();
+  }
+  if (settings.retry.attempts === 1 || !settings.ledger) return;
+  const error = a.thrown ? errorInfo(a.thrown.error) : undefined;
+  await settings.ledger.recordAttempt({
+    runId,
+    job: settings.name,
+    attempt: a.attempt,
+    outcome: a.outcome,
+    startedAt: new Date(a.startedAt),
+    finishedAt: new Date(finishedAt),
+    durationSeconds: (finishedAt - a.startedAt) / 1000,
+    errorCode: error?.code ?? error?.type,
+    errorMessage: error?.message === undefined ? undefined : safeText(error.message, 500),
+    retryDelayMs,
+  });
+}
+
+/**
+ * The attempts of one run, under one watch (budget timers, hard deadline, lease renewal — across the backoffs too):
+ * calls the job, and after a failure that `retry` allows waits the backoff and calls it again. Ends at a success,
+ * a failure not retried, or an abort (lost lease, hard deadline: never retried).
+ */
+async function runAttempts<I>(
+  settings: JobSettings,
+  fn: (ctx: JobContext<I>) => Promise<JobReturn> | JobReturn,
+  watch: Watch,
+  context: Omit<JobContext<I>, 'attempt' | 'progress'>,
+  runSpan: Span | undefined,
+): Promise<{ returned: JobReturn; thrown: { error: unknown } | undefined; reported: number; prior: number; attempts: number }> {
+  const { retry, telemetry, name, clock } = settings;
+  let prior = 0;
+  for (let attempt = 1; ; attempt++) {
+    let reported = 0;
+    const ctx: JobContext<I> = {
+      ...context,
+      attempt,
+      progress(records: number) {
+        if (typeof records === 'number' && Number.isFinite(records) && records > 0) {
+          reported += records;
+          watch.progressed();
+        }
+      },
+    };
+    const startedAt = clock.now();
+    const span =
+      retry.attempts > 1 && runSpan && telemetry
+        ? telemetry.tracer.startSpan(
+            `job ${name} attempt`,
+            { attributes: { 'job.name': name, 'job.run_id': context.runId, 'job.attempt': attempt } },
+            trace.setSpan(telemetry.context.active(), runSpan),
+          )
+        : undefined;
+    const { returned, thrown } = await callJob(settings, fn, ctx, span ?? runSpan, watch.hardDeadline);
+    const outcome: AttemptRecord['outcome'] = watch.abortedBy() ?? (thrown ? 'failed' : 'succeeded');
+    const again = outcome === 'failed' && !watch.signal.aborted && shouldRetry(retry, thrown?.error, attempt);
+    const delay = again ? retryDelayMs(retry, attempt) : undefined;
+    await recordAttempt(settings, context.runId, { attempt, startedAt, outcome, thrown }, span, delay);
+    if (delay === undefined) return { returned, thrown, reported, prior, attempts: attempt };
+    prior += returnedProcessed(returned) ?? reported;
+    context.logger.warn(
+      { attempt, attempts: retry.attempts, retry_in_ms: delay, error: errorInfo(thrown?.error) },
+      `job ${name} attempt ${attempt} failed; retrying in ${delay} ms`,
+    );
+    await backoff(clock, delay, watch.signal);
+    if (watch.signal.aborted) return { returned: undefined, thrown, reported: 0, prior, attempts: attempt };
+  }
+}
+
 /**
  * The run phase: starts the watch (budget timers, hard deadline, renewal every TTL/3, lease loss), opens the span,
- * calls the job with its context and stops the watch when the job settles. The lease stays held: releasing it is
- * the last step of the finish pipeline.
+ * calls the job with its context — again after a failure, as `retry` allows — and stops the watch when the last
+ * attempt settles. The lease stays held: releasing it is the last step of the finish pipeline.
  */
 export async function executeRun<I>(
   settings: JobSettings,
@@ -130,13 +222,9 @@ export async function executeRun<I>(
   const { clock, name, instruments, telemetry } = settings;
   const startedAt = clock.now();
   const watch = watchRun(settings, lease, startedAt);
-  let reported = 0;
-  const ctx: JobContext<I> = {
+  const context = {
     signal: watch.signal,
     fence: lease.fence,
-    progress(records: number) {
-      if (typeof records === 'number' && Number.isFinite(records) && records > 0) reported += records;
-    },
     runId: base.runId,
     dryRun: base.dryRun,
     logger: runLogger,
@@ -152,11 +240,12 @@ export async function executeRun<I>(
     { fence: lease.fence.toString(), budget_seconds: settings.budgetSeconds, dry_run: base.dryRun },
     `job ${name} started`,
   );
-  const { returned, thrown } = await callJob(settings, fn, ctx, span, watch.hardDeadline);
+  const { returned, thrown, reported, prior, attempts } = await runAttempts(settings, fn, watch, context, span);
   const finishedAt = clock.now();
   watch.stop();
   instruments.active.add(-1, { job_name: name });
   instruments.currentRunStart.record(0, { job_name: name });
+  span?.setAttribute('job.attempt.count', attempts);
   const execution: Execution = {
     startedAt,
     finishedAt,
@@ -166,6 +255,10 @@ export async function executeRun<I>(
     abortedBy: watch.abortedBy(),
     abortReason: watch.signal.reason,
     reported,
+    priorProcessed: prior,
+    attempts,
+    maxAttempts: settings.retry.attempts,
+    slotAt: base.slotAt,
     budgetMs: settings.budgetSeconds * 1000,
   };
   return { execution, fired: watch.fired, span };

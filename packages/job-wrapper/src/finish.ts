@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { JobSettings } from './job-settings.js';
 import type { Lease } from './lease.js';
 import { recordOf } from './ledger.js';
+import { readShape, recordShape } from './odd-runs.js';
 import { type Execution, executedResult, type RunBase } from './outcome.js';
 import { type BudgetFired, evaluateRules, readBaseline } from './rules.js';
 import {
@@ -42,7 +43,9 @@ export async function applyRules(settings: JobSettings, result: RunResult, budge
         ? await readBaseline(settings.name, ledger, baseline, result)
         : undefined;
     recordThroughput(settings.instruments, result, baseline ? baselinePerHour : false);
-    await evaluateRules({ rules: settings.rules, result, ledger, consecutiveFailures, baselinePerHour, budget });
+    const shape = ledger ? await readShape(ledger, result, settings.rules.warningPercent) : undefined;
+    if (shape) recordShape(settings.instruments, settings.name, shape);
+    await evaluateRules({ rules: settings.rules, result, ledger, consecutiveFailures, baselinePerHour, budget, shape });
   } catch (error) {
     // A host alerter whose fire()/resolve() throws must not fail the run nor keep its lease.
     logFailure(settings.logger, `job ${settings.name}: rules`, error);
@@ -72,7 +75,7 @@ export async function finishExecuted(
   },
 ): Promise<RunResult> {
   const result = executedResult(run.base, run.execution);
-  recordRunMetrics(settings.instruments, result, run.span);
+  recordRunMetrics(settings.instruments, result, settings.priority, run.span);
   endRunSpan(run.span, result, run.execution.thrown);
   logRunSummary(run.runLogger, result);
   try {
@@ -95,7 +98,7 @@ export async function finishUnexecuted(
   slot: Date | undefined,
   lease?: Lease,
 ): Promise<RunResult> {
-  recordRunMetrics(settings.instruments, result);
+  recordRunMetrics(settings.instruments, result, settings.priority);
   try {
     await writeRun(settings, result, result.outcome === 'failed' ? undefined : slot);
     await applyRules(settings, result, undefined);

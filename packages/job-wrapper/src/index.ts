@@ -5,7 +5,7 @@ export {
   postgresAdvisoryLeases,
 } from './advisory-leases.js';
 export { redisFencedHset } from './fencing.js';
-export { JOB_DURATION_BUCKETS } from './instruments.js';
+export { JOB_DURATION_BUCKETS, JOB_START_DELAY_BUCKETS } from './instruments.js';
 export {
   type AcquireOptions,
   defaultOwner,
@@ -15,9 +15,10 @@ export {
   type LeaseOwner,
   type LeaseStore,
 } from './lease.js';
-export { percentile, type RunLedger, type RunRecord, type RunStats, recordOf } from './ledger.js';
+export { type AttemptRecord, percentile, type RunLedger, type RunRecord, type RunStats, recordOf } from './ledger.js';
 export { memoryLeases } from './memory-leases.js';
 export { memoryLedger } from './memory-ledger.js';
+export { ODD_RUN_ALERTS } from './odd-runs.js';
 export type { PgQueryable } from './postgres.js';
 export { type PostgresLeaseStore, type PostgresLeasesOptions, postgresLeases, postgresLeasesDdl } from './postgres-leases.js';
 export { type PostgresLedger, postgresLedger, postgresLedgerDdl } from './postgres-ledger.js';
@@ -32,8 +33,10 @@ export {
   watchQueue,
 } from './queue.js';
 export { type RedisLeasesOptions, redisLeases } from './redis-leases.js';
+export type { RetryOptions } from './retry.js';
+export { ATTEMPT_ALERTS } from './retry-rules.js';
 export { JOB_ALERTS, JOB_RULE_ALERTS, type RuleOptions } from './rules.js';
 export { MISSED_RUN_ALERT, type Schedule, type ScheduleOptions, schedule } from './schedule.js';
 export { type MetricsPush, type PushgatewayOptions, pushgatewayPush, type RunOnceOptions, runOnce } from './short-lived.js';
 export type { JobContext, JobReturn, RunOptions, RunOutcome, RunResult, SlaJob } from './types.js';
-export { type WithSlaOptions, withSla } from './with-sla.js';
+export { type JobPriority, type WithSlaOptions, withSla } from './with-sla.js';

@@ -3,6 +3,7 @@ import {
   type Counter,
   createNoopMeter,
   type Gauge,
+  type Histogram,
   type Meter,
   type SpanContext,
   type UpDownCounter,
@@ -20,6 +21,14 @@ export interface JobDuration {
   record(seconds: number, attributes: { job_name: string; outcome: string }, spanContext?: SpanContext): void;
 }
 
+/**
+ * Start-delay boundaries (s): fine around the per-priority late-start thresholds (5 / 30 / 60 / 300 s,
+ * `JOB_START_DELAY_THRESHOLDS`), so `bucket{le="<threshold>"} / count` is an exact on-time ratio.
+ */
+export const JOB_START_DELAY_BUCKETS: readonly number[] = Object.freeze([
+  0.1, 0.5, 1, 2, 5, 10, 15, 30, 45, 60, 90, 120, 300, 600, 900, 1800, 3600,
+]);
+
 /** The job instruments of the DESIGN metric catalogue. */
 export interface JobInstruments {
   duration: JobDuration;
@@ -36,6 +45,16 @@ export interface JobInstruments {
   currentRunStart: Gauge;
   lastRunThroughput: Gauge;
   baselineThroughput: Gauge;
+  attempts: Counter;
+  retries: Counter;
+  retriesExhausted: Gauge;
+  startDelay: Histogram;
+  lastStartDelay: Gauge;
+  lastProgress: Gauge;
+  lastRunInterval: Gauge;
+  lastRunDuration: Gauge;
+  highUtilizationStreak: Gauge;
+  consecutiveSuccesses: Gauge;
 }
 
 /** The duration histogram on the telemetry's fast instruments (exemplars), else on the meter. */
@@ -89,5 +108,31 @@ function create(meter: Meter, fast: FastMetrics | undefined): JobInstruments {
     }),
     lastRunThroughput: meter.createGauge(M.jobLastRunThroughput.otel, { description: M.jobLastRunThroughput.help }),
     baselineThroughput: meter.createGauge(M.jobBaselineThroughput.otel, { description: M.jobBaselineThroughput.help }),
+    attempts: meter.createCounter(M.jobAttempts.otel, { description: M.jobAttempts.help }),
+    retries: meter.createCounter(M.jobRetries.otel, { description: M.jobRetries.help }),
+    retriesExhausted: meter.createGauge(M.jobLastRunRetriesExhausted.otel, { description: M.jobLastRunRetriesExhausted.help }),
+    startDelay: meter.createHistogram(M.jobStartDelay.otel, {
+      unit: M.jobStartDelay.unit,
+      description: M.jobStartDelay.help,
+      advice: { explicitBucketBoundaries: [...JOB_START_DELAY_BUCKETS] },
+    }),
+    lastProgress: meter.createGauge(M.jobLastProgress.otel, {
+      unit: M.jobLastProgress.unit,
+      description: M.jobLastProgress.help,
+    }),
+    lastRunInterval: meter.createGauge(M.jobLastRunInterval.otel, {
+      unit: M.jobLastRunInterval.unit,
+      description: M.jobLastRunInterval.help,
+    }),
+    lastRunDuration: meter.createGauge(M.jobLastRunDuration.otel, {
+      unit: M.jobLastRunDuration.unit,
+      description: M.jobLastRunDuration.help,
+    }),
+    highUtilizationStreak: meter.createGauge(M.jobHighUtilizationStreak.otel, { description: M.jobHighUtilizationStreak.help }),
+    consecutiveSuccesses: meter.createGauge(M.jobConsecutiveSuccesses.otel, { description: M.jobConsecutiveSuccesses.help }),
+    lastStartDelay: meter.createGauge(M.jobLastStartDelay.otel, {
+      unit: M.jobLastStartDelay.unit,
+      description: M.jobLastStartDelay.help,
+    }),
   };
 }

@@ -4,6 +4,8 @@ import {
   createLogger,
   describeValue,
   invalidOption,
+  type JOB_PRIORITIES,
+  JOB_START_DELAY_THRESHOLDS,
   loadEnvSections,
   SlakitError,
   systemClock,
@@ -19,6 +21,7 @@ import { memoryLeases } from './memory-leases.js';
 import { memoryLedger } from './memory-ledger.js';
 import { withSlaOptionsSchema } from './options-schema.js';
 import { createReconciler, type Reconciler } from './reconcile.js';
+import { type RetryOptions, type RetryPolicy, retryPolicy } from './retry.js';
 import { DEFAULT_ACTION, failureCounter, type JobRules, ruleThresholds } from './rules.js';
 import type { RuleOptions, RunResult } from './types.js';
 
@@ -72,7 +75,36 @@ export interface WithSlaOptions {
   rules?: RuleOptions | false;
   /** Deadline of each ledger call in ms; default 5000. A failing ledger is logged and never fails the run. */
   ledgerTimeoutMs?: number;
+  /**
+   * Retries within one run: after a failed attempt the job is called again (`ctx.attempt` counts from 1) after a
+   * backoff, under the same lease (renewed throughout) and the same budget and hard deadline. Each attempt is a span
+   * (`job <name> attempt`, child of the run's) and a ledger row linked to the run (`recordAttempt`). Default: no
+   * retries (one attempt).
+   */
+  retry?: RetryOptions;
+  /** Priority of the job: its late-start threshold (5 / 30 / 60 / 300 s for critical / high / normal / low); default `normal`. */
+  priority?: JobPriority;
+  /**
+   * A run called with `scheduledAt` that starts more than this many seconds after its slot is late (`JobStartLate`,
+   * warning); default the priority's threshold (`JOB_START_DELAY_THRESHOLDS`).
+   */
+  lateStartSeconds?: number;
+  /** A run that succeeds in less than this many seconds is suspicious (`JobRunTooFast`, warning); default off. */
+  minDurationSeconds?: number;
+  /**
+   * An executed run that starts less than this many seconds after the previous executed run (in the ledger, any
+   * replica) runs too often (`JobRunTooOften`, warning) — e.g. the schedule's period minus a margin; default off.
+   */
+  minIntervalSeconds?: number;
+  /**
+   * A running run that reports no progress (`ctx.progress()`) for this many seconds — since its start or its last
+   * progress — is stalled (`JobStalled`, critical; the job keeps running); default off.
+   */
+  stallSeconds?: number;
 }
+
+/** A job priority (`JOB_PRIORITIES`). */
+export type JobPriority = (typeof JOB_PRIORITIES)[number];
 
 /** Everything a run of one wrapped job uses, resolved and validated once by `withSla()`. */
 export interface JobSettings {
@@ -103,6 +135,9 @@ export interface JobSettings {
   rules: JobRules;
   /** Adopts other replicas' runs while this replica has job alerts firing (see reconcile.ts). */
   reconciler: Reconciler;
+  retry: RetryPolicy;
+  priority: JobPriority;
+  stallSeconds: number | undefined;
 }
 
 const JOB_NAME = /^[a-z][a-z0-9_]*$/;
@@ -163,6 +198,8 @@ export function jobSettings(name: string, options: WithSlaOptions): JobSettings 
   const warningPercent = options?.warningPercent ?? env.sla.warningPercent;
   const criticalPercent = options?.criticalPercent ?? env.sla.criticalPercent;
   validate(name, options, warningPercent, criticalPercent);
+  const retry = retryPolicy(options.retry);
+  const priority = options.priority ?? 'normal';
   const clock = options.clock ?? systemClock;
   const ttlMs = options.leaseTtlMs ?? 30_000;
   const owner = options.owner ?? defaultOwner();
@@ -186,6 +223,11 @@ export function jobSettings(name: string, options: WithSlaOptions): JobSettings 
     runbookUrl: options.runbookUrl,
     recommendedAction: options.recommendedAction ?? DEFAULT_ACTION,
     ledgerRules: rulesOn ? thresholds : undefined,
+    runRules: options.rules !== false,
+    maxAttempts: retry.attempts,
+    lateStartSeconds: options.lateStartSeconds ?? JOB_START_DELAY_THRESHOLDS[priority],
+    minDurationSeconds: options.minDurationSeconds,
+    minIntervalSeconds: options.minIntervalSeconds,
   };
   // The rules fire through the reconciler's alerter: while one of the job's alerts fires here, it adopts the runs
   // other replicas recorded in the shared ledger.
@@ -219,5 +261,8 @@ export function jobSettings(name: string, options: WithSlaOptions): JobSettings 
     baseline,
     rules,
     reconciler,
+    retry,
+    priority,
+    stallSeconds: options.stallSeconds,
   };
 }

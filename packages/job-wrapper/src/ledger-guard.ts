@@ -1,7 +1,7 @@
 import { describeError, withDeadline } from '@slakit/core';
 import type { Logger } from 'pino';
 import type { RunLedger } from './ledger.js';
-import type { RunRecord } from './types.js';
+import type { AttemptRecord, RunRecord } from './types.js';
 
 /** The ledger calls of a run: each has a deadline, never throws and resolves undefined when the ledger failed. */
 export interface GuardedLedger {
@@ -15,6 +15,10 @@ export interface GuardedLedger {
   ): Promise<{ perHour: number | undefined; runs: number } | undefined>;
   lastSuccess(job: string): Promise<Date | undefined>;
   recent(job: string, limit: number): Promise<RunRecord[] | undefined>;
+  /** A ledger without `recordAttempt` stores no attempts (resolves at once). */
+  recordAttempt(attempt: AttemptRecord): Promise<void>;
+  /** Undefined for a ledger without `retryRate`, as for an unreadable one. */
+  retryRate(job: string, windowSeconds: number): Promise<{ rate: number | undefined; runs: number } | undefined>;
 }
 
 /**
@@ -40,5 +44,13 @@ export function guardLedger(ledger: RunLedger, timeoutMs: number, logger: Logger
     baselineThroughput: (job, options) => call('baseline', () => ledger.baselineThroughput(job, options)),
     lastSuccess: (job) => call('lastSuccess', () => ledger.lastSuccess(job)),
     recent: (job, limit) => call('recent', () => ledger.recent(job, limit)),
+    recordAttempt: async (attempt) => {
+      if (typeof ledger.recordAttempt === 'function')
+        await call('recordAttempt', () => (ledger.recordAttempt as NonNullable<RunLedger['recordAttempt']>)(attempt));
+    },
+    retryRate: async (job, windowSeconds) =>
+      typeof ledger.retryRate === 'function'
+        ? call('retryRate', () => (ledger.retryRate as NonNullable<RunLedger['retryRate']>)(job, windowSeconds))
+        : undefined,
   };
 }

@@ -1,7 +1,7 @@
 import { safeText } from '@slakit/core';
-import type { RunRecord, RunResult, RunStats } from './types.js';
+import type { AttemptRecord, RunRecord, RunResult, RunStats } from './types.js';
 
-export type { RunRecord, RunStats } from './types.js';
+export type { AttemptRecord, RunRecord, RunStats } from './types.js';
 
 /**
  * Where runs are recorded and queried. Skipped runs are recorded too but never count in rates or baselines.
@@ -34,6 +34,18 @@ export interface RunLedger {
    * `[from, to)`.
    */
   stats(job: string, windowSeconds: number, options?: { until?: Date }): Promise<RunStats>;
+  /**
+   * Writes one attempt of a run (`withSla({ retry })`), linked to the run by `runId`. Optional for ledgers written
+   * before retries: without it attempts are not stored (the run's record still holds `attempts`).
+   */
+  recordAttempt?(attempt: AttemptRecord): Promise<void>;
+  /** The attempts of a run, first first. Optional, as `recordAttempt`. */
+  attempts?(runId: string): Promise<AttemptRecord[]>;
+  /**
+   * Retries per executed run (`attempts − 1` summed / runs) of the runs that finished in the last `windowSeconds`
+   * (`JobRetryRateHigh`). Optional: without it the run-time retry-rate rule is off.
+   */
+  retryRate?(job: string, windowSeconds: number): Promise<{ rate: number | undefined; runs: number }>;
 }
 
 /** Outcomes that never count in rates, streaks or baselines. */
@@ -56,6 +68,7 @@ export function recordOf(result: RunResult, budgetSeconds: number, slot: Date | 
     errorCode: result.error?.code ?? result.error?.type,
     errorMessage: result.error?.message === undefined ? undefined : safeText(result.error.message, 500),
     dryRun: result.dryRun,
+    attempts: result.attempts,
   };
 }
 

@@ -1,7 +1,7 @@
 import { invalidOption, validateOptions } from '@slakit/core';
 import { median, NOT_EXECUTED, percentile, type RunLedger } from './ledger.js';
 import { memoryLedgerOptionsSchema } from './options-schema.js';
-import type { RunRecord } from './types.js';
+import type { AttemptRecord, RunRecord } from './types.js';
 
 const newestFirst = (a: RunRecord, b: RunRecord) => b.startedAt.getTime() - a.startedAt.getTime();
 
@@ -14,12 +14,14 @@ export function memoryLedger(options: { maxRuns?: number; now?: () => number } =
   const runs: RunRecord[] = [];
   const byId = new Map<string, RunRecord>();
   const slots = new Set<string>();
+  const attemptsOf = new Map<string, AttemptRecord[]>();
   const push = (r: RunRecord) => {
     runs.push(r);
     byId.set(r.runId, r);
     if (runs.length > maxRuns) {
       const old = runs.shift() as RunRecord;
       byId.delete(old.runId);
+      attemptsOf.delete(old.runId);
     }
   };
   const executed = (job: string) => runs.filter((r) => r.job === job && !NOT_EXECUTED.has(r.outcome));
@@ -79,6 +81,23 @@ export function memoryLedger(options: { maxRuns?: number; now?: () => number } =
         .sort(newestFirst)
         .slice(0, limit)
         .map((r) => ({ ...r }));
+    },
+    async recordAttempt(attempt) {
+      // Attempts of a run this ledger no longer (or never) holds are kept only while the run is: bounded by maxRuns.
+      if (!byId.has(attempt.runId)) return;
+      const list = attemptsOf.get(attempt.runId) ?? [];
+      const at = list.findIndex((a) => a.attempt === attempt.attempt);
+      if (at >= 0) list[at] = { ...attempt };
+      else list.push({ ...attempt });
+      attemptsOf.set(attempt.runId, list);
+    },
+    async attempts(runId) {
+      return [...(attemptsOf.get(runId) ?? [])].sort((a, b) => a.attempt - b.attempt).map((a) => ({ ...a }));
+    },
+    async retryRate(job, windowSeconds) {
+      const window = finishedIn(job, now() - windowSeconds * 1000);
+      const retries = window.reduce((n, r) => n + Math.max(0, (r.attempts ?? 1) - 1), 0);
+      return { rate: window.length ? retries / window.length : undefined, runs: window.length };
     },
     async stats(job, windowSeconds, options = {}) {
       const until = options.until?.getTime();

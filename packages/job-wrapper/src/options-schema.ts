@@ -2,6 +2,7 @@ import {
   DUCK,
   integerAtLeast,
   MAX_MS,
+  nonNegativeMs,
   nonNegativeSeconds,
   opt,
   positiveMs,
@@ -39,8 +40,26 @@ const ruleOptions = opt.object(
     baselineRuns: integerAtLeast(1, 'an integer ≥ 1', 100_000),
     minBaselineRuns: integerAtLeast(1, 'an integer ≥ 1', 100_000),
     consecutiveFailures: RULE_FIELDS.consecutiveFailures,
+    retryRateThreshold: RULE_FIELDS.retryRateThreshold,
+    retryRateWindowSeconds: RULE_FIELDS.retryRateWindowSeconds,
+    utilizationStreakRuns: RULE_FIELDS.utilizationStreakRuns,
+    recoveryRuns: RULE_FIELDS.recoveryRuns,
   },
-  'false or an object { successRateThreshold?, successRateWindowSeconds?, minRuns?, throughputRatio?, baselineRuns?, minBaselineRuns?, consecutiveFailures? }',
+  'false or an object { successRateThreshold?, successRateWindowSeconds?, minRuns?, throughputRatio?, baselineRuns?, minBaselineRuns?, consecutiveFailures?, retryRateThreshold?, retryRateWindowSeconds?, utilizationStreakRuns?, recoveryRuns? }',
+);
+const retryOptions = opt.object(
+  {
+    attempts: opt.integer('an integer from 1 to 100 (attempts in all, the first included)', (v) => v >= 1 && v <= 100),
+    backoff: opt.oneOf(['exponential', 'fixed'] as const),
+    baseMs: nonNegativeMs('a number of ms ≥ 0 (at most 10 years)'),
+    maxMs: nonNegativeMs('a number of ms ≥ retry.baseMs (at most 10 years)'),
+    jitter: opt.union(
+      [opt.number('a number from 0 to 1', (v) => v >= 0 && v <= 1), opt.boolean()],
+      'a number from 0 to 1, or true / false',
+    ),
+    retryOn: opt.function('a function (error, attempt) => boolean'),
+  },
+  'an object { attempts?, backoff?, baseMs?, maxMs?, jitter?, retryOn? }',
 );
 
 /** `withSla(name, fn, options)`. */
@@ -65,6 +84,12 @@ export const withSlaOptionsSchema = opt.object(
     ledger,
     rules: opt.falseOr(ruleOptions, 'false or an object of rule thresholds'),
     ledgerTimeoutMs: positiveMs(),
+    retry: retryOptions,
+    priority: SLA_FIELDS.priority,
+    lateStartSeconds: SLA_FIELDS.lateStartSeconds,
+    minDurationSeconds: SLA_FIELDS.minDurationSeconds,
+    minIntervalSeconds: SLA_FIELDS.minIntervalSeconds,
+    stallSeconds: SLA_FIELDS.stallSeconds,
   },
   'an options object { budgetSeconds, … }',
   { required: ['budgetSeconds'] },

@@ -7,6 +7,8 @@ export interface RunBase {
   job: string;
   dryRun: boolean;
   scheduledAt: Date;
+  /** Unix ms of the schedule slot when the call passed `scheduledAt` (start lateness), else undefined. */
+  slotAt?: number;
 }
 
 /** How the job body ended, as seen by the run phase. */
@@ -22,9 +24,22 @@ export interface Execution {
   abortedBy: 'lease_lost' | 'timed_out' | undefined;
   /** The reason `ctx.signal` aborted with. */
   abortReason: unknown;
-  /** Records reported through `ctx.progress()`. */
+  /** Records reported through `ctx.progress()` by the last attempt. */
   reported: number;
+  /** Records the earlier attempts processed (returned or reported). */
+  priorProcessed: number;
+  /** Attempts the run took (≥ 1). */
+  attempts: number;
+  /** Allowed attempts (`retry.attempts`, 1 without retries). */
+  maxAttempts: number;
+  /** Unix ms of the schedule slot, for a run called with `scheduledAt`. */
+  slotAt: number | undefined;
   budgetMs: number;
+}
+
+/** A failed run that used its last allowed attempt, with retries configured (`JobRetriesExhausted`). */
+export function retriesExhausted(outcome: RunOutcome, attempts: number, maxAttempts: number): boolean {
+  return outcome === 'failed' && maxAttempts > 1 && attempts >= maxAttempts;
 }
 
 /** Any thrown value as safe strings (never throws; see `describeError`). */
@@ -60,6 +75,9 @@ export function blankResult(base: RunBase, outcome: RunOutcome, at: Date, error?
     error,
     dryRun: base.dryRun,
     scheduledAt: base.scheduledAt,
+    attempts: 0,
+    retriesExhausted: false,
+    startDelaySeconds: undefined,
   };
 }
 
@@ -71,7 +89,7 @@ export function throughputPerHour(processed: number, durationMs: number): number
 /** The result of a run that executed: outcome, duration, utilization, records and throughput, error. */
 export function executedResult(base: RunBase, run: Execution): RunResult {
   const durationMs = run.finishedAt - run.startedAt;
-  const processed = returnedProcessed(run.returned) ?? run.reported;
+  const processed = run.priorProcessed + (returnedProcessed(run.returned) ?? run.reported);
   const outcome: RunOutcome = run.abortedBy ?? (run.thrown ? 'failed' : 'succeeded');
   return {
     ...base,
@@ -84,5 +102,8 @@ export function executedResult(base: RunBase, run: Execution): RunResult {
     throughputPerHour: throughputPerHour(processed, durationMs),
     fence: run.fence,
     error: run.thrown ? errorInfo(run.thrown.error) : run.abortedBy ? errorInfo(run.abortReason) : undefined,
+    attempts: run.attempts,
+    retriesExhausted: retriesExhausted(outcome, run.attempts, run.maxAttempts),
+    startDelaySeconds: run.slotAt === undefined ? undefined : Math.max(0, run.startedAt - run.slotAt) / 1000,
   };
 }

@@ -2,7 +2,7 @@ import { safeText, validateOptions } from '@slakit/core';
 import type { RunLedger } from './ledger.js';
 import { postgresLedgerOptionsSchema } from './options-schema.js';
 import { checkPool, type PgQueryable, tableName } from './postgres.js';
-import type { RunRecord } from './types.js';
+import type { AttemptRecord, RunRecord } from './types.js';
 
 /** DDL of the Postgres run ledger (also in the README for teams that migrate themselves). */
 export function postgresLedgerDdl(table = 'slakit_job_runs'): string {
@@ -21,8 +21,24 @@ export function postgresLedgerDdl(table = 'slakit_job_runs'): string {
   processed        bigint      NOT NULL DEFAULT 0,
   error_code       text,
   error_message    varchar(500),
-  dry_run          boolean     NOT NULL DEFAULT false
+  dry_run          boolean     NOT NULL DEFAULT false,
+  attempts         integer     NOT NULL DEFAULT 1
 );
+ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS attempts integer NOT NULL DEFAULT 1;
+CREATE TABLE IF NOT EXISTS ${table}_attempts (
+  run_id           uuid        NOT NULL,
+  attempt          integer     NOT NULL,
+  job              text        NOT NULL,
+  outcome          text        NOT NULL,
+  started_at       timestamptz NOT NULL,
+  finished_at      timestamptz NOT NULL,
+  duration_seconds double precision NOT NULL,
+  error_code       text,
+  error_message    varchar(500),
+  retry_delay_ms   double precision,
+  PRIMARY KEY (run_id, attempt)
+);
+CREATE INDEX IF NOT EXISTS ${index}_attempts_job_finished_idx ON ${table}_attempts (job, finished_at DESC);
 CREATE UNIQUE INDEX IF NOT EXISTS ${index}_slot_uq ON ${table} (job, slot)
   WHERE slot IS NOT NULL AND outcome NOT IN ('skipped_locked', 'skipped_overlap');
 CREATE INDEX IF NOT EXISTS ${index}_job_finished_idx ON ${table} (job, finished_at DESC);
@@ -30,13 +46,16 @@ CREATE INDEX IF NOT EXISTS ${index}_job_started_idx ON ${table} (job, started_at
 }
 
 /** A Postgres ledger with `ensureSchema()`. */
-export interface PostgresLedger extends RunLedger {
+export interface PostgresLedger extends Omit<RunLedger, 'recordAttempt' | 'attempts' | 'retryRate'> {
   ensureSchema(): Promise<void>;
+  recordAttempt: NonNullable<RunLedger['recordAttempt']>;
+  attempts: NonNullable<RunLedger['attempts']>;
+  retryRate: NonNullable<RunLedger['retryRate']>;
 }
 
 const COLS =
-  'run_id, job, slot, fence, owner, outcome, started_at, finished_at, duration_seconds, budget_seconds, processed, error_code, error_message, dry_run';
-const VALUE_PARAMS = Array.from({ length: 14 }, (_, i) => `$${i + 1}`).join(', ');
+  'run_id, job, slot, fence, owner, outcome, started_at, finished_at, duration_seconds, budget_seconds, processed, error_code, error_message, dry_run, attempts';
+const VALUE_PARAMS = Array.from({ length: 15 }, (_, i) => `$${i + 1}`).join(', ');
 const EXECUTED_WHERE = `job = $1 AND outcome NOT IN ('skipped_locked', 'skipped_overlap', 'running')`;
 
 // Postgres text refuses NUL (error 22021, which left a run `running`); lone surrogates are made well-formed too.
@@ -60,6 +79,7 @@ function valuesOf(r: RunRecord): unknown[] {
     text(r.errorCode, 200),
     text(r.errorMessage, 500),
     r.dryRun,
+    Math.max(0, Math.min(2_147_483_647, Math.trunc(r.attempts ?? 1))),
   ];
 }
 
@@ -80,6 +100,7 @@ function recordOfRow(r: Record<string, unknown>): RunRecord {
     errorCode: (r.error_code as string | null) ?? undefined,
     errorMessage: (r.error_message as string | null) ?? undefined,
     dryRun: r.dry_run === true,
+    attempts: r.attempts === null || r.attempts === undefined ? 1 : Number(r.attempts),
   };
 }
 
@@ -104,9 +125,60 @@ ON CONFLICT (job, slot) WHERE slot IS NOT NULL AND outcome NOT IN ('skipped_lock
         `INSERT INTO ${table} (${COLS}) VALUES (${VALUE_PARAMS})
 ON CONFLICT (run_id) DO UPDATE SET fence = EXCLUDED.fence, outcome = EXCLUDED.outcome, started_at = EXCLUDED.started_at,
   finished_at = EXCLUDED.finished_at, duration_seconds = EXCLUDED.duration_seconds, processed = EXCLUDED.processed,
-  error_code = EXCLUDED.error_code, error_message = EXCLUDED.error_message`,
+  error_code = EXCLUDED.error_code, error_message = EXCLUDED.error_message, attempts = EXCLUDED.attempts`,
         valuesOf(run),
       );
+    },
+  };
+}
+
+/** The attempts of retried runs: one row per attempt in `<table>_attempts`, keyed by run and attempt. */
+function attemptQueries(db: PgQueryable, table: string): Pick<Required<RunLedger>, 'recordAttempt' | 'attempts' | 'retryRate'> {
+  return {
+    async recordAttempt(a) {
+      await db.query(
+        `INSERT INTO ${table}_attempts (run_id, attempt, job, outcome, started_at, finished_at, duration_seconds, error_code, error_message, retry_delay_ms)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+ON CONFLICT (run_id, attempt) DO UPDATE SET outcome = EXCLUDED.outcome, finished_at = EXCLUDED.finished_at,
+  duration_seconds = EXCLUDED.duration_seconds, error_code = EXCLUDED.error_code, error_message = EXCLUDED.error_message,
+  retry_delay_ms = EXCLUDED.retry_delay_ms`,
+        [
+          a.runId,
+          a.attempt,
+          a.job,
+          a.outcome,
+          a.startedAt,
+          a.finishedAt,
+          a.durationSeconds,
+          text(a.errorCode, 200),
+          text(a.errorMessage, 500),
+          a.retryDelayMs ?? null,
+        ],
+      );
+    },
+    async attempts(runId) {
+      const { rows } = await db.query(`SELECT * FROM ${table}_attempts WHERE run_id = $1 ORDER BY attempt`, [runId]);
+      return rows.map((r) => ({
+        runId: String(r.run_id),
+        job: String(r.job),
+        attempt: Number(r.attempt),
+        outcome: r.outcome as AttemptRecord['outcome'],
+        startedAt: new Date(r.started_at as string),
+        finishedAt: new Date(r.finished_at as string),
+        durationSeconds: Number(r.duration_seconds),
+        errorCode: (r.error_code as string | null) ?? undefined,
+        errorMessage: (r.error_message as string | null) ?? undefined,
+        retryDelayMs: num(r.retry_delay_ms),
+      }));
+    },
+    async retryRate(job, windowSeconds) {
+      const { rows } = await db.query(
+        `SELECT count(*)::int AS runs, (sum(GREATEST(attempts - 1, 0))::float8 / NULLIF(count(*), 0))::float8 AS rate
+FROM ${table} WHERE ${EXECUTED_WHERE} AND finished_at >= now() - $2 * interval '1 second'`,
+        [job, windowSeconds],
+      );
+      const r = rows[0] ?? {};
+      return { rate: num(r.rate), runs: Number(r.runs ?? 0) };
     },
   };
 }
@@ -201,5 +273,6 @@ export function postgresLedger(pool: PgQueryable, options: { table?: string } = 
     ...writes(db, table),
     ...ruleQueries(db, table),
     ...viewQueries(db, table),
+    ...attemptQueries(db, table),
   };
 }

@@ -1,6 +1,7 @@
 import { type Alerter, type Clock, logFailure, type RunRecord } from '@slakit/core';
 import type { Logger } from 'pino';
 import type { GuardedLedger } from './ledger-guard.js';
+import { type RunShape, readShape } from './odd-runs.js';
 import { throughputPerHour } from './outcome.js';
 import { type AlertTarget, type BudgetFired, evaluateRules, type JobRules, readBaseline } from './rules.js';
 import type { RunResult } from './types.js';
@@ -21,7 +22,7 @@ export interface Reconciler {
    * At start (a new process): adopts the ledger's latest run — its verdicts, budget ones included, and through
    * `record` its last-run gauges — so a restart forgets nothing the shared ledger knows. Never rejects.
    */
-  hydrate(record: (result: RunResult, consecutiveFailures: number) => void): Promise<void>;
+  hydrate(record: (result: RunResult, consecutiveFailures: number, shape: RunShape | undefined) => void): Promise<void>;
 }
 
 /** Inputs of {@link createReconciler}. */
@@ -58,6 +59,10 @@ export function resultOf(record: RunRecord): RunResult | undefined {
     error: record.errorCode ? { type: record.errorCode, code: record.errorCode, message: '' } : undefined,
     dryRun: record.dryRun,
     scheduledAt: record.slot ?? record.startedAt,
+    attempts: record.attempts ?? 1,
+    // Judged by the rules against the adopting job's `retry.attempts` (`retriesExhausted()`), not stored.
+    retriesExhausted: false,
+    startDelaySeconds: record.slot ? Math.max(0, record.startedAt.getTime() - record.slot.getTime()) / 1000 : undefined,
   };
 }
 
@@ -77,7 +82,10 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
   let timer: ReturnType<Clock['setInterval']> | undefined;
   let busy = false;
 
-  const adopt = async (mode: 'resolve-only' | 'verdicts', record?: (result: RunResult, consecutiveFailures: number) => void) => {
+  const adopt = async (
+    mode: 'resolve-only' | 'verdicts',
+    record?: (result: RunResult, consecutiveFailures: number, shape: RunShape | undefined) => void,
+  ) => {
     if (busy || !ledger) return;
     busy = true;
     const runsBefore = ownRuns;
@@ -90,9 +98,10 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
       const consecutiveFailures = await ledger.consecutiveFailures(job);
       const baselinePerHour =
         result.outcome === 'succeeded' && o.baseline ? await readBaseline(job, ledger, o.baseline, result) : undefined;
+      const shape = await readShape(ledger, result, o.rules().warningPercent);
       // A run of this process finished meanwhile: its own verdict and gauges are newer, the adopted run is dropped.
       if (ownRuns !== runsBefore) return;
-      if (consecutiveFailures !== undefined) record?.(result, consecutiveFailures);
+      if (consecutiveFailures !== undefined) record?.(result, consecutiveFailures, shape);
       const rules = o.rules();
       // Adopting while an alert fires only resolves: the replica that ran raises what its run raises (one sender).
       const host = rules.alerter;
@@ -107,6 +116,7 @@ export function createReconciler(o: ReconcilerOptions): Reconciler {
         consecutiveFailures,
         baselinePerHour,
         budget: mode === 'resolve-only' ? ADOPTED : { warning: false, critical: false },
+        shape,
       });
     } finally {
       busy = false;

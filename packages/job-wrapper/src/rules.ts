@@ -1,9 +1,12 @@
-import { ALERT_CATALOGUE, type Alerter, JOB_RULE_DEFAULTS as D } from '@slakit/core';
-import type { Logger } from 'pino';
+import { ALERT_CATALOGUE, JOB_RULE_DEFAULTS as D } from '@slakit/core';
 import type { GuardedLedger } from './ledger-guard.js';
-import { type RunbookUrlOption, runbookFor } from './runbook.js';
+import { type RunShape, shapeRules, tooFastRule } from './odd-runs.js';
+import { retryRateRule, runRules } from './retry-rules.js';
+import type { AlertTarget, JobRules } from './rule-types.js';
+import { runbookFor } from './runbook.js';
 import type { RuleOptions, RunResult } from './types.js';
 
+export type { AlertTarget, JobRules } from './rule-types.js';
 export type { RuleOptions } from './types.js';
 
 // Every rule of a job: the budget rules (while the run runs and when it ends) and the rules over the ledger (success
@@ -27,24 +30,6 @@ export const JOB_RULE_ALERTS = {
 /** `recommended_action` of the job alerts unless `withSla({ recommendedAction })` says otherwise. */
 export const DEFAULT_ACTION = 'Review batch size, check database load, verify indexes';
 
-/** The two calls the job rules make on an alerter. */
-export type AlertTarget = Pick<Alerter, 'fire' | 'resolve'>;
-
-/** What the rules of one job need, resolved once by `withSla()`. */
-export interface JobRules {
-  job: string;
-  /** Without one, budget alerts are only logged and the ledger rules are off. */
-  alerter: AlertTarget | undefined;
-  logger: Logger;
-  budgetSeconds: number;
-  warningPercent: number;
-  criticalPercent: number;
-  runbookUrl: RunbookUrlOption;
-  recommendedAction: string;
-  /** Thresholds of the ledger rules; undefined when they are off (no ledger, no alerter, or `rules: false`). */
-  ledgerRules: Required<RuleOptions> | undefined;
-}
-
 /** Which budget alerts the run's timers already raised. */
 export interface BudgetFired {
   warning: boolean;
@@ -61,6 +46,10 @@ export function ruleThresholds(options: RuleOptions | undefined, successRateThre
     baselineRuns: options?.baselineRuns ?? D.baselineRuns,
     minBaselineRuns: options?.minBaselineRuns ?? D.minBaselineRuns,
     consecutiveFailures: options?.consecutiveFailures ?? D.consecutiveFailures,
+    retryRateThreshold: options?.retryRateThreshold ?? D.retryRateThreshold,
+    retryRateWindowSeconds: options?.retryRateWindowSeconds ?? D.retryRateWindowSeconds,
+    utilizationStreakRuns: options?.utilizationStreakRuns ?? D.utilizationStreakRuns,
+    recoveryRuns: options?.recoveryRuns ?? D.recoveryRuns,
   };
 }
 
@@ -154,13 +143,16 @@ function consecutiveFailuresRule(
   fire: Fire,
   alerter: AlertTarget,
   job: string,
+  successes: number | undefined,
 ) {
   if (failures >= t.consecutiveFailures) {
     fire(JOB_RULE_ALERTS.consecutiveFailures, 'critical', `Job ${job} failed ${failures} times in a row`, {
       consecutive_failures: failures,
       last_error: result.error?.code ?? result.error?.type ?? result.outcome,
     });
-  } else if (result.outcome === 'succeeded') alerter.resolve({ alertname: JOB_RULE_ALERTS.consecutiveFailures, job_name: job });
+  } else if (result.outcome === 'succeeded' && (t.recoveryRuns <= 1 || (successes ?? 0) >= t.recoveryRuns))
+    // The recovery threshold: resolved only after `recoveryRuns` successes in a row (an unreadable count holds).
+    alerter.resolve({ alertname: JOB_RULE_ALERTS.consecutiveFailures, job_name: job });
 }
 
 /**
@@ -250,6 +242,8 @@ export interface RuleInputs {
   baselinePerHour: number | undefined;
   /** For a run that executed: the budget alerts its timers raised; undefined for a run refused before it started. */
   budget: BudgetFired | undefined;
+  /** The ledger's shape of the run ({@link readShape}), read once; undefined without a ledger or when unreadable. */
+  shape?: RunShape | undefined;
 }
 
 /**
@@ -263,14 +257,22 @@ export async function evaluateRules({
   consecutiveFailures,
   baselinePerHour,
   budget,
+  shape,
 }: RuleInputs): Promise<void> {
   if (result.outcome === 'skipped_locked' || result.outcome === 'skipped_overlap') return;
   const { alerter, ledgerRules: t } = rules;
   if (alerter && ledger && t) {
     const fire = firer(rules, alerter, result);
     await successRateRule(rules, t, ledger, fire, alerter);
-    if (consecutiveFailures !== undefined) consecutiveFailuresRule(t, consecutiveFailures, result, fire, alerter, rules.job);
+    if (consecutiveFailures !== undefined)
+      consecutiveFailuresRule(t, consecutiveFailures, result, fire, alerter, rules.job, shape?.consecutiveSuccesses);
+    if (shape) shapeRules(rules, shape, t.utilizationStreakRuns, alerter);
     throughputRules(rules, t, baselinePerHour, result, fire, alerter);
+    await retryRateRule(rules, t, ledger, alerter);
+  }
+  if (alerter && rules.runRules) {
+    runRules(rules, result, alerter);
+    tooFastRule(rules, result, alerter);
   }
   if (budget) budgetAtEnd(rules, result, budget);
 }

@@ -6,10 +6,12 @@ import type { RunResult } from './types.js';
 
 /**
  * Records a finished (or skipped) run: `job_runs_total`, and for a run that was not skipped its duration,
- * utilization and records (the duration with the run `span` as its exemplar when sampled; the last-run timestamps come last, {@link recordLastRun}). `job_consecutive_failures` comes later, from the ledger
- * ({@link recordConsecutiveFailures}).
+ * utilization, records (the duration with the run `span` as its exemplar when sampled), retries (`job_retries_total`,
+ * `job_last_run_retries_exhausted`) and, for a run with a schedule slot, its start delay
+ * (`job_start_delay_seconds{priority}`, `job_last_run_start_delay_seconds`) (the last-run timestamps come last,
+ * {@link recordLastRun}). `job_consecutive_failures` comes later, from the ledger ({@link recordConsecutiveFailures}).
  */
-export function recordRunMetrics(instruments: JobInstruments, result: RunResult, span?: Span): void {
+export function recordRunMetrics(instruments: JobInstruments, result: RunResult, priority: string, span?: Span): void {
   const attrs = { job_name: result.job };
   const outcomeAttrs = { job_name: result.job, outcome: result.outcome };
   instruments.runs.add(1, outcomeAttrs);
@@ -17,6 +19,13 @@ export function recordRunMetrics(instruments: JobInstruments, result: RunResult,
   instruments.duration.record(result.durationSeconds, outcomeAttrs, span?.spanContext());
   instruments.utilization.record(result.utilization, attrs);
   if (result.processed > 0) instruments.processed.add(result.processed, attrs);
+  if (result.attempts > 1) instruments.retries.add(result.attempts - 1, attrs);
+  if (result.outcome === 'succeeded') instruments.lastRunDuration.record(result.durationSeconds, attrs);
+  instruments.retriesExhausted.record(result.retriesExhausted ? 1 : 0, attrs);
+  if (result.startDelaySeconds !== undefined) {
+    instruments.startDelay.record(result.startDelaySeconds, { job_name: result.job, priority });
+    instruments.lastStartDelay.record(result.startDelaySeconds, attrs);
+  }
 }
 
 /** `job_consecutive_failures{job_name}`: the count the ledger holds after the run (left as it was when unreadable). */

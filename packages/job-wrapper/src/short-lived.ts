@@ -174,6 +174,9 @@ export async function runOnce<I>(job: SlaJob<I>, options: RunOnceOptions<I>): Pr
       error: (({ name, code, message }) => ({ type: name, code, message }))(describeError(thrown?.error)),
       dryRun: false,
       scheduledAt: new Date(),
+      attempts: 0,
+      retriesExhausted: false,
+      startDelaySeconds: undefined,
     } satisfies RunResult);
   await withDeadline(
     (async () => {

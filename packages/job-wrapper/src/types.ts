@@ -23,6 +23,8 @@ export interface JobContext<I = unknown> {
   scheduledAt: Date;
   /** What the caller passed to the wrapped function. */
   input: I | undefined;
+  /** This attempt of the run, from 1 (`withSla({ retry })` calls the job again after a failure). */
+  attempt: number;
 }
 
 /** What a job may return. */
@@ -51,6 +53,29 @@ export interface RunResult {
   error: { type: string; code: string | undefined; message: string } | undefined;
   dryRun: boolean;
   scheduledAt: Date;
+  /** Attempts the run took (1 without `retry`; 0 for a run that did not execute). */
+  attempts: number;
+  /** The run failed on its last allowed attempt (`retry.attempts` > 1). */
+  retriesExhausted: boolean;
+  /** Schedule slot → start of the run, in seconds, for a run called with `scheduledAt`; else undefined. */
+  startDelaySeconds: number | undefined;
+}
+
+/** One attempt of a run, as stored in a ledger (`withSla({ retry })`), linked to its run by `runId`. */
+export interface AttemptRecord {
+  runId: string;
+  job: string;
+  /** From 1. */
+  attempt: number;
+  outcome: 'succeeded' | 'failed' | 'timed_out' | 'lease_lost';
+  startedAt: Date;
+  finishedAt: Date;
+  durationSeconds: number;
+  errorCode: string | undefined;
+  /** Sanitised, at most 500 characters. */
+  errorMessage: string | undefined;
+  /** The backoff before the next attempt, in ms; undefined for the last attempt. */
+  retryDelayMs: number | undefined;
 }
 
 /** Options of one call of the wrapped function. */
@@ -104,4 +129,12 @@ export interface RuleOptions {
   minBaselineRuns?: number;
   /** Consecutive failed runs that are critical; default 3. */
   consecutiveFailures?: number;
+  /** Retries per executed run over the window above which the job warns (`JobRetryRateHigh`); default 0.2. */
+  retryRateThreshold?: number;
+  /** Window of the retry rate, in seconds; default 86400 (24 h). */
+  retryRateWindowSeconds?: number;
+  /** Executed runs in a row at or above `warningPercent` that escalate (`JobUtilizationStreak`); default 3. */
+  utilizationStreakRuns?: number;
+  /** Successful runs in a row that resolve `JobConsecutiveFailures` (recovery threshold); default 1. */
+  recoveryRuns?: number;
 }

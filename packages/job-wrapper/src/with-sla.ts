@@ -6,13 +6,15 @@ import { finishExecuted, finishUnexecuted } from './finish.js';
 import { checkWithSlaOptions, type JobSettings, jobSettings, type WithSlaOptions } from './job-settings.js';
 import type { Lease } from './lease.js';
 import { recordOf } from './ledger.js';
-import { blankResult, type RunBase } from './outcome.js';
+import { recordShape } from './odd-runs.js';
+import { blankResult, type RunBase, retriesExhausted } from './outcome.js';
 import { recordConsecutiveFailures, recordLastRun } from './run-metrics.js';
 import type { JobContext, JobReturn, RunOptions, RunResult, SlaJob } from './types.js';
 
-export type { WithSlaOptions } from './job-settings.js';
+export type { JobPriority, WithSlaOptions } from './job-settings.js';
+export type { RetryOptions } from './retry.js';
 export { JOB_ALERTS } from './rules.js';
-export type { JobContext, JobReturn, RunOptions, RunOutcome, RunResult, SlaJob } from './types.js';
+export type { AttemptRecord, JobContext, JobReturn, RunOptions, RunOutcome, RunResult, SlaJob } from './types.js';
 
 type JobFn<I> = (ctx: JobContext<I>) => Promise<JobReturn> | JobReturn;
 
@@ -27,6 +29,7 @@ function runBase(settings: JobSettings, runOptions: RunOptions): RunBase {
     job: settings.name,
     dryRun: runOptions.dryRun ?? settings.dryRun,
     scheduledAt: runOptions.scheduledAt ?? new Date(requestedAt),
+    slotAt: slot?.getTime(),
   };
 }
 
@@ -124,13 +127,21 @@ export function withSla<I = unknown>(name: string, fn: JobFn<I>, options: WithSl
   for (const outcome of ['succeeded', 'failed', 'timed_out', 'lease_lost', 'skipped_locked'] as const)
     settings.instruments.runs.add(0, { job_name: name, outcome });
   settings.instruments.processed.add(0, { job_name: name });
+  settings.instruments.retries.add(0, { job_name: name });
+  for (const outcome of ['succeeded', 'failed'] as const) settings.instruments.attempts.add(0, { job_name: name, outcome });
   // A new process adopts the ledger's latest run (gauges and verdicts): after a restart the generated rules and the
   // run-time alerts still see what the shared ledger knows (3 failures in a row stay 3). Without telemetry or an
   // alerter there is nobody to tell: no ledger read at all.
   if (settings.telemetry || settings.rules.alerter)
-    void settings.reconciler.hydrate((result, consecutiveFailures) => {
+    void settings.reconciler.hydrate((result, consecutiveFailures, shape) => {
       recordConsecutiveFailures(settings.instruments, name, consecutiveFailures);
       settings.instruments.utilization.record(result.utilization, { job_name: name });
+      const exhausted = retriesExhausted(result.outcome, result.attempts, settings.retry.attempts);
+      settings.instruments.retriesExhausted.record(exhausted ? 1 : 0, { job_name: name });
+      if (result.startDelaySeconds !== undefined)
+        settings.instruments.lastStartDelay.record(result.startDelaySeconds, { job_name: name });
+      if (result.outcome === 'succeeded') settings.instruments.lastRunDuration.record(result.durationSeconds, { job_name: name });
+      if (shape) recordShape(settings.instruments, name, shape);
       recordLastRun(settings.instruments, result);
     });
   const run = (input?: I, runOptions: RunOptions = {}) => runJob(settings, fn, input, runOptions);

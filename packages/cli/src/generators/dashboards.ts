@@ -1,5 +1,6 @@
 import type { Dashboard } from '@grafana/schema';
 import { type SlakitConfig, type SlakitConfigInput, validateConfig } from '@slakit/core';
+import { attemptPanels } from './dashboard-job-attempts.js';
 import { dashboard, Layout } from './dashboard-layout.js';
 import { runtimeRow } from './dashboard-runtime.js';
 import type { GrafanaDashboard, GrafanaPanel } from './grafana.js';
@@ -164,6 +165,7 @@ function jobsDashboard(config: SlakitConfig): Dashboard {
     queries: [[`max by (job_name) ${latestBy(METRICS.jobConsecutiveFailures, METRICS.jobLastRun, all)}`, '{{job_name}}']],
   });
   l.add({ title: 'Running now', queries: [[`sum by (job_name) (${METRICS.jobActive}${all})`, '{{job_name}}']] });
+  attemptPanels(config, l);
   return dashboard(config, 'jobs', 'Jobs', l, ['jobs']);
 }
 

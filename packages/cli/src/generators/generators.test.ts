@@ -23,7 +23,16 @@ const input: SlakitConfigInput = {
   ],
   jobs: {
     cleanup_pdfs: { budgetSeconds: 600, schedule: '0 3 * * *' },
-    cleanup_links: { budgetSeconds: 60, warningPercent: 70, criticalPercent: 90, consecutiveFailures: 5 },
+    cleanup_links: {
+      budgetSeconds: 60,
+      warningPercent: 70,
+      criticalPercent: 90,
+      consecutiveFailures: 5,
+      stallSeconds: 300,
+      minDurationSeconds: 5,
+      minIntervalSeconds: 3000,
+      recoveryRuns: 2,
+    },
   },
   queues: { manual_resolution: {} },
   health: { criticalChecks: ['postgres', 'redis'] },
@@ -87,7 +96,15 @@ describe('generateRules', () => {
     const find = (name: string, job: string) => alerts().find((a) => a.alert === name && a.labels.job_name === job)?.expr;
     expect(find('JobSlaBreachWarning', 'cleanup_links')).toMatch(/>= 0\.7$/);
     expect(find('JobSlaBreachCritical', 'cleanup_links')).toMatch(/>= 0\.9$/);
-    expect(find('JobConsecutiveFailures', 'cleanup_links')).toMatch(/>= 5$/);
+    // recoveryRuns 2: the alert holds (its own ALERTS series) until 2 successes in a row.
+    expect(find('JobConsecutiveFailures', 'cleanup_links')).toMatch(
+      />= 5\nor\n\(max by \(job_name\) .*job_consecutive_successes.* < 2 and on \(job_name\) ALERTS\{alertname="JobConsecutiveFailures",alertstate="firing",job_name="cleanup_links",service="shop"\}\)$/,
+    );
+    expect(find('JobConsecutiveFailures', 'cleanup_pdfs')).toMatch(/>= 3$/);
+    expect(find('JobStalled', 'cleanup_links')).toMatch(/> 300$/);
+    expect(find('JobRunTooFast', 'cleanup_links')).toContain('< 5');
+    expect(find('JobRunTooOften', 'cleanup_links')).toMatch(/< 3000$/);
+    expect(find('JobStartLate', 'cleanup_pdfs')).toMatch(/> 60$/);
     expect(find('JobConsecutiveFailures', 'cleanup_pdfs')).toMatch(/>= 3$/);
     // Daily job: period 86400 s + default grace 8640 s.
     expect(find('JobMissedRun', 'cleanup_pdfs')).toBe(

@@ -6,6 +6,8 @@
 import { ALERT_CATALOGUE, cronPeriodSeconds, defaultGraceSeconds, formatDuration, type SlakitConfig } from '@slakit/core';
 import { EXECUTED_OUTCOMES, jobGroup, latestBy, METRICS, num, quote, selector } from './promql.js';
 import { type AlertingRule, alertRule, pct, type RuleGroup } from './rule-model.js';
+import { attemptRules } from './rules-job-attempts.js';
+import { oddRunRules, recoveryClause } from './rules-odd-runs.js';
 
 type JobConfig = SlakitConfig['jobs'][string];
 
@@ -96,12 +98,13 @@ function throughputRules({ config, name, job, s, g }: JobScope): AlertingRule[] 
   ];
 }
 
-function consecutiveFailuresRule({ config, name, job, s, g }: JobScope): AlertingRule {
+function consecutiveFailuresRule(scope: JobScope): AlertingRule {
+  const { config, name, job, s, g } = scope;
   return alertRule(
     config,
     ALERT_CATALOGUE.JobConsecutiveFailures.name,
     'critical',
-    `max by (${g}) ${latestBy(METRICS.jobConsecutiveFailures, METRICS.jobLastRun, s, g)} >= ${job.consecutiveFailures}`,
+    `max by (${g}) ${latestBy(METRICS.jobConsecutiveFailures, METRICS.jobLastRun, s, g)} >= ${job.consecutiveFailures}${recoveryClause(scope)}`,
     { job_name: name },
     {
       summary: `Job ${name} failed {{ $value }} times in a row`,
@@ -151,7 +154,10 @@ function missedRunRule({ config, name, job, s, g }: JobScope, period: number): A
   );
 }
 
-/** Per job: SLA, success-rate, throughput, zero-records, consecutive-failure, missed-run and lease-contention rules. */
+/**
+ * Per job: SLA, success-rate, throughput, zero-records, consecutive-failure, lease-contention, retry-rate,
+ * retries-exhausted, late-start and (with a schedule) missed-run rules.
+ */
 export function jobsGroup(config: SlakitConfig): RuleGroup | undefined {
   const names = Object.keys(config.jobs).sort();
   if (names.length === 0) return undefined;
@@ -167,6 +173,8 @@ export function jobsGroup(config: SlakitConfig): RuleGroup | undefined {
       ...throughputRules(scope),
       consecutiveFailuresRule(scope),
       contentionRule(scope, formatDuration(Math.max(3600, 2 * (period ?? 0)))),
+      ...attemptRules(scope),
+      ...oddRunRules(scope),
     );
     if (period !== undefined) rules.push(missedRunRule(scope, period));
   }

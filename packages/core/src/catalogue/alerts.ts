@@ -6,6 +6,7 @@
  */
 
 import type { AlertDefinition } from './alert-types.js';
+import { JOB_ATTEMPT_ALERTS } from './alerts-jobs-attempts.js';
 import { QUEUE_HEALTH_ALERTS } from './alerts-queues-health.js';
 import { RUNTIME_ALERTS } from './alerts-runtime.js';
 import { JOB_RULE_DEFAULTS as D, JOB_RULE_PARITY as P } from './job-rules.js';
@@ -141,7 +142,7 @@ export const ALERT_CATALOGUE = {
   },
   JobConsecutiveFailures: {
     name: 'JobConsecutiveFailures',
-    params: { consecutiveFailures: D.consecutiveFailures },
+    params: { consecutiveFailures: D.consecutiveFailures, recoveryRuns: D.recoveryRuns },
     parity: P.JobConsecutiveFailures,
     severity: 'critical',
     subject: 'job_name',
@@ -153,7 +154,7 @@ export const ALERT_CATALOGUE = {
       raisedBy: '`withSla` rules (ledger)',
       package: 'job-wrapper',
       firesWhen: '3 failed runs in a row',
-      resolvesWhen: 'a successful run',
+      resolvesWhen: '`recoveryRuns` (1) successful runs in a row',
     },
     rule: { expr: '`job_consecutive_failures` of the replica that ran last `>= 3`' },
   },
@@ -188,6 +189,7 @@ export const ALERT_CATALOGUE = {
     runbook: 'docs/runbooks/JobLeaseContention.md',
     rule: { expr: 'runs `skipped_locked` while no replica executed or runs the job (zombie lease)', for: '15m' },
   },
+  ...JOB_ATTEMPT_ALERTS,
   ...QUEUE_HEALTH_ALERTS,
   ...RUNTIME_ALERTS,
 } as const satisfies Record<string, AlertDefinition>;

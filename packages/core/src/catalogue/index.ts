@@ -3,8 +3,8 @@
  * packages and the CLI import, and that docs/metrics.md and docs/alerts.md are generated from (`pnpm docs:gen`).
  */
 export { ALERT_CATALOGUE, type AlertDefinition, type AlertName, type AlertRule, type AlertRuntime } from './alerts.js';
-export { JOB_RULE_DEFAULTS, JOB_RULE_PARITY, type JobRuleParameter } from './job-rules.js';
-export { JOB_OUTCOMES, LABEL_CATALOGUE, type LabelDefinition, type LabelKey, type LabelName } from './labels.js';
+export { JOB_RULE_DEFAULTS, JOB_RULE_PARITY, JOB_START_DELAY_THRESHOLDS, type JobRuleParameter } from './job-rules.js';
+export { JOB_OUTCOMES, JOB_PRIORITIES, LABEL_CATALOGUE, type LabelDefinition, type LabelKey, type LabelName } from './labels.js';
 export {
   METRIC_CATALOGUE,
   type MetricDefinition,

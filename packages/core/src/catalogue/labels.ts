@@ -28,6 +28,9 @@ export type Severity = (typeof SEVERITIES)[number];
 /** Outcomes of a job run (`outcome` label of `job_runs_total`, `job_run_duration_seconds`). */
 export const JOB_OUTCOMES = ['succeeded', 'failed', 'timed_out', 'lease_lost', 'skipped_locked', 'skipped_overlap'] as const;
 
+/** Priorities of a job (`priority` label of `job_start_delay_seconds`), highest first. */
+export const JOB_PRIORITIES = ['critical', 'high', 'normal', 'low'] as const;
+
 /** Every label key, by a stable camelCase name. */
 export const LABEL_CATALOGUE = {
   alertname: {
@@ -57,6 +60,13 @@ export const LABEL_CATALOGUE = {
       'the job name given to `withSla()` (not `job`: that is the target label Prometheus sets on every scraped series, so a metric label `job` would become `exported_job` under a default scrape)',
   },
   outcome: { key: 'outcome', prometheus: 'outcome', on: 'metric', values: JOB_OUTCOMES, description: 'outcome of a job run' },
+  priority: {
+    key: 'priority',
+    prometheus: 'priority',
+    on: 'metric',
+    values: JOB_PRIORITIES,
+    description: 'the priority given to `withSla()` (default `normal`): picks the late-start threshold',
+  },
   queue: { key: 'queue', prometheus: 'queue', on: 'both', description: 'the queue name given to `watchQueue()`' },
   check: { key: 'check', prometheus: 'check', on: 'both', description: 'the health check name' },
   slo: { key: 'slo', prometheus: 'slo', on: 'alert', description: 'the SLO name of the config (generated rules only)' },

@@ -5,6 +5,7 @@
  * `_bucket`, `_sum` and `_count` series. Pure data: no runtime imports but the job metrics' data file.
  */
 import type { MetricDefinition } from './metric-types.js';
+import { JOB_ATTEMPT_METRICS } from './metrics-job-attempts.js';
 import { JOB_METRICS } from './metrics-jobs.js';
 import { RUNTIME_METRICS } from './metrics-runtime.js';
 
@@ -53,6 +54,7 @@ export const METRIC_CATALOGUE = {
     package: 'express-middleware',
   },
   ...JOB_METRICS,
+  ...JOB_ATTEMPT_METRICS,
   healthDuration: {
     otel: 'health.check.duration',
     unit: 's',

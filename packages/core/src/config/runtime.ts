@@ -31,6 +31,13 @@ export interface JobSlaFromConfig {
   budgetSeconds: number;
   warningPercent: number;
   criticalPercent: number;
+  /** The job's priority (its `JobStartLate` threshold). */
+  priority: 'critical' | 'high' | 'normal' | 'low';
+  /** Late-start threshold in seconds when the config sets one (else the priority's). */
+  lateStartSeconds?: number;
+  minDurationSeconds?: number;
+  minIntervalSeconds?: number;
+  stallSeconds?: number;
   runbookUrl: (alertname: string) => string;
   rules: {
     successRateThreshold: number;
@@ -38,6 +45,10 @@ export interface JobSlaFromConfig {
     minRuns: number;
     throughputRatio: number;
     consecutiveFailures: number;
+    retryRateThreshold: number;
+    retryRateWindowSeconds: number;
+    utilizationStreakRuns: number;
+    recoveryRuns: number;
   };
 }
 
@@ -54,6 +65,11 @@ export function jobSla(config: SlakitConfig | SlakitConfigInput, job: string): J
     budgetSeconds: j.budgetSeconds,
     warningPercent: j.warningPercent,
     criticalPercent: j.criticalPercent,
+    priority: j.priority,
+    ...(j.lateStartSeconds === undefined ? {} : { lateStartSeconds: j.lateStartSeconds }),
+    ...(j.minDurationSeconds === undefined ? {} : { minDurationSeconds: j.minDurationSeconds }),
+    ...(j.minIntervalSeconds === undefined ? {} : { minIntervalSeconds: j.minIntervalSeconds }),
+    ...(j.stallSeconds === undefined ? {} : { stallSeconds: j.stallSeconds }),
     runbookUrl: (alertname) => runbookUrl(c, alertname),
     rules: {
       successRateThreshold: j.successRateThreshold,
@@ -61,6 +77,10 @@ export function jobSla(config: SlakitConfig | SlakitConfigInput, job: string): J
       minRuns: j.minRuns,
       throughputRatio: j.throughputRatio,
       consecutiveFailures: j.consecutiveFailures,
+      retryRateThreshold: j.retryRateThreshold,
+      retryRateWindowSeconds: j.retryRateWindowSeconds,
+      utilizationStreakRuns: j.utilizationStreakRuns,
+      recoveryRuns: j.recoveryRuns,
     },
   };
 }

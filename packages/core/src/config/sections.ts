@@ -65,50 +65,51 @@ const httpUrl = lazySchema(() =>
     .refine((v) => /^https?:\/\/[^\s]+$/.test(v), { error: 'must be an http(s) URL' }),
 );
 
-export const job = lazySchema(() =>
-  zod()
-    .strictObject(
-      {
-        /** SLA budget of one run, in seconds (shared with `withSla()`: > 0, at most 10 years). */
-        budgetSeconds: SLA_FIELDS.budgetSeconds,
-        /** Cron expression (croner syntax) of the job's schedule; enables missed-run rules. */
-        schedule: zod().string().min(1).optional(),
-        timezone: zod().string().min(1).optional(),
-        /** Extra time after a period before a missing success is critical; default 10 % of the period (≥ 60 s). */
-        graceSeconds: nonNegativeSeconds().optional(),
-        /** Percent of the budget that warns (shared with `withSla()`: > 0 and ≤ 1000); default 80. */
-        warningPercent: SLA_FIELDS.warningPercent.default(D.warningPercent),
-        /** Percent of the budget that is critical (shared with `withSla()`: > 0 and ≤ 1000); default 100. */
-        criticalPercent: SLA_FIELDS.criticalPercent.default(D.criticalPercent),
-        /** Success rate over the window below which the job is critical; default 0.95. */
-        successRateThreshold: RULE_FIELDS.successRateThreshold.default(D.successRateThreshold),
-        /** Window of the success rate, in seconds; default 86400 (24 h). */
-        successRateWindowSeconds: RULE_FIELDS.successRateWindowSeconds.default(D.successRateWindowSeconds),
-        /** Executed runs needed in the success-rate window before it can alert; default 5. */
-        minRuns: RULE_FIELDS.minRuns.default(D.minRuns),
-        /** Throughput of the last successful run below this share of its ledger baseline warns; default 0.5. */
-        throughputRatio: RULE_FIELDS.throughputRatio.default(D.throughputRatio),
-        /** Consecutive failures that are critical; default 3. */
-        consecutiveFailures: RULE_FIELDS.consecutiveFailures.default(D.consecutiveFailures),
-        description: zod().string().optional(),
-      },
-      {
-        error: knownKeysError([
-          'budgetSeconds',
-          'schedule',
-          'timezone',
-          'graceSeconds',
-          'warningPercent',
-          'criticalPercent',
-          'successRateThreshold',
-          'successRateWindowSeconds',
-          'minRuns',
-          'throughputRatio',
-          'consecutiveFailures',
-          'description',
-        ]),
-      },
-    )
+export const job = lazySchema(() => {
+  const shape = {
+    /** SLA budget of one run, in seconds (shared with `withSla()`: > 0, at most 10 years). */
+    budgetSeconds: SLA_FIELDS.budgetSeconds,
+    /** Cron expression (croner syntax) of the job's schedule; enables missed-run rules. */
+    schedule: zod().string().min(1).optional(),
+    timezone: zod().string().min(1).optional(),
+    /** Extra time after a period before a missing success is critical; default 10 % of the period (≥ 60 s). */
+    graceSeconds: nonNegativeSeconds().optional(),
+    /** Percent of the budget that warns (shared with `withSla()`: > 0 and ≤ 1000); default 80. */
+    warningPercent: SLA_FIELDS.warningPercent.default(D.warningPercent),
+    /** Percent of the budget that is critical (shared with `withSla()`: > 0 and ≤ 1000); default 100. */
+    criticalPercent: SLA_FIELDS.criticalPercent.default(D.criticalPercent),
+    /** Success rate over the window below which the job is critical; default 0.95. */
+    successRateThreshold: RULE_FIELDS.successRateThreshold.default(D.successRateThreshold),
+    /** Window of the success rate, in seconds; default 86400 (24 h). */
+    successRateWindowSeconds: RULE_FIELDS.successRateWindowSeconds.default(D.successRateWindowSeconds),
+    /** Executed runs needed in the success-rate (and retry-rate) window before it can alert; default 5. */
+    minRuns: RULE_FIELDS.minRuns.default(D.minRuns),
+    /** Throughput of the last successful run below this share of its ledger baseline warns; default 0.5. */
+    throughputRatio: RULE_FIELDS.throughputRatio.default(D.throughputRatio),
+    /** Consecutive failures that are critical; default 3. */
+    consecutiveFailures: RULE_FIELDS.consecutiveFailures.default(D.consecutiveFailures),
+    /** Retries per executed run above which the job warns (`JobRetryRateHigh`); default 0.2. */
+    retryRateThreshold: RULE_FIELDS.retryRateThreshold.default(D.retryRateThreshold),
+    /** Window of the retry rate, in seconds; default 86400 (24 h). */
+    retryRateWindowSeconds: RULE_FIELDS.retryRateWindowSeconds.default(D.retryRateWindowSeconds),
+    /** Priority of the job (`JobStartLate` threshold 5/30/60/300 s); default `normal`. */
+    priority: SLA_FIELDS.priority.default('normal'),
+    /** Start delay after the slot above which a run is late, in seconds; default the priority's threshold. */
+    lateStartSeconds: SLA_FIELDS.lateStartSeconds.optional(),
+    /** A successful run shorter than this raises `JobRunTooFast`; default off. */
+    minDurationSeconds: SLA_FIELDS.minDurationSeconds.optional(),
+    /** Runs starting sooner than this after the previous raise `JobRunTooOften`; default off. */
+    minIntervalSeconds: SLA_FIELDS.minIntervalSeconds.optional(),
+    /** A running run without progress this long raises `JobStalled`; default off. */
+    stallSeconds: SLA_FIELDS.stallSeconds.optional(),
+    /** Runs in a row at or above `warningPercent` that raise `JobUtilizationStreak`; default 3. */
+    utilizationStreakRuns: RULE_FIELDS.utilizationStreakRuns.default(D.utilizationStreakRuns),
+    /** Successes in a row that resolve `JobConsecutiveFailures`; default 1. */
+    recoveryRuns: RULE_FIELDS.recoveryRuns.default(D.recoveryRuns),
+    description: zod().string().optional(),
+  };
+  return zod()
+    .strictObject(shape, { error: knownKeysError(Object.keys(shape)) })
     .superRefine((value, ctx) => {
       if (value.warningPercent >= value.criticalPercent)
         ctx.addIssue({
@@ -136,8 +137,8 @@ export const job = lazySchema(() =>
           });
         }
       }
-    }),
-);
+    });
+});
 
 const Q = {
   depthWarning: ALERT_CATALOGUE.QueueDepthWarning.params,

@@ -1,3 +1,4 @@
+import { JOB_PRIORITIES } from '../catalogue/labels.js';
 import { SEVERITIES } from '../env.js';
 import { opt } from './options.js';
 
@@ -41,6 +42,16 @@ export const SLA_FIELDS = {
   warningPercent: opt.number('a percentage > 0 and ≤ 1000', (v) => v > 0 && v <= 1000),
   /** Share of the budget that is critical (breach), in percent (> 0 and ≤ 1000); default 100. */
   criticalPercent: opt.number('a percentage > 0 and ≤ 1000', (v) => v > 0 && v <= 1000),
+  /** Priority of the job: picks its late-start threshold (`JobStartLate`); default `normal`. */
+  priority: opt.oneOf(JOB_PRIORITIES),
+  /** Start delay after the schedule slot above which a run is late, in seconds (≥ 0); default by priority. */
+  lateStartSeconds: nonNegativeSeconds('a number of seconds ≥ 0 (at most 10 years)'),
+  /** A successful run shorter than this is suspicious (`JobRunTooFast`); default off. */
+  minDurationSeconds: positiveSeconds('a number of seconds > 0 (at most 10 years)'),
+  /** An executed run that starts sooner than this after the previous one runs too often (`JobRunTooOften`); default off. */
+  minIntervalSeconds: positiveSeconds('a number of seconds > 0 (at most 10 years)'),
+  /** A running run without progress for this long is stalled (`JobStalled`); default off. */
+  stallSeconds: positiveSeconds('a number of seconds > 0 (at most 10 years)'),
 } as const;
 
 /** The run rules of one job, as `withSla({ rules })` and the config's `jobs.<name>` both accept them. */
@@ -50,6 +61,10 @@ export const RULE_FIELDS = {
   consecutiveFailures: integerAtLeast(1, 'an integer ≥ 1', 1_000_000),
   minRuns: integerAtLeast(1, 'an integer ≥ 1', 1_000_000),
   successRateWindowSeconds: integerAtLeast(60, 'an integer number of seconds ≥ 60 (at most a year)', 31_536_000),
+  retryRateThreshold: opt.number('a number of retries per run > 0 and ≤ 100 (e.g. 0.2)', (v) => v > 0 && v <= 100),
+  retryRateWindowSeconds: integerAtLeast(60, 'an integer number of seconds ≥ 60 (at most a year)', 31_536_000),
+  utilizationStreakRuns: integerAtLeast(1, 'an integer from 1 to 100', 100),
+  recoveryRuns: integerAtLeast(1, 'an integer from 1 to 100', 100),
 } as const;
 
 /** Queue thresholds, as `watchQueue({ thresholds })` and the config's `queues.<name>` both accept them. */
