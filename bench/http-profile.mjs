@@ -2,8 +2,8 @@
 // behind bench/http's percentages. Each variant's server (bench/http/server.cjs, core 0) is warmed up, then profiled
 // while autocannon (50 connections, this core) loads GET /users/:id; a profile sample's time is charged to the
 // component of the function that was running (self time), divided by the requests served in the window.
-// Run: pnpm build && pnpm --filter @slakit/bench http:profile      (BENCH_SECONDS, BENCH_WARMUP, BENCH_VARIANTS,
-//      BENCH_INSITU)
+// Run: pnpm build && BENCH_FRAMEWORK=<express|fastify|koa|hono|node> pnpm --filter @slakit/bench http:profile
+//      (BENCH_SECONDS, BENCH_WARMUP, BENCH_VARIANTS, BENCH_PATH, BENCH_INSITU — the latter Express only)
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,19 +20,53 @@ const insitu = new URL('./http/insitu-preload.cjs', import.meta.url).pathname;
 // clock reads per request to the slakit variants, so their profile is then a little heavier).
 const timeInSitu = process.env.BENCH_INSITU === '1';
 
+const framework = process.env.BENCH_FRAMEWORK ?? 'express';
+const path = process.env.BENCH_PATH ?? '/users/42';
+const frameworkLabel = {
+  express: 'Express, router and their dependencies',
+  fastify: 'Fastify and its dependencies',
+  koa: 'Koa, @koa/router and their dependencies',
+  hono: 'Hono, @hono/node-server',
+  node: 'node_modules (none on the request path)',
+}[framework];
+if (!frameworkLabel) throw new Error(`BENCH_FRAMEWORK=${framework}: one of express, fastify, koa, hono, node`);
+
+// The package a node_modules URL belongs to (pnpm's layout: …/node_modules/.pnpm/<id>/node_modules/<name>/…).
+const packageOf = (url) => /.*node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1];
+const PINO = new Set([
+  'pino',
+  'sonic-boom',
+  'pino-std-serializers',
+  'fast-redact',
+  'quick-format-unescaped',
+  'atomic-sleep',
+  'on-exit-leak-free',
+  'thread-stream',
+]);
+const OTEL = (name) => name.startsWith('@opentelemetry/') || name === '@fastify/otel' || name === '@hono/otel';
+// The Prometheus peers and what they run per request.
+const METRICS_PEERS = new Set([
+  'prom-client',
+  'express-prom-bundle',
+  'fastify-metrics',
+  '@hono/prometheus',
+  'tdigest',
+  'bintrees',
+  'url-value-parser',
+]);
+
 /** Component of a profiled function, from its script URL (or V8's pseudo-frames). */
 function component({ url, functionName }) {
   if (functionName === '(garbage collector)') return 'V8 garbage collector';
   if (functionName === '(idle)') return 'idle (waiting for the network)';
   if (!url) return functionName === 'writev' || functionName === 'writeBuffer' ? 'socket writes (native)' : 'other native / V8';
   if (/\/packages\/[^/]+\/dist\//.test(url)) return 'slakit';
-  if (url.includes('@opentelemetry')) return 'OpenTelemetry SDK/API';
-  if (
-    /node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?(pino|sonic-boom|pino-std-serializers|fast-redact|quick-format-unescaped|atomic-sleep|on-exit-leak-free|thread-stream)\//.test(
-      url,
-    )
-  )
-    return 'pino';
+  const pkg = packageOf(url);
+  if (pkg && OTEL(pkg)) return 'OpenTelemetry SDK/API/instrumentations';
+  if (pkg && PINO.has(pkg)) return 'pino';
+  if (pkg && METRICS_PEERS.has(pkg)) return 'Prometheus peer (prom-client, …)';
+  // slakit's route matcher for node:http's `routes` patterns (under Fastify the same package is Fastify's router).
+  if (pkg === 'find-my-way' && framework === 'node') return 'slakit';
   if (
     url.startsWith('node:internal/async_hooks') ||
     url === 'node:async_hooks' ||
@@ -40,7 +74,7 @@ function component({ url, functionName }) {
   )
     return 'Node async_hooks (AsyncLocalStorage)';
   if (url.startsWith('node:')) return 'Node http/net/streams';
-  if (url.includes('node_modules')) return 'Express, router and their dependencies';
+  if (pkg) return frameworkLabel;
   return 'bench server';
 }
 
@@ -50,7 +84,7 @@ async function profile(variant, dir) {
     nodeArgs: ['-r', preload, ...(timeInSitu ? ['-r', insitu] : [])],
     env: { ...process.env, BENCH_PROFILE_OUT: out },
   });
-  const url = `http://127.0.0.1:${port}/users/42`;
+  const url = `http://127.0.0.1:${port}${path}`;
   await autocannon({ url, connections: 50, duration: warmup });
   server.kill('SIGUSR2');
   await new Promise((r) => setTimeout(r, 100));
@@ -102,7 +136,7 @@ const components = [...new Set(variants.flatMap((v) => [...results[v].byComponen
   (a, b) => microsOf(last, b) - microsOf(last, a),
 );
 console.log(
-  `\nbench/http-profile — node ${process.version}; µs of server CPU profile per request (${warmup} s warm-up, ${seconds} s profiled, 50 connections), self time by component\n`,
+  `\nbench/http-profile — ${framework}, node ${process.version}; GET ${path}; µs of server CPU profile per request (${warmup} s warm-up, ${seconds} s profiled, 50 connections), self time by component\n`,
 );
 console.log(`| component | ${variants.join(' | ')} |`);
 console.log(`|---|${variants.map(() => '---:').join('|')}|`);
