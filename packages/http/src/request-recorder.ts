@@ -104,11 +104,12 @@ export function startedSpan(started: RequestStart): Span | undefined {
 }
 
 /** Starts recording a node:http request (counted in flight; request id read; span started or the host's enriched). */
-export function startRequest<Req extends IncomingMessage>(
+export function startRequest<S>(
   setup: RecorderSetup,
-  req: Req,
+  req: IncomingMessage,
   res: ServerResponse,
-  routeOf: RouteOf<Req>,
+  routeOf: RouteOf<S>,
+  subject: S,
 ): RequestStart {
   const start = performance.now();
   const methodIndex = methodIndexOf(req.method);
@@ -120,25 +121,30 @@ export function startRequest<Req extends IncomingMessage>(
       ? readRequestId(requestIds, req.headers, (name, value) => res.setHeader(name, value))
       : undefined;
   const traced = tracing
-    ? traceRequest(tracing, req, res, METHODS[methodIndex] as string, req.url ?? '/', https, routeOf)
+    ? traceRequest(tracing, req, res, METHODS[methodIndex] as string, req.url ?? '/', https, routeOf, subject)
     : undefined;
   return { start, methodIndex, https, requestId, traced };
 }
 
+/** Whether a request is the scrape that the recorder serves (`metricsEndpoint`): adapters hand the response over first. */
+export function servesScrape(setup: RecorderSetup, url: string): boolean {
+  return setup.serveMetrics !== undefined && setup.pathFilter !== undefined && setup.pathFilter(url) === SERVE_METRICS;
+}
+
 /**
- * The node:http recorder every adapter on node's `IncomingMessage`/`ServerResponse` uses (Express, node:http,
- * Fastify, Koa, Hono on @hono/node-server): path check, start, then the end on the response's 'close' (emitted once
- * per response: after 'finish', or when the client went away first). `next` runs inside the request span's context
- * (when activation is on) and its result is returned; `undefined` when the path is ignored or served as the scrape
- * (then `next` was called, or the scrape answered, already).
+ * The recorder of every adapter on node's `IncomingMessage`/`ServerResponse` (Express, node:http, Fastify, Koa, Hono
+ * on @hono/node-server), given the framework's request object (`subject`: what `routeOf` and the label hook read —
+ * Fastify's `request`, Koa's `ctx`, Hono's `c`): path check, start, then the end on the response's 'close' (emitted
+ * once per response: after 'finish', or when the client went away first). `next` runs inside the request span's
+ * context (when activation is on) and its result is returned; `undefined` when the path is ignored or served as the
+ * scrape (then `next` was called, or the scrape answered, already).
  */
-export function createNodeRecorder<Req extends IncomingMessage>(
+export function createRecorder<S>(
   setup: RecorderSetup,
-  routeOf: RouteOf<Req>,
-  subjectOf?: (req: Req) => unknown,
-): <R>(req: Req, res: ServerResponse, next: () => R) => R {
+  routeOf: RouteOf<S>,
+): <R>(subject: S, req: IncomingMessage, res: ServerResponse, next: () => R) => R {
   const { pathFilter, serveMetrics, activate } = setup;
-  return function slakitRecord<R>(req: Req, res: ServerResponse, next: () => R): R {
+  return function slakitRecord<R>(subject: S, req: IncomingMessage, res: ServerResponse, next: () => R): R {
     if (pathFilter !== undefined) {
       const verdict = pathFilter(req.url ?? '/');
       if (verdict === SERVE_METRICS && serveMetrics) {
@@ -147,7 +153,7 @@ export function createNodeRecorder<Req extends IncomingMessage>(
       }
       if (verdict === IGNORE) return next();
     }
-    const started = startRequest(setup, req, res, routeOf);
+    const started = startRequest(setup, req, res, routeOf, subject);
     // A closure over the request's few values rather than state on `res` (extra properties would change the hidden
     // class of Node's response objects: measured slower).
     res.on('close', () => {
@@ -155,16 +161,30 @@ export function createNodeRecorder<Req extends IncomingMessage>(
       // buffer, which a pipelined next response may already fill.
       const finished = res.writableEnded;
       endRequest(setup, started, {
-        route: routeOf(req),
+        route: routeOf(subject),
         status: finished || res.headersSent ? res.statusCode : 0,
         finished,
         thrown: thrownType(req),
-        subject: subjectOf === undefined ? req : subjectOf(req),
+        subject,
         req,
       });
     });
     const spanContext = started.traced?.context;
     if (spanContext !== undefined && activate !== undefined) return activate.with(spanContext, next);
     return next();
+  };
+}
+
+/**
+ * {@link createRecorder} for frameworks whose request object is node's `IncomingMessage` itself (node:http, Express):
+ * `routeOf` and the label hook are given `req`.
+ */
+export function createNodeRecorder<Req extends IncomingMessage>(
+  setup: RecorderSetup,
+  routeOf: RouteOf<Req>,
+): <R>(req: Req, res: ServerResponse, next: () => R) => R {
+  const record = createRecorder(setup, routeOf);
+  return function slakitRecordNode<R>(req: Req, res: ServerResponse, next: () => R): R {
+    return record(req, req, res, next);
   };
 }

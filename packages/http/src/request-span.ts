@@ -66,51 +66,39 @@ function carriesContext(fields: readonly string[], headers: IncomingHttpHeaders)
 const spanName = (method: string, route: string) => (route === UNMATCHED_ROUTE ? method : `${method} ${route}`);
 
 /** The host ends its span when the response finishes, before 'close': name it while the handler responds. */
-function enrichHostSpan<Req extends IncomingMessage>(
-  hostSpan: Span,
-  req: Req,
-  res: ServerResponse,
-  method: string,
-  routeOf: RouteOf<Req>,
-): void {
+function enrichHostSpan<S>(hostSpan: Span, res: ServerResponse, method: string, routeOf: RouteOf<S>, subject: S): void {
   const writeHead = res.writeHead;
   res.writeHead = function slakitWriteHead(this: ServerResponse, ...args: unknown[]) {
-    const route = routeOf(req).route;
+    const route = routeOf(subject).route;
     hostSpan.setAttribute(ATTR_HTTP_ROUTE, route);
     hostSpan.updateName(spanName(method, route));
     return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
   } as ServerResponse['writeHead'];
 }
 
+/** The active span when it is a recording one (a host's, e.g. OpenTelemetry's http instrumentation's). */
+export function hostSpan(setup: TracingSetup): Span | undefined {
+  const activeContext = setup.context.active();
+  const current = activeContext === ROOT_CONTEXT ? undefined : trace.getSpan(activeContext);
+  return current?.isRecording() ? current : undefined;
+}
+
 /**
- * Enriches the host's server span when one is active, otherwise starts slakit's own (sampled: parents decide for their
- * children, `sampleRatio` for root requests). Links the span to the request for errorRecorder().
+ * Starts slakit's server span under `parent` (the extracted context, or ROOT_CONTEXT), sampled: a valid parent decides
+ * for its children, `sampleRatio` for root requests. `undefined` when not sampled.
  */
-export function traceRequest<Req extends IncomingMessage>(
+export function startServerSpan(
   setup: TracingSetup,
-  req: Req,
-  res: ServerResponse,
+  parent: Context,
   method: string,
   url: string,
   https: boolean,
-  routeOf: RouteOf<Req>,
-): RequestTrace | undefined {
-  const activeContext = setup.context.active();
-  const current = activeContext === ROOT_CONTEXT ? undefined : trace.getSpan(activeContext);
-  if (current?.isRecording()) {
-    enrichHostSpan(current, req, res, method, routeOf);
-    setRequestSpan(req, current);
-    return { span: current, own: false, context: undefined };
-  }
-  // Extraction is skipped when the request carries none of the propagator's headers (the common root request).
-  const parent = carriesContext(setup.propagationFields, req.headers)
-    ? setup.propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter)
-    : ROOT_CONTEXT;
+): Span | undefined {
   const parentSpan = parent === ROOT_CONTEXT ? undefined : trace.getSpanContext(parent);
   const hasParent = parentSpan !== undefined && isSpanContextValid(parentSpan);
   const { sampleRatio } = setup;
   if (!hasParent && !(sampleRatio >= 1 || (sampleRatio > 0 && Math.random() < sampleRatio))) return undefined;
-  const span = setup.tracer.startSpan(
+  return setup.tracer.startSpan(
     method === HTTP_REQUEST_METHOD_VALUE_OTHER ? 'HTTP' : method,
     {
       kind: SpanKind.SERVER,
@@ -122,6 +110,34 @@ export function traceRequest<Req extends IncomingMessage>(
     },
     parent,
   );
+}
+
+/**
+ * Enriches the host's server span when one is active, otherwise starts slakit's own (sampled: parents decide for their
+ * children, `sampleRatio` for root requests). Links the span to the request for errorRecorder().
+ */
+export function traceRequest<S>(
+  setup: TracingSetup,
+  req: IncomingMessage,
+  res: ServerResponse,
+  method: string,
+  url: string,
+  https: boolean,
+  routeOf: RouteOf<S>,
+  subject: S,
+): RequestTrace | undefined {
+  const current = hostSpan(setup);
+  if (current !== undefined) {
+    enrichHostSpan(current, res, method, routeOf, subject);
+    setRequestSpan(req, current);
+    return { span: current, own: false, context: undefined };
+  }
+  // Extraction is skipped when the request carries none of the propagator's headers (the common root request).
+  const parent = carriesContext(setup.propagationFields, req.headers)
+    ? setup.propagator.extract(ROOT_CONTEXT, req.headers, defaultTextMapGetter)
+    : ROOT_CONTEXT;
+  const span = startServerSpan(setup, parent, method, url, https);
+  if (span === undefined) return undefined;
   const spanContext = trace.setSpan(parent, span);
   if (setup.responseHeader) {
     setup.propagator.inject(spanContext, res, { set: (carrier, key, value) => carrier.setHeader(key, value) });
