@@ -24,6 +24,16 @@ const { Hono } = require('hono');
 const { serve } = require('@hono/node-server');
 const app = new Hono();
 
+/** A GET route answered by a node (req, res) handler, written to node's response directly. */
+function serveNodeResponse(path, handler) {
+  const { RESPONSE_ALREADY_SENT } = require('@hono/node-server/utils/response');
+  app.get(path, (c) => {
+    const { incoming, outgoing } = c.env;
+    handler(incoming, outgoing);
+    return new Promise((resolve) => outgoing.once('finish', () => resolve(RESPONSE_ALREADY_SENT)));
+  });
+}
+
 if (variant === 'bare-close') {
   // The floor of any middleware that measures a response's duration: one completion listener on node's response
   // (@hono/node-server passes { incoming, outgoing } as the env).
@@ -33,7 +43,11 @@ if (variant === 'bare-close') {
   });
 } else if (variant.startsWith('slakit-')) {
   const { honoInstrument } = require('@slakit/http/hono');
-  app.use(honoInstrument(slakitSetup(variant)));
+  const options = slakitSetup(variant);
+  // /metrics as a route (as the peers serve it): honoInstrument's own metricsEndpoint answers an empty body on
+  // @hono/node-server 2.1 (its null-body "already sent" Response is written before the asynchronous scrape).
+  app.use(honoInstrument({ ...options, metricsEndpoint: false }));
+  serveNodeResponse('/metrics', (incoming, outgoing) => options.telemetry.metricsHandler(incoming, outgoing));
 } else if (variant === 'hono-prometheus') {
   const { prometheus } = require('@hono/prometheus');
   const { printMetrics, registerMetrics } = prometheus();
@@ -42,12 +56,7 @@ if (variant === 'bare-close') {
 } else if (otel) {
   const { httpInstrumentationMiddleware } = require('@hono/otel');
   app.use(httpInstrumentationMiddleware({ serviceName: 'bench' }));
-  const { RESPONSE_ALREADY_SENT } = require('@hono/node-server/utils/response');
-  app.get('/metrics', (c) => {
-    const { outgoing, incoming } = c.env;
-    otel.exporter.getMetricsRequestHandler(incoming, outgoing);
-    return new Promise((resolve) => outgoing.once('finish', () => resolve(RESPONSE_ALREADY_SENT)));
-  });
+  serveNodeResponse('/metrics', (incoming, outgoing) => otel.exporter.getMetricsRequestHandler(incoming, outgoing));
 }
 
 app.get('/users/:id', (c) => c.json(userBody(c.req.param('id'))));
