@@ -101,11 +101,18 @@ if (unknown.length > 0) throw new Error(`BENCH_VARIANTS: ${unknown.join(', ')} u
 const variants = chosenFramework.variants.filter(([id]) => chosen.includes(id) && id !== 'bare');
 const bareLabel = chosenFramework.variants[0][1];
 
+// Per variant: its per-round ratios to its bare server by req/s (`rps`) and by CPU time per request (`cpu`), sorted,
+// and the median CPU µs per request of it and of its bare server.
 const results = {};
 // Resident memory (MB) after each pair's last round: the variant's server and the bare server it was paired with.
 const memory = {};
 for (const [id] of variants) {
-  const { ratios, memory: pairMemory } = await benchShared({
+  const {
+    ratios,
+    cpuRatios,
+    samples,
+    memory: pairMemory,
+  } = await benchShared({
     script,
     variants: [
       { id: 'bare', path },
@@ -117,7 +124,13 @@ for (const [id] of variants) {
     warmup,
     connections,
   });
-  results[id] = [...ratios[id]].sort((a, b) => a - b);
+  const cpuMicros = (of) => median(samples[of].map((x) => x.cpuPerRequest ?? Number.NaN));
+  results[id] = {
+    rps: [...ratios[id]].sort((a, b) => a - b),
+    cpu: [...cpuRatios[id]].sort((a, b) => a - b),
+    cpuMicros: cpuMicros(id),
+    bareCpuMicros: cpuMicros('bare'),
+  };
   memory[id] = { own: pairMemory[id], bare: pairMemory.bare };
 }
 // Solo throughput for scale (noisy on a shared VM; the ratios above are the measurement). BENCH_SOLO=0 skips it.
@@ -131,42 +144,55 @@ const solo = soloRun
 console.log(
   `\nbench/http — ${chosenFramework.name}, node ${process.version}; GET ${path}; each variant paired with bare ${framework} on one core (${warmup} s warm-up, ${rounds} rounds × ${seconds} s, ${connections} connections each); load from the other core\n`,
 );
+const pct = (x) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : '—');
+const range = (xs) => (xs.length > 0 ? `${pct(xs[0])} – ${pct(xs[xs.length - 1])}` : '—');
+const med = (id, by) => (results[id]?.[by].length > 0 ? median(results[id][by]) : undefined);
 // Second baselines: bare + a completion listener (every framework), bare + 30 MB heap (Express diagnostic).
-const listener = results['bare-close'] && median(results['bare-close']);
-const ballast = results['bare-ballast'] && median(results['bare-ballast']);
-const pct = (x) => `${(x * 100).toFixed(1)} %`;
+const listener = { rps: med('bare-close', 'rps'), cpu: med('bare-close', 'cpu') };
+const ballast = med('bare-ballast', 'rps');
 const soloCells = (id) => (soloRun ? ` ${Math.round(solo[id][0].rps)} | ${solo[id][0].p99} |` : '');
+const ifListener = (text) => (listener.rps ? text : '');
 console.log(
-  `| variant | % of bare (median of rounds) | lowest – highest round |${listener ? ' % of bare + completion listener |' : ''}${ballast ? ' ÷ bare + 30 MB heap |' : ''}${soloRun ? ' solo req/s | solo p99 ms |' : ''}`,
+  `| variant | req/s: % of bare (median of rounds) | lowest – highest round |${ifListener(' % of bare + completion listener |')} CPU/request: % of bare (median) | lowest – highest round |${ifListener(' % of bare + completion listener |')} CPU µs/request: variant / its bare |${ballast ? ' req/s ÷ bare + 30 MB heap |' : ''}${soloRun ? ' solo req/s | solo p99 ms |' : ''}`,
 );
-console.log(`|---|---:|---|${listener ? '---:|' : ''}${ballast ? '---:|' : ''}${soloRun ? '---:|---:|' : ''}`);
-console.log(`| ${bareLabel} | 100 % | — |${listener ? ' — |' : ''}${ballast ? ' — |' : ''}${soloCells('bare')}`);
+console.log(
+  `|---|---:|---|${ifListener('---:|')}---:|---|${ifListener('---:|')}---:|${ballast ? '---:|' : ''}${soloRun ? '---:|---:|' : ''}`,
+);
+console.log(
+  `| ${bareLabel} | 100 % | — |${ifListener(' — |')} 100 % | — |${ifListener(' — |')} — |${ballast ? ' — |' : ''}${soloCells('bare')}`,
+);
 for (const [id, label] of variants) {
   const r = results[id];
-  const relative = (base) => (base ? ` ${pct(median(r) / base)} |` : '');
+  const relative = (x, base) => (base ? ` ${pct(x / base)} |` : '');
+  const micros = `${r.cpuMicros.toFixed(1)} / ${r.bareCpuMicros.toFixed(1)}`;
   console.log(
-    `| ${label} | ${pct(median(r))} | ${pct(r[0])} – ${pct(r[r.length - 1])} |${relative(listener)}${relative(ballast)}${soloCells(id)}`,
+    `| ${label} | ${pct(med(id, 'rps'))} | ${range(r.rps)} |${relative(med(id, 'rps'), listener.rps)} ${pct(med(id, 'cpu'))} | ${range(r.cpu)} |${relative(med(id, 'cpu'), listener.cpu)} ${micros} |${relative(med(id, 'rps'), ballast)}${soloCells(id)}`,
   );
 }
 
-// The issue's goals, as far as this run shows them: slakit metrics-only ahead of every peer and ≥ 97 % of bare +
-// completion listener; the full mode ahead of every tracing peer (the OpenTelemetry variants).
+// The issue's goals, as far as this run shows them (by req/s and by CPU time per request): slakit metrics-only ahead
+// of every peer and ≥ 97 % of bare + completion listener; the full mode ahead of every tracing peer (OTel variants).
 const peers = variants.filter(([id]) => !id.startsWith('slakit-') && !id.startsWith('bare'));
 const tracingPeers = peers.filter(([id]) => id.includes('otel'));
-const m = results['slakit-metrics'] && median(results['slakit-metrics']);
-const f = results['slakit-full'] && median(results['slakit-full']);
 const verdict = (ok) => (ok ? 'met' : 'NOT met');
-if (m && peers.length > 0) {
-  const best = Math.max(...peers.map(([id]) => median(results[id])));
-  console.log(`\ngoal: metrics-only ahead of every peer — ${verdict(m > best)} (${pct(m)} vs best peer ${pct(best)})`);
-}
-if (m && listener)
-  console.log(
-    `goal: metrics-only ≥ 97 % of bare + completion listener — ${verdict(m / listener >= 0.97)} (${pct(m / listener)})`,
-  );
-if (f && tracingPeers.length > 0) {
-  const best = Math.max(...tracingPeers.map(([id]) => median(results[id])));
-  console.log(`goal: full mode ahead of every tracing peer — ${verdict(f > best)} (${pct(f)} vs ${pct(best)})`);
+console.log('');
+for (const by of ['rps', 'cpu']) {
+  const m = med('slakit-metrics', by);
+  const f = med('slakit-full', by);
+  const name = by === 'rps' ? 'req/s' : 'CPU/request';
+  const best = (list) => Math.max(...list.map(([id]) => med(id, by)));
+  if (m && peers.length > 0)
+    console.log(
+      `goal (${name}): metrics-only ahead of every peer — ${verdict(m > best(peers))} (${pct(m)} vs best peer ${pct(best(peers))})`,
+    );
+  if (m && listener[by])
+    console.log(
+      `goal (${name}): metrics-only ≥ 97 % of bare + completion listener — ${verdict(m / listener[by] >= 0.97)} (${pct(m / listener[by])})`,
+    );
+  if (f && tracingPeers.length > 0)
+    console.log(
+      `goal (${name}): full mode ahead of every tracing peer — ${verdict(f > best(tracingPeers))} (${pct(f)} vs ${pct(best(tracingPeers))})`,
+    );
 }
 
 // Resident memory: VmHWM (peak since start) and VmRSS right after the load, read from /proc. "paired" = the variant's
