@@ -124,7 +124,7 @@ for (const [id] of variants) {
     warmup,
     connections,
   });
-  const cpuMicros = (of) => median(samples[of].map((x) => x.cpuPerRequest ?? Number.NaN));
+  const cpuMicros = (of) => median(samples[of].map((x) => x.cpuPerRequest).filter((x) => x !== undefined));
   results[id] = {
     rps: [...ratios[id]].sort((a, b) => a - b),
     cpu: [...cpuRatios[id]].sort((a, b) => a - b),
@@ -164,7 +164,8 @@ console.log(
 for (const [id, label] of variants) {
   const r = results[id];
   const relative = (x, base) => (base ? ` ${pct(x / base)} |` : '');
-  const micros = `${r.cpuMicros.toFixed(1)} / ${r.bareCpuMicros.toFixed(1)}`;
+  const us = (x) => (x === undefined ? '—' : x.toFixed(1));
+  const micros = `${us(r.cpuMicros)} / ${us(r.bareCpuMicros)}`;
   console.log(
     `| ${label} | ${pct(med(id, 'rps'))} | ${range(r.rps)} |${relative(med(id, 'rps'), listener.rps)} ${pct(med(id, 'cpu'))} | ${range(r.cpu)} |${relative(med(id, 'cpu'), listener.cpu)} ${micros} |${relative(med(id, 'rps'), ballast)}${soloCells(id)}`,
   );

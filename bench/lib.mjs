@@ -154,7 +154,8 @@ export async function benchShared({ script, variants, baseline, seconds, rounds,
       const got = await loadAll(seconds);
       for (const v of variants) {
         samples[v.id].push(got[v.id]);
-        if (baseline) ratios[v.id].push(got[v.id].rps / got[baseline].rps);
+        // A round in which a server served nothing (starved by the host's other processes) has no ratio.
+        if (baseline && got[v.id].rps > 0 && got[baseline].rps > 0) ratios[v.id].push(got[v.id].rps / got[baseline].rps);
         if (baseline && got[v.id].cpuPerRequest && got[baseline].cpuPerRequest)
           cpuRatios[v.id].push(got[baseline].cpuPerRequest / got[v.id].cpuPerRequest);
       }
