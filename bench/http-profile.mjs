@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { startServer } from './lib.mjs';
+import { cpuOf, startServer } from './lib.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
 const warmup = Number(process.env.BENCH_WARMUP ?? 10);
@@ -88,7 +88,9 @@ async function profile(variant, dir) {
   await autocannon({ url, connections: 50, duration: warmup });
   server.kill('SIGUSR2');
   await new Promise((r) => setTimeout(r, 100));
+  const cpuBefore = cpuOf(server.pid);
   const result = await autocannon({ url, connections: 50, duration: seconds });
+  const cpuAfter = cpuOf(server.pid);
   server.kill('SIGUSR2');
   await waitFor('profiled');
   server.kill('SIGTERM');
@@ -107,12 +109,19 @@ async function profile(variant, dir) {
   });
   // Requests served while the profiler ran ≈ autocannon's count (the profile window spans the whole load).
   const perRequest = (us) => us / result.requests.total;
+  // On a loaded host the profiler's samples also count the time the server was descheduled (charged to whatever ran
+  // before): the CPU-scaled figures spread the process's CPU time per request (/proc) over the non-idle samples.
+  const idle = micros.get('idle (waiting for the network)') ?? 0;
+  const cpuPerRequest = cpuBefore === undefined ? undefined : (cpuAfter - cpuBefore) / result.requests.total;
+  const scaled = (us) => (cpuPerRequest === undefined ? Number.NaN : (us / (total - idle)) * cpuPerRequest);
   const [, middlewareNs, closeNs] = output().match(/insitu (\S+) (\S+)/) ?? [];
   return {
     rps: result.requests.average,
     insitu: timeInSitu && variant.startsWith('slakit-') ? `${middlewareNs} ns + ${closeNs} ns` : '—',
     total: perRequest(total),
     byComponent: new Map([...micros].map(([k, v]) => [k, perRequest(v)])),
+    cpuPerRequest,
+    byComponentScaled: new Map([...micros].filter(([k]) => !k.startsWith('idle')).map(([k, v]) => [k, scaled(v)])),
   };
 }
 
@@ -129,27 +138,38 @@ try {
 
 const base = variants[0];
 const last = variants.at(-1);
-const microsOf = (v, c) => results[v].byComponent.get(c) ?? 0;
 const signed = (d, digits) => `${d >= 0 ? '+' : ''}${d.toFixed(digits)}`;
-// Largest components of the last variant first.
-const components = [...new Set(variants.flatMap((v) => [...results[v].byComponent.keys()]))].sort(
-  (a, b) => microsOf(last, b) - microsOf(last, a),
-);
-console.log(
-  `\nbench/http-profile — ${framework}, node ${process.version}; GET ${path}; µs of server CPU profile per request (${warmup} s warm-up, ${seconds} s profiled, 50 connections), self time by component\n`,
-);
-console.log(`| component | ${variants.join(' | ')} |`);
-console.log(`|---|${variants.map(() => '---:').join('|')}|`);
-const cell = (v, c) => {
-  const x = microsOf(v, c);
-  const d = x - microsOf(base, c);
-  return v === base || Math.abs(d) < 0.005 ? x.toFixed(2) : `${x.toFixed(2)} (${signed(d, 2)})`;
-};
-for (const c of components) console.log(`| ${c} | ${variants.map((v) => cell(v, c)).join(' | ')} |`);
-console.log(
-  `| **total per request** | ${variants.map((v) => (v === base ? results[v].total.toFixed(1) : `${results[v].total.toFixed(1)} (${signed(results[v].total - results[base].total, 1)})`)).join(' | ')} |`,
-);
+
+/** One table: µs per request by component (`key`: the raw profile or the CPU-scaled figures), differences to bare. */
+function table(title, key, totalOf) {
+  const microsOf = (v, c) => results[v][key].get(c) ?? 0;
+  // Largest components of the last variant first.
+  const components = [...new Set(variants.flatMap((v) => [...results[v][key].keys()]))].sort(
+    (a, b) => microsOf(last, b) - microsOf(last, a),
+  );
+  console.log(`\n${title}\n`);
+  console.log(`| component | ${variants.join(' | ')} |`);
+  console.log(`|---|${variants.map(() => '---:').join('|')}|`);
+  const cell = (v, c) => {
+    const x = microsOf(v, c);
+    const d = x - microsOf(base, c);
+    return v === base || Math.abs(d) < 0.005 ? x.toFixed(2) : `${x.toFixed(2)} (${signed(d, 2)})`;
+  };
+  for (const c of components) console.log(`| ${c} | ${variants.map((v) => cell(v, c)).join(' | ')} |`);
+  const total = (v) => totalOf(results[v]);
+  console.log(
+    `| **total per request** | ${variants.map((v) => (v === base ? total(v).toFixed(1) : `${total(v).toFixed(1)} (${signed(total(v) - total(base), 1)})`)).join(' | ')} |`,
+  );
+}
+
+const setting = `${framework}, node ${process.version}; GET ${path}; ${warmup} s warm-up, ${seconds} s profiled, 50 connections; self time by component`;
+table(`bench/http-profile — ${setting}; µs of server CPU profile per request`, 'byComponent', (r) => r.total);
 console.log(`| req/s while profiled | ${variants.map((v) => Math.round(results[v].rps)).join(' | ')} |`);
 if (timeInSitu) {
   console.log(`| slakit in situ: middleware + close handler | ${variants.map((v) => results[v].insitu).join(' | ')} |`);
 }
+table(
+  `CPU-scaled (the process's CPU µs per request from /proc, spread over the non-idle profile samples — robust to a loaded host): ${setting}`,
+  'byComponentScaled',
+  (r) => r.cpuPerRequest ?? Number.NaN,
+);
