@@ -101,11 +101,18 @@ async function profile(variant, dir) {
   const nodes = new Map(prof.nodes.map((n) => [n.id, n]));
   const micros = new Map();
   let total = 0;
+  // slakit's own functions by self time (BENCH_TOP=N prints the N largest per variant).
+  const slakitFunctions = new Map();
   prof.samples.forEach((id, i) => {
     const dt = prof.timeDeltas[i] ?? 0;
-    const c = component(nodes.get(id).callFrame);
+    const frame = nodes.get(id).callFrame;
+    const c = component(frame);
     micros.set(c, (micros.get(c) ?? 0) + dt);
     total += dt;
+    if (c === 'slakit') {
+      const key = `${frame.functionName || '(anonymous)'} ${frame.url.replace(/.*\/packages\//, '')}:${frame.lineNumber + 1}`;
+      slakitFunctions.set(key, (slakitFunctions.get(key) ?? 0) + dt);
+    }
   });
   // Requests served while the profiler ran ≈ autocannon's count (the profile window spans the whole load).
   const perRequest = (us) => us / result.requests.total;
@@ -121,6 +128,7 @@ async function profile(variant, dir) {
     total: perRequest(total),
     byComponent: new Map([...micros].map(([k, v]) => [k, perRequest(v)])),
     cpuPerRequest,
+    slakitFunctions: [...slakitFunctions].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, perRequest(v)]),
     byComponentScaled: new Map([...micros].filter(([k]) => !k.startsWith('idle')).map(([k, v]) => [k, scaled(v)])),
   };
 }
@@ -173,3 +181,8 @@ table(
   'byComponentScaled',
   (r) => r.cpuPerRequest ?? Number.NaN,
 );
+const top = Number(process.env.BENCH_TOP ?? 0);
+for (const v of variants.filter((x) => top > 0 && results[x].slakitFunctions.length > 0)) {
+  console.log(`\nslakit's largest functions in ${v} (self µs per request, raw profile):\n`);
+  for (const [name, us] of results[v].slakitFunctions.slice(0, top)) console.log(`- ${us.toFixed(2)} ${name}`);
+}
