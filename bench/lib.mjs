@@ -32,6 +32,23 @@ export function memoryOf(pid) {
 }
 
 /**
+ * CPU time (user + system) a process has used so far, in µs, from /proc/<pid>/stat (Linux; clock ticks of 10 ms at
+ * the usual USER_HZ 100 — `BENCH_CLK_TCK` otherwise). `undefined` where /proc is missing.
+ */
+export function cpuOf(pid) {
+  let stat;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // Fields after the command name (which may contain spaces): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1e6) / Number(process.env.BENCH_CLK_TCK ?? 100);
+}
+
+/**
  * Starts `node [nodeArgs] <script> <variant> <port>` pinned to core 0 and waits for it to print "ready". Returns the
  * process, its port, everything it printed so far (`output()`) and `waitFor(text)`, resolved once `text` was printed.
  */
@@ -104,7 +121,8 @@ export async function alternatingRounds(variants, rounds, measure) {
  * caller's core) for the same `seconds`. The kernel's fair scheduler gives every busy server the same CPU time, so
  * the ratio of two servers' req/s is the inverse ratio of their CPU cost per request — and a slowdown of the host
  * hits all of them in the same instant, which time-sliced rounds cannot cancel on a noisy VM. Returns per-round
- * samples, the per-round ratios of each variant to `baseline`, and each server's resident memory once the last round
+ * samples (with `cpuPerRequest`, µs of server CPU time per request), the per-round ratios of each variant to
+ * `baseline` by req/s (`ratios`) and by CPU time per request (`cpuRatios`), and each server's resident memory once the last round
  * ended (`memory[id]`: `{ rss, peak }` in MB, see {@link memoryOf}).
  */
 export async function benchShared({ script, variants, baseline, seconds, rounds, connections, warmup }) {
@@ -112,30 +130,41 @@ export async function benchShared({ script, variants, baseline, seconds, rounds,
   const running = [];
   try {
     for (const v of variants) running.push({ ...v, ...(await startServer(script, v.variant ?? v.id)) });
+    // Each server's CPU time per request served in the round (from /proc): robust where the fair-share assumption
+    // is not (a server idling because its load generator was starved on a busy host still uses no CPU for it).
     const loadAll = (duration) =>
       Promise.all(
         running.map(async (r) => {
+          const cpuBefore = cpuOf(r.server.pid);
           const result = await autocannon({ url: `http://127.0.0.1:${r.port}${r.path}`, connections, duration });
+          const cpuAfter = cpuOf(r.server.pid);
           if (result.non2xx > 0 || result.errors > 0)
             throw new Error(`${r.id}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-          return [r.id, { rps: result.requests.average, p99: result.latency.p99 }];
+          const cpuPerRequest =
+            cpuBefore === undefined || result.requests.total === 0 ? undefined : (cpuAfter - cpuBefore) / result.requests.total;
+          return [r.id, { rps: result.requests.average, p99: result.latency.p99, cpuPerRequest }];
         }),
       ).then(Object.fromEntries);
     await loadAll(warmup);
     const samples = Object.fromEntries(variants.map((v) => [v.id, []]));
     const ratios = Object.fromEntries(variants.map((v) => [v.id, []]));
+    // Per round: the baseline's CPU time per request ÷ the variant's (same scale as the req/s ratio: 90 % = 11 % more CPU).
+    const cpuRatios = Object.fromEntries(variants.map((v) => [v.id, []]));
     for (let round = 0; round < rounds; round++) {
       const got = await loadAll(seconds);
       for (const v of variants) {
         samples[v.id].push(got[v.id]);
-        if (baseline) ratios[v.id].push(got[v.id].rps / got[baseline].rps);
+        // A round in which a server served nothing (starved by the host's other processes) has no ratio.
+        if (baseline && got[v.id].rps > 0 && got[baseline].rps > 0) ratios[v.id].push(got[v.id].rps / got[baseline].rps);
+        if (baseline && got[v.id].cpuPerRequest && got[baseline].cpuPerRequest)
+          cpuRatios[v.id].push(got[baseline].cpuPerRequest / got[v.id].cpuPerRequest);
       }
       process.stderr.write(
         `round ${round + 1}: ${variants.map((v) => `${v.id} ${Math.round(got[v.id].rps)}`).join(', ')} req/s\n`,
       );
     }
     const memory = Object.fromEntries(running.map((r) => [r.id, memoryOf(r.server.pid)]));
-    return { samples, ratios, memory };
+    return { samples, ratios, cpuRatios, memory };
   } finally {
     for (const r of running) r.server.kill('SIGTERM');
     await Promise.all(
