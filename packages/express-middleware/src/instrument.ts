@@ -1,11 +1,4 @@
-import {
-  createNodeRecorder,
-  type HttpInstrumentOptions,
-  type RouteMatch,
-  resolveRecorderSetup,
-  routeMatches,
-  UNMATCHED,
-} from '@slakit/http';
+import { createNodeRecorder, type HttpInstrumentOptions, type RouteMatch, resolveRecorderSetup, UNMATCHED } from '@slakit/http';
 import { type ExpressRequestLike, routeTemplateInfo } from './route.js';
 import type { Middleware } from './types.js';
 
@@ -16,18 +9,14 @@ export type { Middleware } from './types.js';
 /** Options of {@link instrument}: every request instrument's ({@link HttpInstrumentOptions}), labels given the Express `req`. */
 export type InstrumentOptions = HttpInstrumentOptions<ExpressRequestLike>;
 
-const declaredMatch = routeMatches(true);
-const mountedMatch = routeMatches(false);
-
 /**
  * The route an Express request took. A template rebuilt from the app's declarations alone (the matched route's path
  * and its mount paths, parametrized ones as `:name`) is declared: never capped. A best-effort template (a mount no
  * chain accounts for, see `routeTemplateInfo`) may keep raw segments, so it counts against `maxRoutes`.
  */
 function expressRoute(req: ExpressRequestLike): RouteMatch {
-  if (!req.route) return UNMATCHED;
-  const { route, declared } = routeTemplateInfo(req);
-  return declared ? declaredMatch(route) : mountedMatch(route);
+  // routeTemplateInfo() already is a { route, declared } match: no second cache look-up per request.
+  return req.route ? routeTemplateInfo(req) : UNMATCHED;
 }
 
 /**

@@ -64,6 +64,7 @@ function httpDashboard(config: SlakitConfig): Dashboard {
   });
   for (const slo of [...config.slos].sort((a, b) => a.name.localeCompare(b.name))) {
     const m = `{service=${quote(config.service)},slo=${quote(slo.name)}}`;
+    const burns = burnWindows(slo.window);
     l.row(
       `SLO ${slo.name} (${slo.objective}%${slo.kind === 'latency' ? ` within ${slo.thresholdSeconds * 1000} ms` : ''}, ${slo.window})`,
     );
@@ -83,14 +84,14 @@ function httpDashboard(config: SlakitConfig): Dashboard {
       title: `${slo.name}: burn rate (1 = budget spent exactly over the window)`,
       width: 18,
       // 5m and each alert's long window (they scale with the SLO period), with the page/ticket factors as thresholds.
-      queries: ['5m', ...burnWindows(slo.window).map((b) => b.long)].map((w) => [
+      queries: ['5m', ...burns.map((b) => b.long)].map((w) => [
         `slo:sli_error:ratio_rate${w}${m} / on (service, slo) slo:error_budget:ratio${m}`,
         w,
       ]),
       thresholds: [
         { color: 'green', value: null },
-        { color: 'orange', value: burnWindows(slo.window).find((b) => b.severity === 'warning')?.factor ?? 3 },
-        { color: 'red', value: Math.max(...burnWindows(slo.window).map((b) => b.factor)) },
+        { color: 'orange', value: burns.find((b) => b.severity === 'warning')?.factor ?? 3 },
+        { color: 'red', value: Math.max(...burns.map((b) => b.factor)) },
       ],
     });
     if (slo.kind === 'latency') {
